@@ -1,0 +1,3 @@
+//go:build arm.6 && !arm.7
+
+package variants

@@ -1,0 +1,3 @@
+//go:build arm.7
+
+package variants

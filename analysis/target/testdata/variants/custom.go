@@ -1,0 +1,3 @@
+//go:build mytag
+
+package variants

@@ -1,0 +1,3 @@
+//go:build wasm
+
+package variants
