@@ -1,0 +1,4 @@
+package b
+
+// Fine parses and is formatted.
+func Fine() {}
