@@ -1,0 +1,139 @@
+package taghygiene_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/crossls/crossls/analysis/taghygiene"
+)
+
+func TestAnalyzer(t *testing.T) {
+	// The testdata files are chosen for linux/amd64.
+	t.Setenv("GOOS", "linux")
+	t.Setenv("GOARCH", "amd64")
+	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), taghygiene.Analyzer, "a")
+
+	// Every file name finding carries the new name for the driver.
+	renames := make(map[string]string)
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			if base, ok := taghygiene.RenameTo(d); ok {
+				renames[filepath.Base(r.Pass.Fset.File(d.Pos).Name())] = base
+			} else if d.Category == "rename" {
+				t.Errorf("RenameTo(%q) found no new name", d.Message)
+			}
+		}
+	}
+	want := map[string]string{
+		"util_windwos.go":       "util_windows.go",
+		"x_linux_amd46.go":      "x_linux_amd64.go",
+		"x_linxu_amd64.go":      "x_linux_amd64.go",
+		"y_amd64_linux.go":      "y_linux_amd64.go",
+		"util_macos.go":         "util_darwin.go",
+		"z_Linux.go":            "z_linux.go",
+		"x_windwos_test.go":     "x_windows_test.go",
+		"constrained_linuxx.go": "constrained_linux.go",
+		"asm_amd46.s":           "asm_amd64.s",
+	}
+	for from, to := range want {
+		if renames[from] != to {
+			t.Errorf("rename of %s = %q, want %q", from, renames[from], to)
+		}
+	}
+	for from := range renames {
+		if _, ok := want[from]; !ok {
+			t.Errorf("unexpected rename of %s to %s", from, renames[from])
+		}
+	}
+}
+
+func TestRenameTo(t *testing.T) {
+	for _, tc := range []struct {
+		d    analysis.Diagnostic
+		want string
+	}{
+		{analysis.Diagnostic{Category: "rename", SuggestedFixes: []analysis.SuggestedFix{{Message: "Rename to a_linux.go"}}}, "a_linux.go"},
+		{analysis.Diagnostic{SuggestedFixes: []analysis.SuggestedFix{{Message: "Rename to a_linux.go"}}}, ""},
+		{analysis.Diagnostic{Category: "rename", SuggestedFixes: []analysis.SuggestedFix{{Message: "Replace x"}}}, ""},
+		{analysis.Diagnostic{Category: "rename"}, ""},
+	} {
+		got, ok := taghygiene.RenameTo(tc.d)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("RenameTo(%+v) = %q, %v; want %q", tc.d, got, ok, tc.want)
+		}
+	}
+}
+
+// TestIgnoredFiles checks the files that the configuration excludes:
+// analysistest reads no expectations from ignored files, so this test runs
+// the checker itself on a module written to a temporary directory.
+func TestIgnoredFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":             "module example.com/p\n\ngo 1.22\n",
+		"p.go":               "package p\n",
+		"p_plan9.go":         "//go:build !arm46\n\npackage p\n",
+		"q_windows_amd46.go": "//go:build ignore\n\npackage p\n",
+		"r.go":               "//go:build windwos\n\npackage p\n",
+		"s_darwin.go":        "//go:build integration\n\npackage p\n",
+		"t_windows.s":        "// +build linxu\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := analyze(t, dir, taghygiene.Analyzer)
+	want := []string{
+		`p_plan9.go:1:13: build tag "arm46" is not a known GOARCH and is never set; did you mean "arm64"?`,
+		`q_windows_amd46.go:3:1: file name suffix "amd46" is not a known GOARCH: it does not constrain the build; did you mean "amd64"?`,
+		`r.go:1:12: build tag "windwos" is not a known GOOS and is never set; did you mean "windows"?`,
+		`t_windows.s:1:11: build tag "linxu" is not a known GOOS and is never set; did you mean "linux"?`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// analyze runs a on the package in dir for linux/amd64 and returns its
+// diagnostics as "file:line:col: message", sorted.
+func analyze(t *testing.T, dir string, a *analysis.Analyzer) []string {
+	t.Helper()
+	cfg := &packages.Config{
+		Mode: packages.LoadAllSyntax,
+		Dir:  dir,
+		Env:  append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=-mod=mod"),
+	}
+	pkgs, err := packages.Load(cfg, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for act := range graph.All() {
+		if act.Analyzer != a {
+			continue
+		}
+		if act.Err != nil {
+			t.Fatalf("%s: %v", act.Package.PkgPath, act.Err)
+		}
+		for _, d := range act.Diagnostics {
+			p := act.Package.Fset.Position(d.Pos)
+			out = append(out, fmt.Sprintf("%s:%d:%d: %s", filepath.Base(p.Filename), p.Line, p.Column, d.Message))
+		}
+	}
+	slices.Sort(out)
+	return out
+}

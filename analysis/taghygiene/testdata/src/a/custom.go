@@ -1,0 +1,3 @@
+//go:build !integration && !purego && !netgo && !osusergo && !tools && !race && cgo || !cgo
+
+package a

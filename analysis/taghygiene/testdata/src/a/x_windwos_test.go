@@ -1,0 +1,1 @@
+package a // want `file name suffix "windwos" is not a known GOOS: this file builds on every target; did you mean "windows"\?`
