@@ -64,7 +64,9 @@ type buildError struct {
 	out    string
 }
 
-func (e *buildError) Error() string { return "go build for " + e.target + ": " + e.err.Error() + "\n" + e.out }
+func (e *buildError) Error() string {
+	return "go build for " + e.target + ": " + e.err.Error() + "\n" + e.out
+}
 
 const hello = "package main\n\nfunc main() { println(\"hello\") }\n"
 
