@@ -1,0 +1,299 @@
+// Package cgo defines an Analyzer that reports what a build configuration
+// without cgo loses: files that import "C", the symbols only they declare,
+// and dependencies that need cgo.
+package cgo
+
+import (
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+const Doc = `report files and dependencies left out of the build when cgo is disabled
+
+With CGO_ENABLED=0 the go command silently leaves out every file that
+imports "C" (and every file constrained by the cgo build tag). The cgo
+analyzer reports each such file at its import "C" line, each use of a
+symbol declared only in such a file, and each import of a package outside
+the standard library that needs cgo, with the import chain to the file
+that imports "C": such a package may still build from its !cgo fallback
+files, but fail at run time. Standard library packages have pure-Go
+fallbacks and are never reported.
+
+A file that the configuration excludes for another reason (its GOOS or
+GOARCH, or a build tag other than cgo) is not reported. When cgo is
+enabled there is nothing to report.
+
+Analyzer is configured from go/build.Default, as go vet runs it;
+ForTarget returns the analyzer for one crossls target.`
+
+// Analyzer checks the configuration of go/build.Default.
+var Analyzer = newAnalyzer(build.Default)
+
+// ForTarget returns the analyzer for the build configuration of t.
+// Every instance has the name "cgo" and the same fact types.
+func ForTarget(t target.Target) *analysis.Analyzer {
+	return newAnalyzer(t.Context())
+}
+
+func newAnalyzer(ctxt build.Context) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name: "cgo",
+		Doc:  Doc,
+		URL:  "https://pkg.go.dev/github.com/crossls/crossls/analysis/cgo",
+		Run: func(pass *analysis.Pass) (any, error) {
+			return run(pass, &ctxt)
+		},
+		// Uses of symbols declared in dropped files are type errors.
+		RunDespiteErrors: true,
+		FactTypes:        []analysis.Fact{new(needsCgo)},
+	}
+}
+
+// Diagnostic categories.
+const (
+	categoryDroppedFile = "cgo-file"      // a file importing "C" is left out
+	categoryUndefined   = "cgo-undefined" // a use of a symbol declared only in a left-out file
+	categoryDependency  = "cgo-import"    // an import of a package that needs cgo
+)
+
+// needsCgo is the fact exported for a package outside the standard
+// library that loses files when cgo is disabled, or that imports such a
+// package.
+type needsCgo struct {
+	// File is the base name of a left-out file that imports "C", in the
+	// package Via[len(Via)-1]; "" if the package itself loses only files
+	// constrained by the cgo build tag.
+	File string
+	// Via is the import chain from this package to the package of File,
+	// both included.
+	Via []string
+	// Defs lists the top-level names declared only in this package's
+	// left-out files, sorted by name. (A slice, not a map: facts must
+	// encode deterministically.)
+	Defs []lostDecl
+}
+
+// A lostDecl is a top-level name declared only in a left-out file.
+type lostDecl struct {
+	Name string
+	File string // base name
+}
+
+// def returns the file that declares name, or "".
+func (f *needsCgo) def(name string) string {
+	i, ok := slices.BinarySearchFunc(f.Defs, name, func(d lostDecl, name string) int { return strings.Compare(d.Name, name) })
+	if !ok {
+		return ""
+	}
+	return f.Defs[i].File
+}
+
+func (*needsCgo) AFact() {}
+
+func (f *needsCgo) String() string {
+	if f.File == "" {
+		return fmt.Sprintf("needsCgo(%d names)", len(f.Defs))
+	}
+	return fmt.Sprintf("needsCgo(%s via %s)", f.File, strings.Join(f.Via, " -> "))
+}
+
+func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
+	if ctxt.CgoEnabled || isStandard(pass, ctxt) {
+		return nil, nil
+	}
+
+	dropped, err := droppedFiles(pass.Fset, ctxt, pass.IgnoredFiles, pass.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+
+	fact := new(needsCgo)
+	defs := make(map[string]string)     // name -> file
+	decls := make(map[string]token.Pos) // name -> declaration
+	for _, d := range dropped {
+		base := filepath.Base(pass.Fset.File(d.file.FileStart).Name())
+		if d.importC != nil {
+			pass.Report(analysis.Diagnostic{
+				Pos:      d.importC.Pos(),
+				End:      d.importC.End(),
+				Category: categoryDroppedFile,
+				Message:  `this file imports "C" and is left out of the build when CGO_ENABLED=0`,
+			})
+			if fact.File == "" {
+				fact.File = base
+				fact.Via = []string{pass.Pkg.Path()}
+			}
+		}
+		for _, id := range topLevelNames(d.file) {
+			// Names still declared by the package's own files are not lost.
+			if _, ok := defs[id.Name]; !ok && pass.Pkg.Scope().Lookup(id.Name) == nil {
+				defs[id.Name] = base
+				decls[id.Name] = id.Pos()
+				fact.Defs = append(fact.Defs, lostDecl{id.Name, base})
+			}
+		}
+	}
+	slices.SortFunc(fact.Defs, func(x, y lostDecl) int { return strings.Compare(x.Name, y.Name) })
+
+	reportUndefined(pass, defs, decls)
+
+	if via := checkImports(pass); fact.File == "" && via != nil {
+		fact.File, fact.Via = via.File, append([]string{pass.Pkg.Path()}, via.Via...)
+	}
+	if fact.File != "" || len(fact.Defs) > 0 {
+		pass.ExportPackageFact(fact)
+	}
+	return nil, nil
+}
+
+// checkImports reports each import of a package that needs cgo and
+// returns the fact with the shortest chain among them, or nil.
+func checkImports(pass *analysis.Pass) *needsCgo {
+	var shortest *needsCgo
+	for _, f := range pass.Files {
+		for _, spec := range f.Imports {
+			pkgName := pass.TypesInfo.PkgNameOf(spec)
+			if pkgName == nil {
+				continue // import failed
+			}
+			var dep needsCgo
+			if !pass.ImportPackageFact(pkgName.Imported(), &dep) || dep.File == "" {
+				continue
+			}
+			chain := append([]string{pass.Pkg.Path()}, dep.Via...)
+			msg := fmt.Sprintf(`%s needs cgo: %s imports "C"`, chain[len(chain)-1], dep.File)
+			if len(chain) > 2 {
+				msg += fmt.Sprintf(" (via %s)", strings.Join(chain, " -> "))
+			}
+			pass.Report(analysis.Diagnostic{
+				Pos:      spec.Pos(),
+				End:      spec.End(),
+				Category: categoryDependency,
+				Message:  msg,
+			})
+			if shortest == nil || len(dep.Via) < len(shortest.Via) {
+				shortest = &dep
+			}
+		}
+	}
+	return shortest
+}
+
+// reportUndefined reports the type errors "undefined: X" and
+// "undefined: pkg.X" whose X is declared only in a left-out file: defs
+// and decls for this package's own names, package facts for imported ones.
+func reportUndefined(pass *analysis.Pass, defs map[string]string, decls map[string]token.Pos) {
+	for _, terr := range pass.TypeErrors {
+		ref, ok := strings.CutPrefix(terr.Msg, "undefined: ")
+		if !ok || terr.Fset != pass.Fset {
+			continue
+		}
+		if qual, name, ok := strings.Cut(ref, "."); ok {
+			imported := qualifierPackage(pass, terr.Pos, qual)
+			var dep needsCgo
+			if imported == nil || !pass.ImportPackageFact(imported, &dep) || dep.def(name) == "" {
+				continue
+			}
+			pass.Report(analysis.Diagnostic{
+				Pos:      terr.Pos,
+				End:      terr.Pos + token.Pos(len(name)),
+				Category: categoryUndefined,
+				Message: fmt.Sprintf("%s is defined only in a cgo file of %s (%s), which is left out when CGO_ENABLED=0",
+					ref, imported.Path(), dep.def(name)),
+			})
+			continue
+		}
+		file, ok := defs[ref]
+		if !ok {
+			continue
+		}
+		pass.Report(analysis.Diagnostic{
+			Pos:      terr.Pos,
+			End:      terr.Pos + token.Pos(len(ref)),
+			Category: categoryUndefined,
+			Message:  fmt.Sprintf("%s is defined only in a cgo file (%s), which is left out when CGO_ENABLED=0", ref, file),
+			Related:  []analysis.RelatedInformation{{Pos: decls[ref], Message: ref + " is declared here"}},
+		})
+	}
+}
+
+// qualifierPackage returns the package named by the qualifier qual of the
+// selector whose Sel is at pos, or nil.
+func qualifierPackage(pass *analysis.Pass, pos token.Pos, qual string) *types.Package {
+	for _, f := range pass.Files {
+		if pos < f.FileStart || pos >= f.FileEnd {
+			continue
+		}
+		var found *types.Package
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok || found != nil {
+				return found == nil
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && sel.Sel.Pos() == pos && x.Name == qual {
+				if pkgName, ok := pass.TypesInfo.Uses[x].(*types.PkgName); ok {
+					found = pkgName.Imported()
+				}
+			}
+			return true
+		})
+		return found
+	}
+	return nil
+}
+
+// topLevelNames returns the identifiers of f's package-level
+// declarations (methods excluded).
+func topLevelNames(f *ast.File) []*ast.Ident {
+	var ids []*ast.Ident
+	for _, decl := range f.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			if decl.Recv == nil {
+				ids = append(ids, decl.Name)
+			}
+		case *ast.GenDecl:
+			for _, spec := range decl.Specs {
+				switch spec := spec.(type) {
+				case *ast.TypeSpec:
+					ids = append(ids, spec.Name)
+				case *ast.ValueSpec:
+					ids = append(ids, spec.Names...)
+				}
+			}
+		}
+	}
+	return slices.DeleteFunc(ids, func(id *ast.Ident) bool { return id.Name == "_" })
+}
+
+// isStandard reports whether the package of pass belongs to the standard
+// library, whose cgo packages (net, os/user, runtime/cgo) have pure-Go
+// fallbacks. Without a GOROOT it falls back to the import path: standard
+// paths have no dot in their first element.
+func isStandard(pass *analysis.Pass, ctxt *build.Context) bool {
+	if ctxt.GOROOT == "" {
+		first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
+		return !strings.Contains(first, ".")
+	}
+	var file string
+	switch {
+	case len(pass.Files) > 0:
+		file = pass.Fset.File(pass.Files[0].FileStart).Name()
+	case len(pass.IgnoredFiles) > 0:
+		file = pass.IgnoredFiles[0]
+	default:
+		return false
+	}
+	rel, err := filepath.Rel(filepath.Join(ctxt.GOROOT, "src"), filepath.Dir(file))
+	return err == nil && filepath.IsLocal(rel)
+}

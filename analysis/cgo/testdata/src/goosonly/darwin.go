@@ -1,0 +1,7 @@
+//go:build darwin && cgo
+
+package goosonly
+
+import "C"
+
+func DarwinOnly() {}

@@ -1,0 +1,5 @@
+package goosonly
+
+import "C"
+
+func WindowsOnly() {}
