@@ -121,7 +121,7 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 	defs := make(map[string]string)     // name -> file
 	decls := make(map[string]token.Pos) // name -> declaration
 	for _, d := range dropped {
-		base := filepath.Base(pass.Fset.File(d.file.FileStart).Name())
+		base := filepath.Base(d.name)
 		if d.importC != nil {
 			pass.Report(analysis.Diagnostic{
 				Pos:      d.importC.Pos(),

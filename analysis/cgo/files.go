@@ -16,6 +16,7 @@ import (
 // A droppedFile is a Go file that a configuration with cgo disabled leaves
 // out only because cgo is disabled.
 type droppedFile struct {
+	name    string
 	file    *ast.File
 	importC *ast.ImportSpec // nil if a cgo build constraint excludes the file
 }
@@ -50,7 +51,7 @@ func droppedFiles(fset *token.FileSet, ctxt *build.Context, names []string, read
 		if f == nil || f.Name == nil {
 			continue
 		}
-		dropped = append(dropped, droppedFile{file: f, importC: importC(f)})
+		dropped = append(dropped, droppedFile{name: name, file: f, importC: importC(f)})
 	}
 	return dropped, nil
 }

@@ -1,0 +1,9 @@
+package main
+
+import "example.com/fixture/db"
+
+func main() {
+	if err := db.Open(); err != nil {
+		panic(err)
+	}
+}

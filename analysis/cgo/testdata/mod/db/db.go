@@ -1,0 +1,7 @@
+package db
+
+type cgoError struct{}
+
+func (cgoError) Error() string { return "db: built without cgo" }
+
+var errNoCgo error = cgoError{}

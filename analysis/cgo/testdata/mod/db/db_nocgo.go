@@ -1,0 +1,5 @@
+//go:build !cgo
+
+package db
+
+func Open() error { return errNoCgo }

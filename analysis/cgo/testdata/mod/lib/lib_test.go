@@ -1,0 +1,7 @@
+//go:build cgo
+
+package lib
+
+import "testing"
+
+func TestDescribe(t *testing.T) { Describe() }

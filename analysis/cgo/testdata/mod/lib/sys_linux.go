@@ -1,0 +1,5 @@
+//go:build linux && cgo
+
+package lib
+
+const platform = "linux"

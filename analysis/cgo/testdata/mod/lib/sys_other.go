@@ -1,0 +1,5 @@
+//go:build !windows && !(linux && cgo)
+
+package lib
+
+const platform = "other"

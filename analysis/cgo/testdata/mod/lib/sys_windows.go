@@ -1,0 +1,5 @@
+package lib
+
+import "C"
+
+const platform = "windows"

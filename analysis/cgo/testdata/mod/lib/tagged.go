@@ -1,0 +1,5 @@
+//go:build cgo && sometag
+
+package lib
+
+import "C"
