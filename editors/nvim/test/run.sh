@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# End-to-end test of the Neovim plugin with the real crossls server, on
+# Debian's Neovim 0.7 (installed with apt when missing) and on a current
+# Neovim (0.11+) unpacked from Debian's newer suite into a local cache
+# without installing it. Prints "N passed, M failed" and exits non-zero on
+# any failure.
+#
+# Environment:
+#   NVIM_OLD            Neovim 0.7-0.10 to test (default: nvim on PATH, else apt's)
+#   NVIM_NEW            Neovim 0.11+ to test (default: unpacked into .cache)
+#   CROSSLS_NVIM_SUITE  Debian suite to take the new Neovim from (default: sid)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+plugin=$(dirname "$here")
+repo=$(cd "$plugin/../.." && pwd)
+cache=$plugin/.cache
+mkdir -p "$cache"
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# old_nvim prints the path of a pre-0.11 Neovim, installing Debian's when
+# there is none.
+old_nvim() {
+	if [ -n "${NVIM_OLD:-}" ]; then
+		echo "$NVIM_OLD"
+		return
+	fi
+	if ! command -v nvim >/dev/null; then
+		log "installing Debian's neovim"
+		apt-get update -qq >&2
+		apt-get -o DPkg::Lock::Timeout=300 install -y -qq neovim >&2
+	fi
+	command -v nvim
+}
+
+# new_nvim prints the path of a wrapper running a Neovim 0.11+ unpacked from
+# Debian's newer suite into $cache/nvim-new. The system's apt state and libc
+# stay untouched: apt works on private lists and the binary runs under its
+# own dynamic loader.
+new_nvim() {
+	if [ -n "${NVIM_NEW:-}" ]; then
+		echo "$NVIM_NEW"
+		return
+	fi
+	local dir=$cache/nvim-new
+	local wrapper=$dir/nvim
+	if [ -x "$wrapper" ] && "$wrapper" --version >/dev/null 2>&1; then
+		echo "$wrapper"
+		return
+	fi
+	local suite=${CROSSLS_NVIM_SUITE:-sid}
+	log "unpacking Neovim from Debian $suite into $dir"
+	rm -rf "$dir"
+	mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial" "$dir/debs" "$dir/prefix"
+	# Reuse the mirror the system already uses for Debian.
+	local mirror
+	mirror=$(awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+	if [ -z "$mirror" ]; then
+		mirror=$(awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
+	fi
+	if [ -z "$mirror" ]; then
+		echo "run.sh: no Debian mirror found in the apt sources; set NVIM_NEW" >&2
+		return 1
+	fi
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" >"$dir/apt/sources.list"
+	local apt_opts=(
+		-o "Dir::Etc::sourcelist=$dir/apt/sources.list"
+		-o "Dir::Etc::sourceparts=-"
+		-o "Dir::State::Lists=$dir/apt/lists"
+		-o "Dir::Cache=$dir/apt/cache"
+	)
+	apt-get "${apt_opts[@]}" update -qq >&2
+	# Neovim and its whole dependency closure in that suite (libc included),
+	# so the names follow the suite as packages get renamed.
+	local pkgs
+	pkgs=$(apt-cache "${apt_opts[@]}" depends --recurse --no-recommends --no-suggests \
+		--no-conflicts --no-breaks --no-replaces --no-enhances neovim |
+		grep -v '^ ' | grep -v '^<' | sort -u | sed "s|\$|/$suite|")
+	(cd "$dir/debs" && apt-get "${apt_opts[@]}" download $pkgs >&2)
+	local deb
+	for deb in "$dir"/debs/*.deb; do
+		dpkg -x "$deb" "$dir/prefix"
+	done
+	local lib=$dir/prefix/usr/lib/x86_64-linux-gnu
+	cat >"$wrapper" <<WRAP
+#!/bin/sh
+VIMRUNTIME='$dir/prefix/usr/share/nvim/runtime' exec '$lib/ld-linux-x86-64.so.2' --library-path '$lib' '$dir/prefix/usr/bin/nvim' "\$@"
+WRAP
+	chmod +x "$wrapper"
+	rm -rf "$dir/debs" "$dir/apt"
+	echo "$wrapper"
+}
+
+# Keep Go's caches where they are although XDG_CACHE_HOME moves below.
+export GOCACHE=${GOCACHE:-$(go env GOCACHE)}
+export GOMODCACHE=${GOMODCACHE:-$(go env GOMODCACHE)}
+export GOFLAGS=${GOFLAGS:-}
+
+log "building crossls"
+mkdir -p "$cache/bin"
+(cd "$repo" && go build -o "$cache/bin/crossls" ./cmd/crossls)
+
+old=$(old_nvim)
+new=$(new_nvim)
+
+# api_for prints the client API path the plugin must pick on a Neovim.
+api_for() {
+	local v major minor
+	v=$("$1" --version | head -n1 | sed -E 's/^NVIM v([0-9]+)\.([0-9]+).*/\1 \2/')
+	read -r major minor <<<"$v"
+	if [ "$major" -eq 0 ] && [ "$minor" -lt 8 ]; then
+		echo start_client
+	elif [ "$major" -eq 0 ] && [ "$minor" -lt 11 ]; then
+		echo start
+	else
+		echo config
+	fi
+}
+
+if [ "$(api_for "$new")" != config ]; then
+	echo "run.sh: $new is not Neovim 0.11+: $("$new" --version | head -n1)" >&2
+	exit 1
+fi
+
+total_passed=0
+total_failed=0
+
+# run_suite runs e2e.lua on one Neovim in its own scratch tree.
+run_suite() {
+	local label=$1 nvim=$2 api=$3
+	local run=$cache/run/$label
+	rm -rf "$run"
+	mkdir -p "$run/xdg/config" "$run/xdg/data" "$run/xdg/state" "$run/xdg/cache" "$run/tmp" "$run/scratch"
+	cp -r "$here/fixture" "$run/ws"
+	cp -r "$here/fixture" "$run/ws2"
+	log "$label: $("$nvim" --version | head -n1)"
+	local status=0
+	env \
+		XDG_CONFIG_HOME="$run/xdg/config" XDG_DATA_HOME="$run/xdg/data" \
+		XDG_STATE_HOME="$run/xdg/state" XDG_CACHE_HOME="$run/xdg/cache" \
+		TMPDIR="$run/tmp" PATH="$cache/bin:$PATH" \
+		CROSSLS_PLUGIN_DIR="$plugin" CROSSLS_BIN="$cache/bin/crossls" \
+		CROSSLS_WS="$run/ws" CROSSLS_WS2="$run/ws2" CROSSLS_SCRATCH="$run/scratch" \
+		CROSSLS_EXPECT_API="$api" \
+		timeout -k 5 240 "$nvim" --headless -u "$here/minimal_init.lua" -i NONE -n \
+		-c "lua local ok, e = pcall(dofile, '$here/e2e.lua') if not ok then io.stdout:write('FAIL e2e.lua: ' .. tostring(e) .. '\\n') vim.cmd('cquit 2') end" \
+		>"$run/out.log" 2>"$run/err.log" || status=$?
+	sed "s/^/[$label] /" "$run/out.log"
+	local line p f
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$run/out.log" | tail -n1 || true)
+	if [ -z "$line" ]; then
+		echo "[$label] no result line (exit $status); stderr:" >&2
+		tail -n 20 "$run/err.log" >&2
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*, }
+	f=${f%% failed}
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "[$label] Neovim exited $status" >&2
+		total_failed=$((total_failed + 1))
+	fi
+}
+
+run_suite nvim-old "$old" "$(api_for "$old")"
+run_suite nvim-new "$new" config
+
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
