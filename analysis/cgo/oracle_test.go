@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -176,4 +177,38 @@ func analyze(t *testing.T, a *analysis.Analyzer, env []string, patterns ...strin
 		}
 	}
 	return diags
+}
+
+// TestGoVet runs Analyzer under go vet -vettool, where facts cross
+// package boundaries through files: the dependency on a cgo package is
+// found in app from the fact that vet computed for db.
+func TestGoVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a vet tool")
+	}
+	vettool := filepath.Join(t.TempDir(), "cgovet")
+	build := exec.Command("go", "build", "-o", vettool, "./testdata/vettool")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building vet tool: %v\n%s", err, out)
+	}
+
+	host := target.Target{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
+	out, err := goCommand(t, goEnv(host, false), "vet", "-vettool="+vettool, "./app", "./db").CombinedOutput()
+	if _, ok := err.(*exec.ExitError); !ok {
+		t.Fatalf("go vet: %v, want exit status 1 for the findings\n%s", err, out)
+	}
+	var got []string
+	for line := range strings.Lines(string(out)) {
+		if !strings.HasPrefix(line, "#") {
+			got = append(got, strings.TrimSpace(line))
+		}
+	}
+	slices.Sort(got)
+	want := []string{
+		`app/main.go:3:8: example.com/fixture/db needs cgo: db_cgo.go imports "C"`,
+		`db/db_cgo.go:5:8: this file imports "C" and is left out of the build when CGO_ENABLED=0`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("go vet printed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
