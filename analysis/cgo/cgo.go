@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -134,12 +135,11 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 				fact.Via = []string{pass.Pkg.Path()}
 			}
 		}
-		for _, id := range topLevelNames(d.file) {
-			// Names still declared by the package's own files are not lost.
-			if _, ok := defs[id.Name]; !ok && pass.Pkg.Scope().Lookup(id.Name) == nil {
-				defs[id.Name] = base
-				decls[id.Name] = id.Pos()
-				fact.Defs = append(fact.Defs, lostDecl{id.Name, base})
+		for name, id := range topLevelNames(d.file) {
+			if _, ok := defs[name]; !ok && !declared(pass.Pkg, name) {
+				defs[name] = base
+				decls[name] = id.Pos()
+				fact.Defs = append(fact.Defs, lostDecl{name, base})
 			}
 		}
 	}
@@ -154,6 +154,18 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 		pass.ExportPackageFact(fact)
 	}
 	return nil, nil
+}
+
+// declared reports whether pkg still declares name ("X" or "T.M"): such
+// a name is not lost.
+func declared(pkg *types.Package, name string) bool {
+	typ, method, isMethod := strings.Cut(name, ".")
+	obj := pkg.Scope().Lookup(typ)
+	if !isMethod || obj == nil {
+		return obj != nil
+	}
+	m, _, _ := types.LookupFieldOrMethod(obj.Type(), true, pkg, method)
+	return m != nil
 }
 
 // checkImports reports each import of a package that needs cgo and
@@ -189,91 +201,165 @@ func checkImports(pass *analysis.Pass) *needsCgo {
 	return shortest
 }
 
-// reportUndefined reports the type errors "undefined: X" and
-// "undefined: pkg.X" whose X is declared only in a left-out file: defs
-// and decls for this package's own names, package facts for imported ones.
-func reportUndefined(pass *analysis.Pass, defs map[string]string, decls map[string]token.Pos) {
+// missingMethod matches the type error of a selector whose method is not
+// declared: "h.Close undefined (type Handle has no field or method Close)".
+var missingMethod = regexp.MustCompile(`^\S+ undefined \(type .* has no field or method (\w+)`)
+
+// reportUndefined reports the type errors caused by uses of names declared
+// only in left-out files: "undefined: X", "undefined: pkg.X" and missing
+// methods. The names of this package are in own, with their declarations
+// in decls; those of imported packages are in their facts.
+func reportUndefined(pass *analysis.Pass, own map[string]string, decls map[string]token.Pos) {
 	for _, terr := range pass.TypeErrors {
-		ref, ok := strings.CutPrefix(terr.Msg, "undefined: ")
-		if !ok || terr.Fset != pass.Fset {
+		if terr.Fset != pass.Fset {
 			continue
 		}
-		if qual, name, ok := strings.Cut(ref, "."); ok {
-			imported := qualifierPackage(pass, terr.Pos, qual)
-			var dep needsCgo
-			if imported == nil || !pass.ImportPackageFact(imported, &dep) || dep.def(name) == "" {
+		var (
+			pkg  *types.Package // declaring package
+			name string         // name in pkg: "X" or "T.M"
+			last string         // the identifier at terr.Pos
+			kind string         // "method " for methods
+		)
+		if ref, ok := strings.CutPrefix(terr.Msg, "undefined: "); ok {
+			if qual, sel, ok := strings.Cut(ref, "."); ok {
+				pkg, name, last = qualifiedPackage(pass, terr.Pos, qual), sel, sel
+			} else {
+				pkg, name, last = pass.Pkg, ref, ref
+			}
+		} else if m := missingMethod.FindStringSubmatch(terr.Msg); m != nil {
+			if named := receiverNamed(pass, terr.Pos); named != nil {
+				pkg, name, last, kind = named.Obj().Pkg(), named.Obj().Name()+"."+m[1], m[1], "method "
+			}
+		}
+		if pkg == nil {
+			continue
+		}
+
+		diag := analysis.Diagnostic{
+			Pos:      terr.Pos,
+			End:      terr.Pos + token.Pos(len(last)),
+			Category: categoryUndefined,
+		}
+		if pkg == pass.Pkg {
+			file, ok := own[name]
+			if !ok {
 				continue
 			}
-			pass.Report(analysis.Diagnostic{
-				Pos:      terr.Pos,
-				End:      terr.Pos + token.Pos(len(name)),
-				Category: categoryUndefined,
-				Message: fmt.Sprintf("%s is defined only in a cgo file of %s (%s), which is left out when CGO_ENABLED=0",
-					ref, imported.Path(), dep.def(name)),
-			})
-			continue
+			diag.Message = fmt.Sprintf("%s%s is defined only in a cgo file (%s), which is left out when CGO_ENABLED=0",
+				kind, name, file)
+			diag.Related = []analysis.RelatedInformation{{Pos: decls[name], Message: name + " is declared here"}}
+		} else {
+			var dep needsCgo
+			if !pass.ImportPackageFact(pkg, &dep) || dep.def(name) == "" {
+				continue
+			}
+			diag.Message = fmt.Sprintf("%s%s.%s is defined only in a cgo file of %s (%s), which is left out when CGO_ENABLED=0",
+				kind, pkg.Name(), name, pkg.Path(), dep.def(name))
 		}
-		file, ok := defs[ref]
-		if !ok {
-			continue
-		}
-		pass.Report(analysis.Diagnostic{
-			Pos:      terr.Pos,
-			End:      terr.Pos + token.Pos(len(ref)),
-			Category: categoryUndefined,
-			Message:  fmt.Sprintf("%s is defined only in a cgo file (%s), which is left out when CGO_ENABLED=0", ref, file),
-			Related:  []analysis.RelatedInformation{{Pos: decls[ref], Message: ref + " is declared here"}},
-		})
+		pass.Report(diag)
 	}
 }
 
-// qualifierPackage returns the package named by the qualifier qual of the
-// selector whose Sel is at pos, or nil.
-func qualifierPackage(pass *analysis.Pass, pos token.Pos, qual string) *types.Package {
+// selectorAt returns the selector expression whose Sel is at pos, or nil.
+func selectorAt(pass *analysis.Pass, pos token.Pos) *ast.SelectorExpr {
 	for _, f := range pass.Files {
 		if pos < f.FileStart || pos >= f.FileEnd {
 			continue
 		}
-		var found *types.Package
+		var found *ast.SelectorExpr
 		ast.Inspect(f, func(n ast.Node) bool {
-			sel, ok := n.(*ast.SelectorExpr)
-			if !ok || found != nil {
-				return found == nil
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Pos() == pos {
+				found = sel
 			}
-			if x, ok := sel.X.(*ast.Ident); ok && sel.Sel.Pos() == pos && x.Name == qual {
-				if pkgName, ok := pass.TypesInfo.Uses[x].(*types.PkgName); ok {
-					found = pkgName.Imported()
-				}
-			}
-			return true
+			return found == nil
 		})
 		return found
 	}
 	return nil
 }
 
-// topLevelNames returns the identifiers of f's package-level
-// declarations (methods excluded).
-func topLevelNames(f *ast.File) []*ast.Ident {
-	var ids []*ast.Ident
+// qualifiedPackage returns the imported package named qual in the
+// qualified identifier at pos, or nil.
+func qualifiedPackage(pass *analysis.Pass, pos token.Pos, qual string) *types.Package {
+	if sel := selectorAt(pass, pos); sel != nil {
+		if x, ok := sel.X.(*ast.Ident); ok && x.Name == qual {
+			if pkgName, ok := pass.TypesInfo.Uses[x].(*types.PkgName); ok {
+				return pkgName.Imported()
+			}
+		}
+	}
+	return nil
+}
+
+// receiverNamed returns the named type (after pointer indirection) of the
+// operand of the selector at pos, or nil.
+func receiverNamed(pass *analysis.Pass, pos token.Pos) *types.Named {
+	sel := selectorAt(pass, pos)
+	if sel == nil {
+		return nil
+	}
+	t := pass.TypesInfo.TypeOf(sel.X)
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, _ := types.Unalias(t).(*types.Named)
+	return named
+}
+
+// topLevelNames returns the identifiers of f's package-level declarations
+// by name: "X" for functions, types, variables and constants, "T.M" for
+// methods.
+func topLevelNames(f *ast.File) map[string]*ast.Ident {
+	ids := make(map[string]*ast.Ident)
+	add := func(name string, id *ast.Ident) {
+		if id.Name != "_" {
+			ids[name] = id
+		}
+	}
 	for _, decl := range f.Decls {
 		switch decl := decl.(type) {
 		case *ast.FuncDecl:
 			if decl.Recv == nil {
-				ids = append(ids, decl.Name)
+				add(decl.Name.Name, decl.Name)
+			} else if recv := receiverName(decl.Recv); recv != "" {
+				add(recv+"."+decl.Name.Name, decl.Name)
 			}
 		case *ast.GenDecl:
 			for _, spec := range decl.Specs {
 				switch spec := spec.(type) {
 				case *ast.TypeSpec:
-					ids = append(ids, spec.Name)
+					add(spec.Name.Name, spec.Name)
 				case *ast.ValueSpec:
-					ids = append(ids, spec.Names...)
+					for _, id := range spec.Names {
+						add(id.Name, id)
+					}
 				}
 			}
 		}
 	}
-	return slices.DeleteFunc(ids, func(id *ast.Ident) bool { return id.Name == "_" })
+	return ids
+}
+
+// receiverName returns the name of the base type of a method receiver:
+// "T" for T, *T, T[P] and *T[P].
+func receiverName(recv *ast.FieldList) string {
+	if len(recv.List) != 1 {
+		return ""
+	}
+	x := recv.List[0].Type
+	if star, ok := x.(*ast.StarExpr); ok {
+		x = star.X
+	}
+	switch t := x.(type) {
+	case *ast.IndexExpr:
+		x = t.X
+	case *ast.IndexListExpr:
+		x = t.X
+	}
+	if id, ok := x.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
 }
 
 // isStandard reports whether the package of pass belongs to the standard

@@ -108,24 +108,22 @@ func TestDroppedFilesMatchGoList(t *testing.T) {
 }
 
 // TestUndefinedMatchGoBuild checks the analyzer against CGO_ENABLED=0 go
-// build: its undefined-symbol reports are exactly the compile errors, and
+// build: its reports of uses of lost names are exactly the compile errors
+// (the fixture has no other), and
 // the package that imports a cgo-only dependency builds (so only the
 // analyzer can tell).
 func TestUndefinedMatchGoBuild(t *testing.T) {
-	errorRE := regexp.MustCompile(`(?m)^(\S+\.go):(\d+):(\d+): (.*)$`)
+	errorRE := regexp.MustCompile(`(?m)^(\S+\.go):(\d+):(\d+): `)
 	for _, tgt := range oracleTargets {
 		t.Run(tgt.String(), func(t *testing.T) {
 			env := goEnv(tgt, false)
 			out, _ := goCommand(t, env, "build", "./lib", "./app").CombinedOutput()
 			var want []string
 			for _, m := range errorRE.FindAllStringSubmatch(string(out), -1) {
-				if !strings.HasPrefix(m[4], "undefined: ") {
-					t.Fatalf("unexpected build error: %s", m[0])
-				}
 				want = append(want, fmt.Sprintf("%s:%s:%s", filepath.ToSlash(m[1]), m[2], m[3]))
 			}
 			if len(want) == 0 {
-				t.Fatalf("go build reports no undefined symbol: test proves nothing\n%s", out)
+				t.Fatalf("go build reports no error: test proves nothing\n%s", out)
 			}
 			if strings.Contains(string(out), "fixture/app") {
 				t.Fatalf("app should build without cgo:\n%s", out)

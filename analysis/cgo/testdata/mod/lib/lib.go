@@ -8,3 +8,10 @@ func Describe() string {
 }
 
 func Platform() string { return platform }
+
+type Conn struct{}
+
+func Ping() {
+	var c Conn
+	c.Ping()
+}

@@ -9,3 +9,5 @@ func Version() string { return C.VERSION }
 
 // Methods are not package-level names.
 func (Handle) Close() {}
+
+func (c *Conn) Ping() {}
