@@ -1,0 +1,3 @@
+module example.com/dev
+
+go 1.22
