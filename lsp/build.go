@@ -1,0 +1,365 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/crossls/crossls/analysis/build"
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// builder runs at most one build at a time, in the background, on an
+// explicit command only: a build runs the project's code generators'
+// compilers (cgo's CC), which analysis never does.
+type builder struct {
+	s *Server
+
+	mu       sync.Mutex
+	cancelFn context.CancelFunc
+	token    string // progress token of the running build
+	status   buildStatus
+	seq      int
+}
+
+func (b *builder) snapshot() buildStatus {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := b.status
+	if st.State == "" {
+		st.State = "idle"
+	}
+	st.Outputs = append([]string(nil), st.Outputs...)
+	return st
+}
+
+// cancel stops the running build and reports whether there was one.
+func (b *builder) cancel() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cancelFn == nil {
+		return false
+	}
+	b.cancelFn()
+	return true
+}
+
+func (b *builder) isToken(tok protocol.ProgressToken) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s, ok := tok.(protocol.String)
+	return ok && b.token != "" && string(s) == b.token
+}
+
+// buildPlan is one folder's share of a build request.
+type buildPlan struct {
+	f        *folder
+	cfg      *folderConfig
+	targets  []target.Target
+	packages []string
+}
+
+// start validates a build request and runs it in the background.
+func (b *builder) start(args buildArgs) (any, error) {
+	for _, p := range args.Packages {
+		if p == "" || strings.HasPrefix(p, "-") || strings.ContainsAny(p, "\x00\n") {
+			return nil, invalidParams("invalid package pattern %q", p)
+		}
+	}
+	var plans []buildPlan
+	var names []string
+	for _, f := range b.s.snapshotFolders() {
+		cfg, err := f.config()
+		if cfg == nil {
+			if err != nil {
+				return nil, invalidParams("configuration of %s: %v", f.dir, err)
+			}
+			continue
+		}
+		ts, err := selectTargets(cfg, args.Targets)
+		if err != nil {
+			return nil, invalidParams("%v", err)
+		}
+		pkgs := args.Packages
+		if len(pkgs) == 0 {
+			pkgs = []string{"./..."}
+		}
+		plans = append(plans, buildPlan{f: f, cfg: cfg, targets: ts, packages: pkgs})
+		for _, t := range ts {
+			if !slices.Contains(names, t.String()) {
+				names = append(names, t.String())
+			}
+		}
+	}
+	if len(plans) == 0 {
+		return nil, jsonrpcInvalidRequest("no workspace folder with a configuration to build")
+	}
+
+	b.mu.Lock()
+	if b.cancelFn != nil {
+		b.mu.Unlock()
+		return nil, jsonrpcInvalidRequest("a build is already running; cancel it with crossls.cancelBuild first")
+	}
+	ctx, cancel := context.WithCancel(b.s.ctx)
+	b.cancelFn = cancel
+	b.seq++
+	b.token = fmt.Sprintf("crossls-build-%d", b.seq)
+	token := b.token
+	b.status = buildStatus{State: "running", Total: len(names), Outputs: []string{}}
+	b.mu.Unlock()
+
+	b.s.sendStatus()
+	b.s.goSafe("build", func() {
+		defer func() {
+			b.mu.Lock()
+			b.cancelFn, b.token = nil, ""
+			b.mu.Unlock()
+			cancel()
+			b.s.sendStatus()
+		}()
+		b.run(ctx, token, plans, len(names))
+	})
+	return map[string]any{"started": true, "targets": names}, nil
+}
+
+func jsonrpcInvalidRequest(msg string) error {
+	return fmt.Errorf("%w: %s", errInvalidRequest, msg)
+}
+
+// selectTargets picks the requested targets, which must be valid; a
+// configured target keeps its tags, environment and C compiler.
+func selectTargets(cfg *folderConfig, requested []string) ([]target.Target, error) {
+	if len(requested) == 0 {
+		return cfg.targets, nil
+	}
+	var out []target.Target
+	for _, r := range requested {
+		t, err := target.Parse(r)
+		if err != nil {
+			return nil, err
+		}
+		found := false
+		for _, ct := range cfg.targets {
+			if ct.String() == t.String() {
+				t, found = ct, true
+				break
+			}
+		}
+		if !found && cfg.dist != nil {
+			if err := cfg.dist.Validate(t); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// progress reports a build to the client: with $/progress when it can
+// create a token, otherwise with window/showMessage at the end only.
+type progress struct {
+	s     *Server
+	token protocol.ProgressToken // nil: no progress UI
+}
+
+func (b *builder) newProgress(ctx context.Context, token string, title string) *progress {
+	p := &progress{s: b.s}
+	if !b.s.clientSupportsProgress() {
+		return p
+	}
+	// A client that never answers must not stall the build.
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := b.s.client.WorkDoneProgressCreate(cctx, &protocol.WorkDoneProgressCreateParams{Token: protocol.String(token)}); err != nil {
+		b.s.logf("window/workDoneProgress/create: %v", err)
+		return p
+	}
+	p.token = protocol.String(token)
+	zero := uint32(0)
+	p.send(&protocol.WorkDoneProgressBegin{Kind: "begin", Title: title, Cancellable: ptr(true), Percentage: &zero})
+	return p
+}
+
+func (p *progress) send(v any) {
+	if p.token == nil {
+		return
+	}
+	raw, err := protocol.Marshal(v)
+	if err != nil {
+		return
+	}
+	if err := p.s.client.Progress(p.s.ctx, &protocol.ProgressParams{Token: p.token, Value: raw}); err != nil {
+		p.s.logf("$/progress: %v", err)
+	}
+}
+
+func (p *progress) report(msg string, pct uint32) {
+	p.send(&protocol.WorkDoneProgressReport{Kind: "report", Message: &msg, Percentage: &pct})
+}
+
+func (p *progress) end(msg string) {
+	p.send(&protocol.WorkDoneProgressEnd{Kind: "end", Message: &msg})
+}
+
+// run builds each plan in turn, reporting one progress step per finished
+// target and publishing compiler errors as diagnostics of that target.
+func (b *builder) run(ctx context.Context, token string, plans []buildPlan, total int) {
+	prog := b.newProgress(ctx, token, fmt.Sprintf("crossls: building %d targets", total))
+	built, done := 0, 0
+	var outputs []string
+	var failures []string
+	for _, pl := range plans {
+		if ctx.Err() != nil {
+			break
+		}
+		// Per target: results so far, and the compile errors by file.
+		failed := map[string]bool{}
+		errs := map[string]map[string][]protocol.Diagnostic{}
+		for _, t := range pl.targets {
+			errs[t.String()] = map[string][]protocol.Diagnostic{}
+		}
+		texts := &texts{open: map[string]*document{}, cache: map[string]string{}}
+		outDir := pl.cfg.build.OutputDir
+		if filepath.IsAbs(outDir) {
+			if rel, err := filepath.Rel(pl.f.dir, outDir); err == nil {
+				outDir = rel
+			}
+		}
+		opts := build.Options{
+			Dir:       pl.f.dir,
+			Packages:  pl.packages,
+			Targets:   pl.targets,
+			OutputDir: outDir,
+			Jobs:      pl.cfg.build.Jobs,
+			Tags:      pl.cfg.build.Tags,
+			Ldflags:   pl.cfg.build.Ldflags,
+			Trimpath:  pl.cfg.build.Trimpath,
+			Name:      pl.cfg.build.Name,
+			GoCmd:     b.s.opts.GoCmd,
+			Env:       b.s.opts.Env,
+			OnEvent: func(ev build.Event) {
+				tgt := ev.Target.String()
+				switch ev.Kind {
+				case build.Finished, build.Failed:
+				default:
+					return
+				}
+				r := ev.Result
+				if ev.Kind == build.Failed || (r != nil && r.Err != nil) {
+					failed[tgt] = true
+				}
+				if r != nil {
+					for _, ce := range r.Errors {
+						file := pl.f.absPath(ce.File)
+						if file == "" {
+							continue
+						}
+						errs[tgt][file] = append(errs[tgt][file], protocol.Diagnostic{
+							Range:    texts.rng(file, ce.Line, ce.Column, 0, 0),
+							Severity: protocol.DiagnosticSeverityError,
+							Code:     protocol.String("compile"),
+							Source:   protocol.NewOptional(sourceBuild),
+							Message:  protocol.String(fmt.Sprintf("[%s] %s", tgt, ce.Message)),
+						})
+					}
+				}
+				b.s.pub.setBuild(tgt, errs[tgt])
+				msg := describeResult(pl.f.dir, tgt, r)
+				done++
+				if r != nil && r.Err == nil && r.Output != "" {
+					rel := relTo(pl.f.dir, r.Output)
+					outputs = append(outputs, rel)
+				}
+				b.mu.Lock()
+				b.status.Outputs = append([]string(nil), outputs...)
+				b.mu.Unlock()
+				prog.report(msg, uint32(min(100, done*100/max(1, total))))
+				b.s.logMessage(protocol.MessageTypeInfo, "crossls build: "+msg)
+				b.s.sendStatus()
+			},
+		}
+		_, err := build.Run(ctx, opts)
+		if err != nil && ctx.Err() == nil {
+			failures = append(failures, err.Error())
+			b.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: build in %s: %v", pl.f.dir, err))
+		}
+		for _, t := range pl.targets {
+			if !failed[t.String()] && err == nil && ctx.Err() == nil {
+				built++
+			}
+		}
+		b.mu.Lock()
+		b.status.Built = built
+		b.mu.Unlock()
+	}
+
+	state := "succeeded"
+	switch {
+	case ctx.Err() != nil:
+		state = "cancelled"
+	case built < total:
+		state = "failed"
+	}
+	summary := fmt.Sprintf("built %d of %d targets", built, total)
+	if len(outputs) > 0 {
+		summary += ": " + strings.Join(outputs, ", ")
+	}
+	if state == "cancelled" {
+		summary = "build cancelled; " + summary
+	}
+	b.mu.Lock()
+	b.status.State, b.status.Built = state, built
+	b.mu.Unlock()
+	prog.end(summary)
+	typ := protocol.MessageTypeInfo
+	if state != "succeeded" {
+		typ = protocol.MessageTypeWarning
+	}
+	b.s.showMessage(typ, "crossls: "+summary)
+}
+
+func describeResult(dir, tgt string, r *build.Result) string {
+	switch {
+	case r == nil:
+		return tgt + " failed"
+	case r.Err != nil && errors.Is(r.Err, context.Canceled):
+		return tgt + " cancelled"
+	case r.Err != nil:
+		first := r.Err.Error()
+		if len(r.Errors) > 0 {
+			first = r.Errors[0].Message
+		}
+		return fmt.Sprintf("%s failed: %s", tgt, firstLine(first))
+	case r.Output != "":
+		return fmt.Sprintf("%s ok (%s, %.1f MB)", tgt, relTo(dir, r.Output), float64(r.Size)/1e6)
+	}
+	return tgt + " ok"
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func relTo(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
+
+// WorkDoneProgressCancel cancels the build whose progress the user
+// dismissed.
+func (s *Server) WorkDoneProgressCancel(ctx context.Context, params *protocol.WorkDoneProgressCancelParams) error {
+	if s.builds.isToken(params.Token) {
+		s.builds.cancel()
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"go.lsp.dev/protocol"
+)
+
+// buildArgs are the arguments of crossls.build.
+type buildArgs struct {
+	Targets  []string `json:"targets,omitempty"`
+	Packages []string `json:"packages,omitempty"`
+}
+
+type listedTarget struct {
+	Target string `json:"target"`
+	Source string `json:"source"`
+	File   string `json:"file,omitempty"`
+	Folder string `json:"folder"`
+}
+
+func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCommandParams) (protocol.LSPAny, error) {
+	var result any
+	var err error
+	switch params.Command {
+	case cmdBuild, cmdBuildAll:
+		var args buildArgs
+		if params.Command == cmdBuild && len(params.Arguments) > 0 {
+			if len(params.Arguments) > 1 {
+				return nil, invalidParams("%s takes one argument, {targets, packages}", cmdBuild)
+			}
+			if err := json.Unmarshal(params.Arguments[0], &args); err != nil {
+				return nil, invalidParams("%s: invalid argument: %v", cmdBuild, err)
+			}
+		}
+		result, err = s.builds.start(args)
+	case cmdCancelBuild:
+		result = map[string]bool{"cancelled": s.builds.cancel()}
+	case cmdListTargets:
+		result = map[string]any{"targets": s.listTargets()}
+	case cmdRecheck:
+		for _, f := range s.snapshotFolders() {
+			f.schedule(0)
+		}
+		result = map[string]bool{"scheduled": true}
+	default:
+		return nil, invalidParams("unknown command %q", params.Command)
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(result)
+	if err != nil {
+		return nil, internalError("encoding result: %v", err)
+	}
+	return protocol.LSPAny(b), nil
+}
+
+func (s *Server) listTargets() []listedTarget {
+	out := []listedTarget{}
+	for _, f := range s.snapshotFolders() {
+		cfg, _ := f.config()
+		if cfg == nil {
+			continue
+		}
+		for _, t := range cfg.targets {
+			out = append(out, listedTarget{Target: t.String(), Source: describeSourceName(cfg), File: cfg.file, Folder: f.dir})
+		}
+	}
+	return out
+}
+
+func describeSourceName(cfg *folderConfig) string { return string(cfg.source) }
+
+// status is the crossls/status notification, sent after every check and
+// build step so that an editor can show the state of the matrix.
+type status struct {
+	Targets []string    `json:"targets"`
+	Failing []string    `json:"failing"`
+	Build   buildStatus `json:"build"`
+}
+
+type buildStatus struct {
+	State   string   `json:"state"` // idle, running, succeeded, failed, cancelled
+	Built   int      `json:"built"`
+	Total   int      `json:"total"`
+	Outputs []string `json:"outputs"`
+}
+
+const methodStatus = "crossls/status"
+
+func (s *Server) sendStatus() {
+	st := status{Targets: []string{}, Failing: []string{}}
+	for _, f := range s.snapshotFolders() {
+		cfg, _ := f.config()
+		if cfg != nil {
+			for _, t := range cfg.targets {
+				if !slices.Contains(st.Targets, t.String()) {
+					st.Targets = append(st.Targets, t.String())
+				}
+			}
+		}
+		f.mu.Lock()
+		for _, t := range f.failing {
+			if !slices.Contains(st.Failing, t) {
+				st.Failing = append(st.Failing, t)
+			}
+		}
+		f.mu.Unlock()
+	}
+	slices.Sort(st.Failing)
+	st.Build = s.builds.snapshot()
+	if st.Build.Outputs == nil {
+		st.Build.Outputs = []string{}
+	}
+	if err := s.notify(methodStatus, st); err != nil {
+		s.logf("sending status: %v", err)
+	}
+}
+
+func (s *Server) notify(method string, params any) error {
+	if s.conn == nil {
+		return fmt.Errorf("no connection")
+	}
+	b, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	return s.conn.Notify(s.ctx, method, json.RawMessage(b))
+}

@@ -1,0 +1,202 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/crossls/crossls/analysis/config"
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// settings is the client's "crossls" configuration section.
+type settings struct {
+	Targets   []string        `json:"targets"`
+	Analyzers map[string]bool `json:"analyzers"`
+	Build     struct {
+		OutputDir string `json:"outputDir"`
+		Jobs      int    `json:"jobs"`
+	} `json:"build"`
+}
+
+// pullSettings asks the client for the "crossls" section of dir.
+func (s *Server) pullSettings(dir string) (settings, error) {
+	var st settings
+	if !s.clientSupportsConfiguration() {
+		s.mu.Lock()
+		st = s.settings
+		s.mu.Unlock()
+		return st, nil
+	}
+	scope := uri.File(dir)
+	res, err := s.client.Configuration(s.ctx, &protocol.ConfigurationParams{
+		Items: []protocol.ConfigurationItem{{ScopeURI: &scope, Section: ptr("crossls")}},
+	})
+	if err != nil {
+		return st, fmt.Errorf("workspace/configuration: %v", err)
+	}
+	if len(res) == 0 || len(res[0]) == 0 || string(res[0]) == "null" {
+		return st, nil
+	}
+	if err := json.Unmarshal(res[0], &st); err != nil {
+		return settings{}, fmt.Errorf("invalid crossls settings: %v", err)
+	}
+	return st, nil
+}
+
+func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
+	// Clients without workspace/configuration push the settings instead.
+	if len(params.Settings) > 0 {
+		var pushed struct {
+			Crossls *settings `json:"crossls"`
+		}
+		if err := json.Unmarshal(params.Settings, &pushed); err == nil && pushed.Crossls != nil {
+			s.mu.Lock()
+			s.settings = *pushed.Crossls
+			s.mu.Unlock()
+		}
+	}
+	s.goSafe("didChangeConfiguration", func() { s.reloadConfig("configuration change") })
+	return nil
+}
+
+// folderConfig is the resolved configuration of one workspace folder.
+type folderConfig struct {
+	targets   []target.Target
+	source    config.Source
+	file      string
+	analyzers map[string]bool
+	build     config.Build
+	dist      *target.Dist
+}
+
+// reloadConfig resolves every folder's configuration again and re-checks
+// everything: any configuration change may change every diagnostic.
+func (s *Server) reloadConfig(why string) {
+	for _, f := range s.snapshotFolders() {
+		st, err := s.pullSettings(f.dir)
+		if err != nil {
+			s.logMessage(protocol.MessageTypeWarning, fmt.Sprintf("crossls: %v; using the project configuration", err))
+		}
+		cfg, err := s.resolveConfig(f.dir, st)
+		f.setConfig(cfg, err)
+		if err != nil {
+			s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: configuration of %s: %v", f.dir, err))
+		} else {
+			s.logMessage(protocol.MessageTypeInfo, fmt.Sprintf("crossls: %s: checking %s (targets from %s)",
+				f.dir, targetList(cfg.targets), describeSource(cfg)))
+		}
+		s.debugf("config reloaded for %s: %s", f.dir, why)
+		f.schedule(0)
+	}
+}
+
+func describeSource(cfg *folderConfig) string {
+	if cfg.file != "" {
+		return cfg.file
+	}
+	return string(cfg.source)
+}
+
+func targetList(ts []target.Target) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+// resolveConfig combines the editor settings with the project's files.
+// Without a usable go command the targets are still resolved, but not
+// validated against the toolchain's platform list.
+func (s *Server) resolveConfig(dir string, st settings) (*folderConfig, error) {
+	dist, distErr := target.LoadDist(s.ctx, s.opts.GoCmd)
+	if distErr != nil {
+		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: %v", distErr))
+		dist = nil
+	}
+	var explicit []string
+	if len(st.Targets) > 0 {
+		explicit = st.Targets
+	}
+	if dist == nil {
+		// config.Load would look for "go" itself; fall back to parsing.
+		return fallbackConfig(explicit)
+	}
+	cfg, err := config.Load(dir, explicit, config.SourceSettings, dist)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		s.logMessage(protocol.MessageTypeWarning, "crossls: "+w)
+	}
+	analyzers := map[string]bool{}
+	for k, v := range cfg.Analyzers {
+		analyzers[k] = v
+	}
+	for k, v := range st.Analyzers {
+		analyzers[k] = v
+	}
+	build := cfg.Build
+	if st.Build.OutputDir != "" {
+		build.OutputDir = st.Build.OutputDir
+	}
+	if st.Build.Jobs > 0 {
+		build.Jobs = st.Build.Jobs
+	}
+	return &folderConfig{
+		targets:   cfg.Targets,
+		source:    cfg.Source,
+		file:      cfg.File,
+		analyzers: analyzers,
+		build:     build,
+		dist:      dist,
+	}, nil
+}
+
+func fallbackConfig(explicit []string) (*folderConfig, error) {
+	cfg := &folderConfig{targets: target.Default(), source: config.SourceDefault}
+	if explicit != nil {
+		ts, err := target.ParseList(strings.Join(explicit, ","))
+		if err != nil {
+			return nil, err
+		}
+		cfg.targets, cfg.source = ts, config.SourceSettings
+	}
+	return cfg, nil
+}
+
+// configErrorDiagnostics turns a positioned configuration error into
+// diagnostics on the configuration file, by file.
+func configErrorDiagnostics(err error) map[string][]protocol.Diagnostic {
+	var list config.ErrorList
+	var one *config.Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = config.ErrorList{one}
+	default:
+		return nil
+	}
+	out := map[string][]protocol.Diagnostic{}
+	for _, e := range list {
+		if e.File == "" {
+			continue
+		}
+		line := uint32(max(e.Line-1, 0))
+		col := uint32(max(e.Column-1, 0))
+		out[e.File] = append(out[e.File], protocol.Diagnostic{
+			Range:    protocol.Range{Start: protocol.Position{Line: line, Character: col}, End: protocol.Position{Line: line, Character: col}},
+			Severity: protocol.DiagnosticSeverityError,
+			Code:     protocol.String("config"),
+			Source:   protocol.NewOptional(sourceCheck),
+			Message:  protocol.String(e.Msg),
+		})
+	}
+	return out
+}

@@ -1,0 +1,452 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/crossls/crossls/analysis/matrix"
+)
+
+// Diagnostic sources: analysis findings and compiler errors of builds.
+const (
+	sourceCheck = "crossls"
+	sourceBuild = "crossls build"
+)
+
+// A folder is a workspace folder (a module or go.work root). It runs one
+// check at a time: edits restart a debounce timer, and when it fires the
+// running check, now superseded, is cancelled and a new one starts.
+type folder struct {
+	s    *Server
+	dir  string
+	wake chan struct{}
+
+	mu        sync.Mutex
+	timer     *time.Timer
+	cancelRun context.CancelFunc
+	stopped   bool
+	cfg       *folderConfig
+	cfgErr    error
+	configed  map[string]bool // config files with published errors
+	failing   []string        // targets that fail in the last check
+}
+
+func newFolder(s *Server, dir string) *folder {
+	f := &folder{s: s, dir: dir, wake: make(chan struct{}, 1), configed: map[string]bool{}}
+	s.goSafe("checker "+dir, f.run)
+	return f
+}
+
+func (f *folder) setConfig(cfg *folderConfig, err error) {
+	f.mu.Lock()
+	f.cfg, f.cfgErr = cfg, err
+	old := f.configed
+	f.configed = map[string]bool{}
+	f.mu.Unlock()
+
+	byFile := configErrorDiagnostics(err)
+	for file := range old {
+		if _, ok := byFile[file]; !ok {
+			f.s.pub.setCheck(file, nil, nil)
+		}
+	}
+	for file, diags := range byFile {
+		f.s.pub.setCheck(file, nil, diags)
+		f.mu.Lock()
+		f.configed[file] = true
+		f.mu.Unlock()
+	}
+}
+
+func (f *folder) config() (*folderConfig, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cfg, f.cfgErr
+}
+
+// schedule asks for a check after delay (the debounce interval, or 0).
+func (f *folder) schedule(delay time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return
+	}
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	f.timer = time.AfterFunc(delay, func() {
+		f.mu.Lock()
+		if f.cancelRun != nil {
+			f.cancelRun() // superseded
+		}
+		f.mu.Unlock()
+		select {
+		case f.wake <- struct{}{}:
+		default:
+		}
+	})
+}
+
+func (f *folder) stop() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stopped = true
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	if f.cancelRun != nil {
+		f.cancelRun()
+	}
+}
+
+func (f *folder) run() {
+	for {
+		select {
+		case <-f.s.ctx.Done():
+			return
+		case <-f.wake:
+		}
+		f.checkOnce()
+	}
+}
+
+// checkOnce analyses the folder for all targets with the open buffers as
+// overlay and publishes the result.
+func (f *folder) checkOnce() {
+	cfg, cfgErr := f.config()
+	if cfg == nil {
+		if cfgErr != nil {
+			f.s.sendStatus()
+		}
+		return
+	}
+	ctx, cancel := context.WithCancel(f.s.ctx)
+	f.mu.Lock()
+	if f.stopped {
+		f.mu.Unlock()
+		cancel()
+		return
+	}
+	f.cancelRun = cancel
+	f.mu.Unlock()
+	defer cancel()
+
+	docs := f.s.docs.snapshot(f.dir)
+	overlay := make(map[string][]byte, len(docs))
+	for _, d := range docs {
+		overlay[d.path] = []byte(d.text)
+	}
+	start := time.Now()
+	res, err := f.s.check(ctx, matrix.Options{
+		Dir:       f.dir,
+		Targets:   cfg.targets,
+		Overlay:   overlay,
+		Analyzers: cfg.analyzers,
+		GoCmd:     f.s.opts.GoCmd,
+		Env:       f.s.opts.Env,
+	})
+	if ctx.Err() != nil {
+		f.s.debugf("check of %s superseded after %v", f.dir, time.Since(start))
+		return
+	}
+	if err != nil {
+		f.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: checking %s failed: %v", f.dir, err))
+		return
+	}
+	f.s.debugf("checked %s for %d targets in %v: %d diagnostics", f.dir, len(cfg.targets), time.Since(start), len(res.Diagnostics))
+	f.publish(res, docs)
+}
+
+// diagData is the data field of a published diagnostic: its fixes, with
+// positions already converted for the client.
+type diagData struct {
+	Fixes []fixData `json:"fixes,omitempty"`
+}
+
+type fixData struct {
+	Title  string          `json:"title"`
+	Edits  []fileEdit      `json:"edits,omitempty"`
+	Rename *matrix.Rename  `json:"rename,omitempty"`
+	Create *matrix.Create  `json:"create,omitempty"`
+	Stub   *stubRequestRef `json:"stub,omitempty"`
+}
+
+type fileEdit struct {
+	File    string         `json:"file"`
+	Version *int32         `json:"version,omitempty"` // of the open buffer the edit applies to
+	Range   protocol.Range `json:"range"`
+	NewText string         `json:"newText"`
+}
+
+// texts caches the contents positions are converted against: the analysed
+// buffer for open files, the disk otherwise.
+type texts struct {
+	open  map[string]*document
+	cache map[string]string
+}
+
+func (t *texts) get(path string) (string, *int32) {
+	if d, ok := t.open[path]; ok {
+		v := d.version
+		return d.text, &v
+	}
+	if s, ok := t.cache[path]; ok {
+		return s, nil
+	}
+	data, _ := os.ReadFile(path) // unreadable: positions clamp to the start
+	t.cache[path] = string(data)
+	return string(data), nil
+}
+
+func (t *texts) rng(path string, line, col, endLine, endCol int) protocol.Range {
+	text, _ := t.get(path)
+	start := lineColPosition(text, line, col)
+	if endLine == 0 {
+		return protocol.Range{Start: start, End: start}
+	}
+	end := lineColPosition(text, endLine, endCol)
+	if end.Line < start.Line || (end.Line == start.Line && end.Character < start.Character) {
+		end = start
+	}
+	return protocol.Range{Start: start, End: end}
+}
+
+func (f *folder) absPath(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(f.dir, p)
+}
+
+// publish converts a check result and publishes it for every file it
+// names, clearing files of the folder whose findings are gone. A file
+// whose buffer has changed since the check started is left alone: a newer
+// check is already scheduled for it.
+func (f *folder) publish(res *matrix.Result, docs []*document) {
+	t := &texts{open: map[string]*document{}, cache: map[string]string{}}
+	for _, d := range docs {
+		t.open[d.path] = d
+	}
+	byFile := map[string][]protocol.Diagnostic{}
+	for _, d := range res.Diagnostics {
+		file := f.absPath(d.File)
+		if file == "" {
+			continue
+		}
+		byFile[file] = append(byFile[file], f.convert(t, d))
+	}
+
+	failing := map[string]bool{}
+	for _, p := range res.Packages {
+		for tgt, v := range p.Targets {
+			if v.Status == "fail" {
+				failing[tgt] = true
+			}
+		}
+	}
+	f.mu.Lock()
+	f.failing = sortedKeys(failing)
+	f.mu.Unlock()
+
+	stale := func(path string) bool {
+		cur := f.s.docs.byPath(path)
+		if cur == nil {
+			return false
+		}
+		analysed, ok := t.open[path]
+		return !ok || analysed.version != cur.version
+	}
+	for _, path := range f.s.pub.checkFiles(f.dir) {
+		if _, ok := byFile[path]; !ok && !f.isConfigFile(path) && !stale(path) {
+			f.s.pub.setCheck(path, nil, nil)
+		}
+	}
+	paths := sortedKeys(byFile)
+	for _, path := range paths {
+		if stale(path) {
+			continue
+		}
+		_, version := t.get(path)
+		f.s.pub.setCheck(path, version, byFile[path])
+	}
+	f.s.sendStatus()
+}
+
+func (f *folder) isConfigFile(path string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.configed[path]
+}
+
+func (f *folder) convert(t *texts, d matrix.Diagnostic) protocol.Diagnostic {
+	file := f.absPath(d.File)
+	pd := protocol.Diagnostic{
+		Range:    t.rng(file, d.Line, d.Column, d.EndLine, d.EndColumn),
+		Severity: severity(d.Severity),
+		Code:     protocol.String(d.Analyzer),
+		Source:   protocol.NewOptional(sourceCheck),
+		Message:  protocol.String(d.Message),
+	}
+	for _, r := range d.Related {
+		rf := f.absPath(r.File)
+		if rf == "" {
+			continue
+		}
+		pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{
+			Location: protocol.Location{URI: uri.File(rf), Range: t.rng(rf, r.Line, r.Column, r.EndLine, r.EndColumn)},
+			Message:  r.Message,
+		})
+	}
+	var data diagData
+	for _, fx := range d.Fixes {
+		fd := fixData{Title: fx.Message, Rename: fx.Rename, Create: fx.Create}
+		for _, e := range fx.Edits {
+			ef := f.absPath(e.File)
+			_, version := t.get(ef)
+			fd.Edits = append(fd.Edits, fileEdit{
+				File:    ef,
+				Version: version,
+				Range:   t.rng(ef, e.Line, e.Column, e.EndLine, e.EndColumn),
+				NewText: e.NewText,
+			})
+		}
+		if fd.Rename != nil {
+			fd.Rename = &matrix.Rename{From: f.absPath(fd.Rename.From), To: f.absPath(fd.Rename.To)}
+		}
+		if fd.Create != nil {
+			fd.Create = &matrix.Create{File: f.absPath(fd.Create.File), Content: fd.Create.Content}
+		}
+		data.Fixes = append(data.Fixes, fd)
+	}
+	if stub := stubFor(f, d); stub != nil {
+		data.Fixes = append(data.Fixes, fixData{Title: stub.title(), Stub: stub})
+	}
+	if len(data.Fixes) > 0 {
+		if b, err := json.Marshal(data); err == nil {
+			pd.Data = b
+		}
+	}
+	return pd
+}
+
+func severity(s string) protocol.DiagnosticSeverity {
+	switch s {
+	case matrix.SeverityError:
+		return protocol.DiagnosticSeverityError
+	case matrix.SeverityWarning:
+		return protocol.DiagnosticSeverityWarning
+	}
+	return protocol.DiagnosticSeverityInformation
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// publisher owns what the client has been sent: per file, the findings of
+// the last check and the compiler errors of the last build of each target.
+// Every publication goes through its lock, so a file's diagnostics are
+// sent in the order they were computed.
+type publisher struct {
+	s     *Server
+	mu    sync.Mutex
+	files map[string]*fileDiags
+}
+
+type fileDiags struct {
+	version *int32
+	check   []protocol.Diagnostic
+	build   map[string][]protocol.Diagnostic // by target
+}
+
+func newPublisher(s *Server) *publisher { return &publisher{s: s, files: map[string]*fileDiags{}} }
+
+func (p *publisher) entry(path string) *fileDiags {
+	fd := p.files[path]
+	if fd == nil {
+		fd = &fileDiags{build: map[string][]protocol.Diagnostic{}}
+		p.files[path] = fd
+	}
+	return fd
+}
+
+func (p *publisher) setCheck(path string, version *int32, diags []protocol.Diagnostic) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fd := p.entry(path)
+	fd.version, fd.check = version, diags
+	p.send(path, fd)
+}
+
+// setBuild replaces the compiler errors of one target's build.
+func (p *publisher) setBuild(tgt string, byFile map[string][]protocol.Diagnostic) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for path, fd := range p.files {
+		if _, ok := byFile[path]; !ok && len(fd.build[tgt]) > 0 {
+			delete(fd.build, tgt)
+			p.send(path, fd)
+		}
+	}
+	for path, diags := range byFile {
+		fd := p.entry(path)
+		fd.build[tgt] = diags
+		p.send(path, fd)
+	}
+}
+
+func (p *publisher) send(path string, fd *fileDiags) {
+	all := append([]protocol.Diagnostic{}, fd.check...)
+	for _, tgt := range sortedKeys(fd.build) {
+		all = append(all, fd.build[tgt]...)
+	}
+	params := &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: all}
+	if fd.version != nil {
+		params.Version = protocol.NewOptional(*fd.version)
+	}
+	if err := p.s.client.PublishDiagnostics(p.s.ctx, params); err != nil {
+		p.s.logf("publishing diagnostics for %s: %v", path, err)
+	}
+	if len(all) == 0 {
+		delete(p.files, path)
+	}
+}
+
+// checkFiles lists the files under dir with published check findings.
+func (p *publisher) checkFiles(dir string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for path, fd := range p.files {
+		if len(fd.check) > 0 && within(dir, path) {
+			out = append(out, path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkDiagnostics returns the published check findings of a file.
+func (p *publisher) checkDiagnostics(path string) []protocol.Diagnostic {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if fd := p.files[path]; fd != nil {
+		return slices.Clone(fd.check)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package lsp
+
+import (
+	"context"
+	"path/filepath"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// Command names (workspace/executeCommand).
+const (
+	cmdBuild       = "crossls.build"
+	cmdBuildAll    = "crossls.buildAll"
+	cmdCancelBuild = "crossls.cancelBuild"
+	cmdListTargets = "crossls.listTargets"
+	cmdRecheck     = "crossls.recheck"
+)
+
+var commands = []string{cmdBuild, cmdBuildAll, cmdCancelBuild, cmdListTargets, cmdRecheck}
+
+// Code action kinds offered.
+const kindBuild protocol.CodeActionKind = "source.crossls.build"
+
+// Version is reported in serverInfo.
+var Version = "devel"
+
+func (s *Server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
+	var dirs []string
+	var uris []uri.URI
+	if wf, ok := params.WorkspaceFolders.Get(); ok && len(wf) > 0 {
+		for _, f := range wf {
+			uris = append(uris, f.URI)
+		}
+	} else if params.RootURI != nil && *params.RootURI != "" {
+		uris = append(uris, *params.RootURI)
+	} else if p, ok := params.RootPath.Get(); ok && filepath.IsAbs(p) {
+		dirs = append(dirs, filepath.Clean(p))
+	}
+	for _, u := range uris {
+		if _, p, err := canonicalURI(u); err == nil && p != "" {
+			dirs = append(dirs, p)
+		} else {
+			s.logf("ignoring workspace folder %s: not a local directory", u)
+		}
+	}
+
+	s.mu.Lock()
+	s.state = stateInitialized
+	s.caps = params.Capabilities
+	for _, d := range dirs {
+		s.folders = append(s.folders, newFolder(s, d))
+	}
+	s.mu.Unlock()
+
+	sync := protocol.TextDocumentSyncKindIncremental
+	return &protocol.InitializeResult{
+		Capabilities: protocol.ServerCapabilities{
+			TextDocumentSync: &protocol.TextDocumentSyncOptions{
+				OpenClose: ptr(true),
+				Change:    &sync,
+				Save:      protocol.Boolean(true),
+			},
+			CodeActionProvider: &protocol.CodeActionOptions{
+				CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, kindBuild},
+				ResolveProvider: ptr(true),
+			},
+			ExecuteCommandProvider:     protocol.ExecuteCommandOptions{Commands: commands},
+			DocumentFormattingProvider: protocol.Boolean(true),
+			Workspace: &protocol.WorkspaceOptions{
+				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
+					Supported:           ptr(true),
+					ChangeNotifications: protocol.Boolean(true),
+				},
+			},
+		},
+		ServerInfo: protocol.ServerInfo{Name: "crossls", Version: protocol.NewOptional(Version)},
+	}, nil
+}
+
+func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
+	// Client calls (registration, configuration) wait for replies that the
+	// read loop must deliver: never make them on an in-order notification.
+	s.goSafe("initialized", func() {
+		s.registerWatchers()
+		s.reloadConfig("initialize")
+	})
+	return nil
+}
+
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.state = stateShutdown
+	s.mu.Unlock()
+	s.builds.cancel()
+	for _, f := range s.snapshotFolders() {
+		f.stop()
+	}
+	return nil
+}
+
+func (s *Server) Exit(ctx context.Context) error {
+	s.exitOnce.Do(func() { close(s.exited) })
+	return nil
+}
+
+func (s *Server) snapshotFolders() []*folder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*folder(nil), s.folders...)
+}
+
+// folderOf returns the innermost workspace folder containing path.
+func (s *Server) folderOf(path string) *folder {
+	var best *folder
+	for _, f := range s.snapshotFolders() {
+		if within(f.dir, path) && (best == nil || len(f.dir) > len(best.dir)) {
+			best = f
+		}
+	}
+	return best
+}
+
+func (s *Server) clientSupportsProgress() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.caps.Window
+	return w != nil && w.WorkDoneProgress != nil && *w.WorkDoneProgress
+}
+
+func (s *Server) clientSupportsConfiguration() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.caps.Workspace
+	return w != nil && w.Configuration != nil && *w.Configuration
+}
+
+func (s *Server) clientSupportsWatchRegistration() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.caps.Workspace
+	return w != nil && w.DidChangeWatchedFiles != nil && w.DidChangeWatchedFiles.DynamicRegistration != nil && *w.DidChangeWatchedFiles.DynamicRegistration
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,210 @@
+package lsp
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rawClient speaks the base protocol byte by byte, to send what a real
+// client library would refuse to.
+type rawClient struct {
+	t    *testing.T
+	conn net.Conn
+	in   *bufio.Reader
+	done chan error
+}
+
+func startRaw(t *testing.T) *rawClient {
+	t.Helper()
+	sc, cc := net.Pipe()
+	srv := newServer(Options{Log: testLog{t}})
+	srv.check = nil // nothing here may run an analysis
+	c := &rawClient{t: t, conn: cc, in: bufio.NewReader(cc), done: make(chan error, 1)}
+	go func() { c.done <- srv.serve(context.Background(), sc) }()
+	t.Cleanup(func() {
+		cc.Close()
+		select {
+		case <-c.done:
+		case <-time.After(20 * time.Second):
+			t.Errorf("server did not exit")
+		}
+	})
+	return c
+}
+
+func (c *rawClient) write(s string) {
+	c.t.Helper()
+	c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c.conn, s); err != nil {
+		c.t.Fatalf("write: %v", err)
+	}
+}
+
+func (c *rawClient) send(body string) {
+	c.t.Helper()
+	c.write(fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body))
+}
+
+type rawResponse struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// next reads the next response, skipping server notifications.
+func (c *rawClient) next() rawResponse {
+	c.t.Helper()
+	for {
+		c.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		n := -1
+		for {
+			line, err := c.in.ReadString('\n')
+			if err != nil {
+				c.t.Fatalf("reading header: %v", err)
+			}
+			line = strings.TrimSpace(line)
+			if line == "" {
+				break
+			}
+			if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
+				n, _ = strconv.Atoi(v)
+			}
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(c.in, body); err != nil {
+			c.t.Fatalf("reading body: %v", err)
+		}
+		var r rawResponse
+		if err := json.Unmarshal(body, &r); err != nil {
+			c.t.Fatalf("server sent invalid JSON %q: %v", body, err)
+		}
+		if r.Method == "" {
+			return r
+		}
+	}
+}
+
+func (c *rawClient) expectError(what string, code int, id string) {
+	c.t.Helper()
+	r := c.next()
+	if r.Error == nil || r.Error.Code != code || string(r.ID) != id {
+		c.t.Fatalf("%s: got id=%s error=%+v result=%s, want error %d with id %s", what, r.ID, r.Error, r.Result, code, id)
+	}
+}
+
+const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`
+
+func TestStreamSurvivesMalformedInput(t *testing.T) {
+	c := startRaw(t)
+	c.send(`{"jsonrpc":"2.0","id":7,"method":"shutdown"}`)
+	c.expectError("request before initialize", -32002, "7")
+
+	c.send(initializeBody)
+	if r := c.next(); r.Error != nil || !strings.Contains(string(r.Result), `"crossls"`) {
+		t.Fatalf("initialize: %+v %s", r.Error, r.Result)
+	}
+
+	c.send(`{"jsonrpc":"2.0","id":2,"method":"initialize",`)
+	c.expectError("truncated JSON", -32700, "null")
+
+	c.send(`not json at all`)
+	c.expectError("body that is not JSON", -32700, "null")
+
+	c.send(`{"jsonrpc":"2.0","id":3,"method":"x","params":{"a":tru}}`)
+	c.expectError("malformed JSON inside params", -32700, "null")
+
+	c.send(`[{"jsonrpc":"2.0","id":4,"method":"shutdown"}]`)
+	c.expectError("batch", -32600, "null")
+
+	c.send(`{"jsonrpc":"1.0","id":5,"method":"shutdown"}`)
+	c.expectError("wrong version", -32600, "5")
+
+	c.send(`{"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"shutdown"}`)
+	c.expectError("huge id", -32600, "null")
+
+	// After a malformed header the stream resynchronises on the next
+	// Content-Length field: each case is followed by a valid request.
+	c.write("garbage line\r\n")
+	c.expectError("header line without colon", -32700, "null")
+	c.send(`{"jsonrpc":"2.0","id":6,"method":"no/such/method"}`)
+	c.expectError("unknown method", -32601, "6")
+
+	c.write("Content-Type: application/json\r\n\r\n{}")
+	c.expectError("header without Content-Length", -32700, "null")
+	c.send(`{"jsonrpc":"2.0","id":11,"method":"no/such/method"}`)
+	c.expectError("request after a header without Content-Length", -32601, "11")
+
+	c.write("Content-Length: banana\r\n\r\n")
+	c.expectError("non-numeric Content-Length", -32700, "null")
+	c.send(`{"jsonrpc":"2.0","id":12,"method":"no/such/method"}`)
+	c.expectError("request after a bad Content-Length", -32601, "12")
+
+	c.send(`{"jsonrpc":"2.0","id":8,"method":"textDocument/codeAction","params":{"textDocument":7}}`)
+	r := c.next()
+	if r.Error == nil || string(r.ID) != "8" {
+		t.Fatalf("params of the wrong type: got %+v", r)
+	}
+
+	// Still serving, and the lifecycle completes normally.
+	c.send(`{"jsonrpc":"2.0","id":9,"method":"shutdown"}`)
+	if r := c.next(); r.Error != nil || string(r.ID) != "9" {
+		t.Fatalf("shutdown: %+v", r)
+	}
+	c.send(`{"jsonrpc":"2.0","id":10,"method":"workspace/executeCommand","params":{"command":"crossls.recheck"}}`)
+	c.expectError("request after shutdown", -32600, "10")
+	c.send(`{"jsonrpc":"2.0","method":"exit"}`)
+	select {
+	case err := <-c.done:
+		if err != nil {
+			t.Fatalf("exit after shutdown: %v, want nil", err)
+		}
+		c.done <- nil
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not exit")
+	}
+}
+
+func TestExitWithoutShutdownFails(t *testing.T) {
+	c := startRaw(t)
+	c.send(initializeBody)
+	c.next()
+	c.send(`{"jsonrpc":"2.0","method":"exit"}`)
+	select {
+	case err := <-c.done:
+		if err == nil {
+			t.Fatal("exit without shutdown: got nil error, want one (exit code 1)")
+		}
+		c.done <- err
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not exit")
+	}
+}
+
+func TestClientDisappearing(t *testing.T) {
+	c := startRaw(t)
+	c.send(initializeBody)
+	c.next()
+	c.write("Content-Length: 100\r\n\r\n{\"jsonrpc\"") // truncated body, then EOF
+	c.conn.Close()
+	select {
+	case err := <-c.done:
+		if err == nil {
+			t.Fatal("closed stream without shutdown: got nil error")
+		}
+		c.done <- err
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not exit when the client went away")
+	}
+}

@@ -1,0 +1,142 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"go.lsp.dev/protocol"
+)
+
+// watchedGlobs are the files whose changes on disk may change findings.
+var watchedGlobs = []string{"**/*.go", "**/go.mod", "**/go.work", "**/.crossls.yaml", "**/.crossls.yml", "**/.goreleaser.yaml", "**/.goreleaser.yml"}
+
+func (s *Server) registerWatchers() {
+	if !s.clientSupportsWatchRegistration() {
+		s.debugf("client cannot register file watchers; relying on buffer events")
+		return
+	}
+	var watchers []map[string]any
+	for _, g := range watchedGlobs {
+		watchers = append(watchers, map[string]any{"globPattern": g})
+	}
+	opts, err := json.Marshal(map[string]any{"watchers": watchers})
+	if err != nil {
+		return
+	}
+	err = s.client.RegisterCapability(s.ctx, &protocol.RegistrationParams{Registrations: []protocol.Registration{{
+		ID:              "crossls-watch",
+		Method:          protocol.MethodWorkspaceDidChangeWatchedFiles,
+		RegisterOptions: opts,
+	}}})
+	if err != nil {
+		s.logf("registering file watchers: %v", err)
+	}
+}
+
+func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
+	reload := false
+	touched := map[*folder]bool{}
+	for _, ev := range params.Changes {
+		_, path, err := canonicalURI(ev.URI)
+		if err != nil || path == "" {
+			continue
+		}
+		if isConfigName(filepath.Base(path)) {
+			reload = true
+			continue
+		}
+		if d := s.docs.byPath(path); d != nil {
+			continue // the open buffer, not the disk, is what is analysed
+		}
+		if f := s.folderOf(path); f != nil {
+			touched[f] = true
+		}
+	}
+	if reload {
+		s.goSafe("reload configuration", func() { s.reloadConfig("configuration file changed") })
+		return nil
+	}
+	for f := range touched {
+		f.schedule(s.opts.Debounce)
+	}
+	return nil
+}
+
+func isConfigName(base string) bool {
+	switch base {
+	case ".crossls.yaml", ".crossls.yml", ".goreleaser.yaml", ".goreleaser.yml":
+		return true
+	}
+	return false
+}
+
+func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol.DidChangeWorkspaceFoldersParams) error {
+	for _, wf := range params.Event.Removed {
+		_, dir, err := canonicalURI(wf.URI)
+		if err != nil || dir == "" {
+			continue
+		}
+		s.removeFolder(dir)
+	}
+	for _, wf := range params.Event.Added {
+		_, dir, err := canonicalURI(wf.URI)
+		if err != nil || dir == "" {
+			s.logf("ignoring workspace folder %s: not a local directory", wf.URI)
+			continue
+		}
+		s.addFolder(dir)
+	}
+	return nil
+}
+
+// addFolder starts analysing dir (if it is not already a folder) and
+// returns its folder.
+func (s *Server) addFolder(dir string) *folder {
+	s.mu.Lock()
+	for _, f := range s.folders {
+		if f.dir == dir {
+			s.mu.Unlock()
+			return f
+		}
+	}
+	f := newFolder(s, dir)
+	s.folders = append(s.folders, f)
+	s.mu.Unlock()
+	s.goSafe("configure "+dir, func() {
+		st, err := s.pullSettings(dir)
+		if err != nil {
+			s.logf("%v", err)
+		}
+		cfg, err := s.resolveConfig(dir, st)
+		f.setConfig(cfg, err)
+		if err != nil {
+			s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: configuration of %s: %v", dir, err))
+		}
+		f.schedule(0)
+	})
+	return f
+}
+
+func (s *Server) removeFolder(dir string) {
+	s.mu.Lock()
+	var gone *folder
+	for i, f := range s.folders {
+		if f.dir == dir {
+			gone = f
+			s.folders = append(s.folders[:i], s.folders[i+1:]...)
+			break
+		}
+	}
+	s.mu.Unlock()
+	if gone == nil {
+		return
+	}
+	gone.stop()
+	for _, path := range s.pub.checkFiles(dir) {
+		if s.folderOf(path) == nil {
+			s.pub.setCheck(path, nil, nil)
+		}
+	}
+}
