@@ -1,0 +1,5 @@
+package vetfixture
+
+func broken() {
+	return 1 +
+}

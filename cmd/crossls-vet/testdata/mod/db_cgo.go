@@ -1,0 +1,6 @@
+package vetfixture
+
+// #include <stdlib.h>
+import "C"
+
+func cgoOnly() {}

@@ -1,0 +1,3 @@
+package vetfixture
+
+func  messy() {}

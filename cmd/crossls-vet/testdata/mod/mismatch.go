@@ -1,0 +1,4 @@
+//go:build linux
+// +build !linux
+
+package vetfixture
