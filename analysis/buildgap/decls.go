@@ -1,0 +1,178 @@
+package buildgap
+
+import (
+	"go/ast"
+	"go/build/constraint"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// A Decl is a top-level declaration in a file the current configuration
+// leaves out of the build.
+type Decl struct {
+	Name     string // "F", or "T.M" for a method
+	File     string // absolute path
+	Pos, End token.Pos
+	// ImportsC reports that the file imports "C": it is left out because
+	// cgo is disabled rather than because of its GOOS/GOARCH.
+	ImportsC bool
+	// BuildsFor describes when the file builds: "linux", "linux && amd64",
+	// "darwin || freebsd".
+	BuildsFor string
+}
+
+// IndexDecls returns the top-level declarations of files, by name.
+func IndexDecls(fset *token.FileSet, files []*ast.File) map[string][]Decl {
+	index := map[string][]Decl{}
+	for _, f := range files {
+		path := fset.File(f.Pos()).Name()
+		importsC := false
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"C"` {
+				importsC = true
+			}
+		}
+		site := func(name string, id *ast.Ident) {
+			index[name] = append(index[name], Decl{
+				Name: name, File: path, Pos: id.Pos(), End: id.End(),
+				ImportsC: importsC, BuildsFor: BuildsFor(path, f),
+			})
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					site(d.Name.Name, d.Name)
+				} else if recv := receiverName(d.Recv); recv != "" {
+					site(recv+"."+d.Name.Name, d.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch spec := spec.(type) {
+					case *ast.TypeSpec:
+						site(spec.Name.Name, spec.Name)
+					case *ast.ValueSpec:
+						for _, n := range spec.Names {
+							site(n.Name, n)
+						}
+					}
+				}
+			}
+		}
+	}
+	return index
+}
+
+func receiverName(fl *ast.FieldList) string {
+	if fl == nil || len(fl.List) == 0 {
+		return ""
+	}
+	t := fl.List[0].Type
+	for {
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t = x.X
+		case *ast.IndexExpr:
+			t = x.X
+		case *ast.IndexListExpr:
+			t = x.X
+		case *ast.ParenExpr:
+			t = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// BuildsFor describes the build constraint of a file, from its //go:build
+// line and its file-name suffix.
+func BuildsFor(path string, f *ast.File) string {
+	var parts []string
+	if goos, goarch := FileNameTags(filepath.Base(path)); goos != "" || goarch != "" {
+		switch {
+		case goos != "" && goarch != "":
+			parts = append(parts, goos+"/"+goarch)
+		case goos != "":
+			parts = append(parts, goos)
+		default:
+			parts = append(parts, goarch)
+		}
+	}
+	if expr := BuildExpr(f); expr != nil {
+		s := expr.String()
+		if len(parts) > 0 && strings.ContainsAny(s, "|&") {
+			s = "(" + s + ")"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "every target"
+	}
+	return strings.Join(parts, " && ")
+}
+
+// BuildExpr returns the file's //go:build expression, or nil.
+func BuildExpr(f *ast.File) constraint.Expr {
+	for _, cg := range f.Comments {
+		if cg.Pos() > f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if constraint.IsGoBuild(c.Text) {
+				if expr, err := constraint.Parse(c.Text); err == nil {
+					return expr
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// FileNameTags returns the GOOS and GOARCH implied by a file name's
+// suffixes (name_GOOS_GOARCH.go, name_GOOS.go, name_GOARCH.go), with the
+// rules of go/build.
+func FileNameTags(name string) (goos, goarch string) {
+	name = strings.TrimSuffix(name, ".go")
+	name = strings.TrimSuffix(name, "_test")
+	i := strings.Index(name, "_")
+	if i < 0 {
+		return "", ""
+	}
+	l := strings.Split(name[i:], "_")
+	n := len(l)
+	if n >= 2 && target.KnownOS[l[n-2]] && target.KnownArch[l[n-1]] {
+		return l[n-2], l[n-1]
+	}
+	if n >= 1 && target.KnownOS[l[n-1]] {
+		return l[n-1], ""
+	}
+	if n >= 1 && target.KnownArch[l[n-1]] {
+		return "", l[n-1]
+	}
+	return "", ""
+}
+
+var (
+	undefinedRE = regexp.MustCompile(`^undefined: ([A-Za-z_][A-Za-z0-9_]*)$`)
+	// "x.M undefined (type T has no field or method M)", also "*T".
+	methodRE = regexp.MustCompile(`undefined \(type \*?(?:[A-Za-z0-9_./]+\.)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])? has no field or method ([A-Za-z_][A-Za-z0-9_]*)`)
+)
+
+// MissingName returns the name a type error says is undefined, as a key of
+// IndexDecls: "F" for "undefined: F", "T.M" for a missing method of T.
+func MissingName(err types.Error) (string, bool) {
+	if m := undefinedRE.FindStringSubmatch(err.Msg); m != nil {
+		return m[1], true
+	}
+	if m := methodRE.FindStringSubmatch(err.Msg); m != nil {
+		return m[1] + "." + m[2], true
+	}
+	return "", false
+}

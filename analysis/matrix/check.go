@@ -1,0 +1,350 @@
+// Package matrix is the crossls driver: it checks packages for every
+// configured target at once, sharing parsing and type checking between
+// targets whose inputs are identical, runs the analyzers per target,
+// predicts the verdict of `go build` per package and target, and merges
+// findings that several targets share into one diagnostic.
+package matrix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// Options configures a check.
+type Options struct {
+	Dir       string            // directory the go command runs in (module or workspace root)
+	Patterns  []string          // package patterns; default ./...
+	Targets   []target.Target   // default target.Default()
+	Overlay   map[string][]byte // absolute file path -> unsaved content
+	Analyzers map[string]bool   // analyzer name -> enabled; missing means enabled
+	GoCmd     string            // default "go"
+	Env       []string          // base environment; default os.Environ()
+}
+
+// Check checks the packages for every target. It is a one-shot Session.
+func Check(ctx context.Context, opts Options) (*Result, error) {
+	return NewSession().Check(ctx, opts)
+}
+
+// A Session keeps parsed files, type-checked units and package metadata
+// between checks, so that a check after an edit redoes only what the edit
+// can affect. Checks on one session run one at a time.
+type Session struct {
+	mu    sync.Mutex
+	fset  *token.FileSet
+	files *fileCache
+	units *unitCache
+	lists listCache
+}
+
+// NewSession returns an empty session.
+func NewSession() *Session {
+	fset := token.NewFileSet()
+	return &Session{fset: fset, files: newFileCache(fset), units: newUnitCache()}
+}
+
+// Invalidate forgets the package metadata, to be called when files were
+// created, deleted or renamed, or go.mod/go.work changed on disk.
+func (s *Session) Invalidate() {
+	s.mu.Lock()
+	s.lists = listCache{}
+	s.mu.Unlock()
+}
+
+// Check checks opts.Patterns for every target in opts.Targets.
+func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := normalize(&opts); err != nil {
+		return nil, err
+	}
+	dist, err := target.LoadDist(ctx, opts.GoCmd)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range opts.Targets {
+		if err := dist.Validate(t); err != nil {
+			return nil, fmt.Errorf("target %s: %v", t, err)
+		}
+	}
+
+	lists, err := s.listAll(ctx, &opts)
+	if err != nil {
+		return nil, err
+	}
+
+	s.files.beginCheck(opts.Overlay)
+	s.units.beginCheck()
+	outs := make([]*targetOutput, len(opts.Targets))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, t := range opts.Targets {
+		g.Go(func() error {
+			out, err := s.checkTarget(gctx, &opts, t, lists[i])
+			outs[i] = out
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	res := s.merge(&opts, dist.GoVersion, outs)
+	return res, nil
+}
+
+func normalize(opts *Options) error {
+	if opts.GoCmd == "" {
+		opts.GoCmd = "go"
+	}
+	if opts.Env == nil {
+		opts.Env = os.Environ()
+	}
+	if len(opts.Patterns) == 0 {
+		opts.Patterns = []string{"./..."}
+	}
+	if len(opts.Targets) == 0 {
+		opts.Targets = target.Default()
+	}
+	if opts.Dir == "" {
+		opts.Dir = "."
+	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return err
+	}
+	opts.Dir = dir
+	for _, p := range opts.Patterns {
+		if strings.HasPrefix(p, "-") {
+			return fmt.Errorf("invalid package pattern %q", p)
+		}
+	}
+	return nil
+}
+
+// listCache remembers go list output per target while the module's files
+// and the headers of unsaved buffers (package clause, imports, build
+// constraints) stay the same: an edit inside a function body then costs no
+// go command at all.
+type listCache struct {
+	fingerprint string
+	byTarget    map[string][]*listedPackage
+}
+
+func (s *Session) listAll(ctx context.Context, opts *Options) ([][]*listedPackage, error) {
+	fp := listFingerprint(opts)
+	if s.lists.fingerprint != fp {
+		s.lists = listCache{fingerprint: fp, byTarget: map[string][]*listedPackage{}}
+	}
+	out := make([][]*listedPackage, len(opts.Targets))
+	var todo []int
+	for i, t := range opts.Targets {
+		if pkgs, ok := s.lists.byTarget[listKey(t)]; ok {
+			out[i] = pkgs
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	tmp, err := os.MkdirTemp("", "crossls-overlay-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	overlayFile, err := writeOverlay(tmp, opts.Overlay)
+	if err != nil {
+		return nil, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0) * 2) // go list waits on I/O much of the time
+	for _, i := range todo {
+		g.Go(func() error {
+			pkgs, err := listTarget(gctx, opts, opts.Targets[i], overlayFile)
+			out[i] = pkgs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, i := range todo {
+		s.lists.byTarget[listKey(opts.Targets[i])] = out[i]
+	}
+	return out, nil
+}
+
+func listKey(t target.Target) string {
+	return t.String() + "\x00" + strings.Join(t.Tags, ",") + "\x00" + strings.Join(t.Env, "\x00") + "\x00" + t.CC
+}
+
+// listFingerprint covers what go list output depends on that can change
+// without a file-system event: the patterns, the directory and the headers
+// of unsaved buffers.
+func listFingerprint(opts *Options) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00", opts.Dir, opts.GoCmd, strings.Join(opts.Patterns, "\x00"))
+	paths := make([]string, 0, len(opts.Overlay))
+	for p := range opts.Overlay {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		fmt.Fprintf(&b, "%s\x00%s\x00", p, fileHeader(opts.Overlay[p]))
+	}
+	for _, kv := range opts.Env {
+		if strings.HasPrefix(kv, "GO") {
+			fmt.Fprintf(&b, "%s\x00", kv)
+		}
+	}
+	return b.String()
+}
+
+// fileHeader returns the part of a Go file that decides which package it
+// belongs to, when it builds and what it imports.
+func fileHeader(src []byte) string {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ImportsOnly|parser.ParseComments)
+	if err != nil || f == nil {
+		return string(src) // unparsable header: compare whole contents
+	}
+	end := f.Name.End()
+	if n := len(f.Decls); n > 0 {
+		end = f.Decls[n-1].End()
+	}
+	off := fset.Position(end).Offset
+	if off > len(src) {
+		off = len(src)
+	}
+	return string(src[:off])
+}
+
+// targetOutput is what one target contributes to the result.
+type targetOutput struct {
+	target   target.Target
+	name     string
+	roots    []*listedPackage
+	verdicts map[string]Verdict
+	diags    []Diagnostic              // Targets unset; merged later
+	compiled map[string]bool           // absolute paths of root files this target compiles
+	seen     map[string]*listedPackage // absolute path of every root .go file -> its package
+}
+
+// hostTarget reports whether t runs on the machine that builds it, where
+// the host C compiler works for cgo.
+func hostTarget(t target.Target) bool {
+	return t.GOOS == runtime.GOOS && t.GOARCH == runtime.GOARCH
+}
+
+var errNoGoFiles = errors.New("build constraints exclude all Go files")
+
+func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Target, pkgs []*listedPackage) (*targetOutput, error) {
+	out := &targetOutput{target: t, name: t.String(), verdicts: map[string]Verdict{}, compiled: map[string]bool{}, seen: map[string]*listedPackage{}}
+	sizes := types.SizesFor("gc", t.GOARCH)
+	if sizes == nil {
+		sizes = types.SizesFor("gc", "amd64")
+	}
+	byPath := map[string]*listedPackage{}
+	inputs := map[string]*passInput{}
+	var order []*passInput
+	for _, p := range pkgs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		byPath[p.ImportPath] = p
+		in := &passInput{list: p, analyzed: !p.DepOnly}
+		for _, imp := range p.Imports {
+			if d, ok := inputs[imp]; ok {
+				in.deps = append(in.deps, d)
+			}
+		}
+		inputs[p.ImportPath] = in
+		order = append(order, in)
+		if !p.DepOnly {
+			out.roots = append(out.roots, p)
+		}
+		files := compiledFiles(p)
+		if len(files) == 0 {
+			continue
+		}
+		full := !p.Standard
+		mode := parser.Mode(0)
+		if full {
+			mode = parser.ParseComments
+		}
+		hashes := make([]string, len(files))
+		for i, f := range files {
+			hashes[i] = f + "@" + s.files.read(f).hash
+		}
+		depKeys := map[string]string{}
+		depUnits := map[string]*unit{}
+		for _, imp := range p.Imports {
+			if d, ok := inputs[imp]; ok && d.unit != nil {
+				depKeys[imp] = d.unit.key
+				depUnits[imp] = d.unit
+			} else {
+				depKeys[imp] = "-"
+			}
+		}
+		goVersion := ""
+		if p.Module != nil && p.Module.GoVersion != "" && !p.Standard {
+			goVersion = "go" + p.Module.GoVersion
+		}
+		key := unitKey(p, hashes, depKeys, sizes, goVersion, full)
+		u, compute := s.units.get(key)
+		if compute {
+			var syntax []*ast.File
+			for _, f := range files {
+				file, _, err := s.files.parse(f, mode)
+				if err != nil {
+					u.syntaxErrs = append(u.syntaxErrs, err)
+				}
+				if file != nil {
+					syntax = append(syntax, file)
+				}
+			}
+			typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, full)
+			close(u.done)
+		} else {
+			select {
+			case <-u.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		in.unit = u
+		in.ignored = absFiles(p.Dir, p.IgnoredGoFiles)
+		in.other = absFiles(p.Dir, concat(p.CFiles, p.CXXFiles, p.MFiles, p.FFiles, p.SFiles, p.SysoFiles))
+	}
+
+	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]analysisFact{}}
+	diags, err := rs.run(analyzersFor(t, opts.Analyzers), order)
+	if err != nil {
+		return nil, err
+	}
+	s.collect(out, opts, order, diags)
+	return out, nil
+}
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}

@@ -1,0 +1,148 @@
+package matrix
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// listedPackage is the part of `go list -json` output the driver uses.
+type listedPackage struct {
+	ImportPath     string
+	Dir            string
+	Name           string
+	Goroot         bool
+	Standard       bool
+	DepOnly        bool
+	GoFiles        []string
+	CgoFiles       []string
+	IgnoredGoFiles []string
+	InvalidGoFiles []string
+	CFiles         []string
+	CXXFiles       []string
+	MFiles         []string
+	FFiles         []string
+	SFiles         []string
+	SysoFiles      []string
+	SwigFiles      []string
+	SwigCXXFiles   []string
+	Imports        []string
+	ImportMap      map[string]string
+	Deps           []string
+	Error          *listError
+	DepsErrors     []*listError
+	Module         *struct {
+		Path      string
+		Dir       string
+		GoVersion string
+		Main      bool
+	}
+}
+
+type listError struct {
+	ImportStack []string
+	Pos         string
+	Err         string
+}
+
+const listFields = "ImportPath,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles,IgnoredGoFiles,InvalidGoFiles," +
+	"CFiles,CXXFiles,MFiles,FFiles,SFiles,SysoFiles,SwigFiles,SwigCXXFiles,Imports,ImportMap,Deps,Error,DepsErrors,Module"
+
+// listTarget runs `go list -deps` for one target. It lists metadata only:
+// no -export and no -compiled, so neither the compiler nor cgo nor a
+// configured C compiler runs.
+func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile string) ([]*listedPackage, error) {
+	args := []string{"list", "-e", "-json=" + listFields, "-deps"}
+	if len(t.Tags) > 0 {
+		args = append(args, "-tags="+strings.Join(t.Tags, ","))
+	}
+	if overlayFile != "" {
+		args = append(args, "-overlay="+overlayFile)
+	}
+	args = append(args, "--")
+	args = append(args, opts.Patterns...)
+	cmd := exec.CommandContext(ctx, opts.GoCmd, args...)
+	cmd.Dir = opts.Dir
+	cmd.Env = append(append(append([]string(nil), opts.Env...), t.Environ()...),
+		// A project-configured toolexec or C compiler must never run during
+		// analysis; go list without -export/-compiled runs neither, and
+		// dropping GOFLAGS' -toolexec keeps it that way.
+		"GOFLAGS="+sanitizeGOFLAGS(getenv(opts.Env, "GOFLAGS")))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, exec.ErrNotFound) {
+			return nil, target.ErrGoNotFound
+		}
+		return nil, fmt.Errorf("go list for %s: %v: %s", t, err, strings.TrimSpace(stderr.String()))
+	}
+	var pkgs []*listedPackage
+	dec := json.NewDecoder(&stdout)
+	for {
+		p := new(listedPackage)
+		if err := dec.Decode(p); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("go list for %s: reading output: %v", t, err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs, nil
+}
+
+// sanitizeGOFLAGS drops flags that would make the go command run a
+// program chosen by the project or environment.
+func sanitizeGOFLAGS(flags string) string {
+	var keep []string
+	for _, f := range strings.Fields(flags) {
+		name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		if name == "toolexec" || name == "exec" {
+			continue
+		}
+		keep = append(keep, f)
+	}
+	return strings.Join(keep, " ")
+}
+
+func getenv(env []string, key string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// writeOverlay writes the go command's -overlay file for unsaved buffers.
+func writeOverlay(dir string, overlay map[string][]byte) (string, error) {
+	if len(overlay) == 0 {
+		return "", nil
+	}
+	replace := map[string]string{}
+	for path, content := range overlay {
+		f, err := os.CreateTemp(dir, "buf-*.go")
+		if err != nil {
+			return "", err
+		}
+		_, werr := f.Write(content)
+		if err := errors.Join(werr, f.Close()); err != nil {
+			return "", err
+		}
+		replace[path] = f.Name()
+	}
+	data, _ := json.Marshal(map[string]any{"Replace": replace})
+	file := filepath.Join(dir, "overlay.json")
+	return file, os.WriteFile(file, data, 0o600)
+}

@@ -1,0 +1,151 @@
+package matrix
+
+import (
+	"fmt"
+	"go/parser"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/crossls/crossls/analysis/buildgap"
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// merge combines the targets' outputs: one verdict table, and each finding
+// once with the list of targets it affects.
+func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *Result {
+	res := &Result{GoVersion: goVersion, Packages: []Package{}, Diagnostics: []Diagnostic{}}
+	for _, o := range outs {
+		res.Targets = append(res.Targets, o.name)
+	}
+
+	pkgs := map[string]*Package{}
+	for _, o := range outs {
+		for _, p := range o.roots {
+			pkg := pkgs[p.ImportPath]
+			if pkg == nil {
+				pkg = &Package{Path: p.ImportPath, Dir: p.Dir, Targets: map[string]Verdict{}}
+				pkgs[p.ImportPath] = pkg
+			}
+			pkg.Targets[o.name] = o.verdicts[p.ImportPath]
+		}
+	}
+	for _, p := range pkgs {
+		res.Packages = append(res.Packages, *p)
+	}
+	sort.Slice(res.Packages, func(i, j int) bool { return res.Packages[i].Path < res.Packages[j].Path })
+
+	type group struct {
+		d       Diagnostic
+		targets []string
+	}
+	groups := map[string]*group{}
+	var keys []string
+	for _, o := range outs {
+		for _, d := range o.diags {
+			k := fmt.Sprintf("%s\x00%s\x00%d:%d-%d:%d\x00%s\x00%s", d.Analyzer, d.File, d.Line, d.Column, d.EndLine, d.EndColumn, d.Severity, d.Message)
+			g := groups[k]
+			if g == nil {
+				g = &group{d: d}
+				groups[k] = g
+				keys = append(keys, k)
+			}
+			if !contains(g.targets, o.name) {
+				g.targets = append(g.targets, o.name)
+			}
+		}
+	}
+	for _, k := range keys {
+		g := groups[k]
+		g.d.Targets = g.targets
+		g.d.Message = label(g.targets, len(outs)) + " " + g.d.Message
+		res.Diagnostics = append(res.Diagnostics, g.d)
+	}
+	res.Diagnostics = append(res.Diagnostics, s.deadFiles(outs)...)
+	sort.SliceStable(res.Diagnostics, func(i, j int) bool {
+		a, b := res.Diagnostics[i], res.Diagnostics[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Message < b.Message
+	})
+	return res
+}
+
+// label names the targets a finding affects, as the message prefix.
+func label(targets []string, total int) string {
+	if len(targets) == total && total > 1 {
+		return "[all targets]"
+	}
+	return "[" + strings.Join(targets, " ") + "]"
+}
+
+// deadFiles reports files of the checked packages that no configured
+// target builds although their constraint can be satisfied: code that
+// this matrix never compiles, so never checks. Files with custom tags
+// (integration, ignore, ...) are left alone: somebody selects those on
+// purpose. Unsatisfiable constraints and cgo files have analyzers of
+// their own.
+func (s *Session) deadFiles(outs []*targetOutput) []Diagnostic {
+	compiled := map[string]bool{}
+	seen := map[string]*listedPackage{}
+	for _, o := range outs {
+		for path := range o.compiled {
+			compiled[path] = true
+		}
+		for path, p := range o.seen {
+			seen[path] = p
+		}
+	}
+	var names []string
+	for _, o := range outs {
+		names = append(names, o.name)
+	}
+	var out []Diagnostic
+	for path, p := range seen {
+		if compiled[path] {
+			continue
+		}
+		f, _, _ := s.files.parse(path, parser.ParseComments)
+		if f == nil || f.Name == nil {
+			continue
+		}
+		importsC := false
+		for _, imp := range f.Imports {
+			importsC = importsC || imp.Path.Value == `"C"`
+		}
+		expr := buildgap.BuildExpr(f)
+		goos, goarch := buildgap.FileNameTags(filepath.Base(path))
+		if importsC || !buildgap.Satisfiable(expr, goos, goarch) || (expr != nil && hasCustomTags(expr.String())) {
+			continue
+		}
+		d := s.diag(p, f.Name, "buildgap", SeverityInfo, fmt.Sprintf(
+			"no configured target builds this file (it builds for %s), so it is never checked: add a target for it or remove it",
+			buildgap.BuildsFor(path, f)))
+		d.Targets = names
+		d.Message = label(names, len(names)) + " " + d.Message
+		out = append(out, d)
+	}
+	return out
+}
+
+// hasCustomTags reports whether a constraint mentions a tag other than a
+// GOOS, GOARCH, unix, cgo, compiler, release or architecture feature tag.
+func hasCustomTags(expr string) bool {
+	for _, tag := range strings.FieldsFunc(expr, func(r rune) bool { return strings.ContainsRune("!&|() ", r) }) {
+		switch {
+		case target.KnownOS[tag], target.KnownArch[tag], tag == "unix", tag == "cgo", tag == "gc", tag == "gccgo":
+		case strings.HasPrefix(tag, "go1."), strings.HasPrefix(tag, "goexperiment."):
+		case strings.Contains(tag, ".") && target.KnownArch[tag[:strings.Index(tag, ".")]]:
+		default:
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package sub
+
+const name = "other"

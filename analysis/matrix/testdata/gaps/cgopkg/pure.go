@@ -1,0 +1,4 @@
+package cgopkg
+
+// Version comes from the C library, through cgo.
+func Version() int { return cVersion() }

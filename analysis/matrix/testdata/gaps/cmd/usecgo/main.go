@@ -1,0 +1,9 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/gaps/cgoonly"
+)
+
+func main() { fmt.Println(cgoonly.Two()) }

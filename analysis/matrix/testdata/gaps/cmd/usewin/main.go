@@ -1,0 +1,9 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/gaps/winonly"
+)
+
+func main() { fmt.Println(winonly.Registry()) }

@@ -1,0 +1,5 @@
+//go:build plan9
+
+package main
+
+func plan9only() {}

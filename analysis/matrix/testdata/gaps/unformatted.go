@@ -1,0 +1,4 @@
+package main
+
+func   ugly( ) int {
+return 1}

@@ -1,0 +1,294 @@
+package matrix
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// fileCache reads and parses each file once per content, whatever the
+// number of targets that include it: *ast.File values are shared between
+// type checks (go/types records its results in types.Info, not the AST).
+type fileCache struct {
+	fset    *token.FileSet
+	overlay map[string][]byte
+
+	mu          sync.Mutex
+	content     map[string]*fileContent  // path -> content, this check
+	prevContent map[string]*fileContent  // path -> content, previous check
+	parsed      map[parseKey]*parsedFile // content identity -> syntax, this check
+	prev        map[parseKey]*parsedFile // previous check's syntax, reused when unchanged
+}
+
+type fileContent struct {
+	data    []byte
+	hash    string
+	err     error
+	size    int64 // of the file on disk when read; -1 for unsaved buffers
+	modTime int64
+}
+
+type parseKey struct {
+	path, hash string
+	mode       parser.Mode
+}
+
+type parsedFile struct {
+	once sync.Once
+	file *ast.File
+	err  error // syntax error (file is still usable) or read error (file is nil)
+}
+
+func newFileCache(fset *token.FileSet) *fileCache {
+	return &fileCache{fset: fset, content: map[string]*fileContent{}, parsed: map[parseKey]*parsedFile{}}
+}
+
+// read returns the content of path: the unsaved buffer if there is one.
+func (c *fileCache) read(path string) *fileContent {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if fc, ok := c.content[path]; ok {
+		return fc
+	}
+	fc := &fileContent{size: -1}
+	if data, ok := c.overlay[path]; ok {
+		fc.data = data
+	} else {
+		fi, err := os.Stat(path)
+		if err == nil {
+			if old, ok := c.prevContent[path]; ok && old.err == nil && old.size == fi.Size() && old.modTime == fi.ModTime().UnixNano() {
+				c.content[path] = old
+				return old
+			}
+			fc.size, fc.modTime = fi.Size(), fi.ModTime().UnixNano()
+		}
+		fc.data, fc.err = os.ReadFile(path)
+	}
+	sum := sha256.Sum256(fc.data)
+	fc.hash = hex.EncodeToString(sum[:16])
+	c.content[path] = fc
+	return fc
+}
+
+// parse returns the syntax of path. Dependencies are parsed without
+// comments: only analyzed packages need them.
+func (c *fileCache) parse(path string, mode parser.Mode) (*ast.File, *fileContent, error) {
+	fc := c.read(path)
+	if fc.err != nil {
+		return nil, fc, fc.err
+	}
+	key := parseKey{path, fc.hash, mode}
+	c.mu.Lock()
+	pf, ok := c.parsed[key]
+	if !ok {
+		if pf, ok = c.prev[key]; !ok {
+			pf = new(parsedFile)
+		}
+		c.parsed[key] = pf
+	}
+	c.mu.Unlock()
+	pf.once.Do(func() {
+		pf.file, pf.err = parser.ParseFile(c.fset, path, fc.data, mode|parser.SkipObjectResolution)
+	})
+	return pf.file, fc, pf.err
+}
+
+// A unit is one type check of one package with one file set against one
+// set of dependency units. Targets whose inputs are identical share it.
+type unit struct {
+	key   string
+	done  chan struct{}
+	pkg   *types.Package
+	info  *types.Info
+	files []*ast.File
+	// syntaxErrs and typeErrs are the package's own errors.
+	syntaxErrs []error
+	typeErrs   []types.Error
+}
+
+// unitCache holds the units of the current check and of the previous one,
+// so an edit re-checks only the packages whose inputs changed.
+type unitCache struct {
+	mu    sync.Mutex
+	units map[string]*unit
+	prev  map[string]*unit
+}
+
+func newUnitCache() *unitCache { return &unitCache{units: map[string]*unit{}} }
+
+// get returns the unit for key and whether the caller must compute it.
+func (c *unitCache) get(key string) (*unit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if u, ok := c.units[key]; ok {
+		return u, false
+	}
+	if u, ok := c.prev[key]; ok {
+		c.units[key] = u
+		return u, false
+	}
+	u := &unit{key: key, done: make(chan struct{})}
+	c.units[key] = u
+	return u, true
+}
+
+// unitKey identifies the inputs of a type check: the files' contents, the
+// dependencies' units, the type sizes of the architecture and the mode.
+func unitKey(p *listedPackage, fileHashes []string, depKeys map[string]string, sizes types.Sizes, goVersion string, full bool) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%v\x00", p.ImportPath, goVersion, full)
+	fmt.Fprintf(h, "%d\x00%d\x00", sizes.Sizeof(types.Typ[types.Uintptr]), sizes.Alignof(types.Typ[types.Complex128]))
+	for _, fh := range fileHashes {
+		fmt.Fprintf(h, "f%s\x00", fh)
+	}
+	paths := make([]string, 0, len(depKeys))
+	for path := range depKeys {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		fmt.Fprintf(h, "d%s=%s\x00", path, depKeys[path])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// compiledFiles returns the absolute paths of the Go files the compiler
+// sees for p (cgo files only appear in CgoFiles when cgo is enabled).
+func compiledFiles(p *listedPackage) []string {
+	var files []string
+	for _, f := range p.GoFiles {
+		files = append(files, filepath.Join(p.Dir, f))
+	}
+	for _, f := range p.CgoFiles {
+		files = append(files, filepath.Join(p.Dir, f))
+	}
+	return files
+}
+
+func absFiles(dir string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = filepath.Join(dir, n)
+	}
+	return out
+}
+
+// typeCheck type-checks p against its dependencies' units.
+func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*unit, fset *token.FileSet, sizes types.Sizes, goVersion string, full bool) {
+	u.files = files
+	u.info = &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		FileVersions: map[*ast.File]string{},
+	}
+	if !full {
+		// Dependencies from the standard library are checked for their API
+		// only; their own errors are not ours to report.
+		u.info = &types.Info{}
+	}
+	conf := types.Config{
+		GoVersion:        goVersion,
+		IgnoreFuncBodies: !full,
+		FakeImportC:      len(p.CgoFiles) > 0,
+		Sizes:            sizes,
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if path == "unsafe" {
+				return types.Unsafe, nil
+			}
+			if mapped, ok := p.ImportMap[path]; ok {
+				path = mapped
+			}
+			d, ok := deps[path]
+			if !ok || d.pkg == nil {
+				return nil, fmt.Errorf("could not import %s", path)
+			}
+			return d.pkg, nil
+		}),
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok {
+				u.typeErrs = append(u.typeErrs, te)
+			}
+		},
+	}
+	u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// missingBodies returns the functions declared without a body in a package
+// the compiler checks with -complete (no assembly or other non-Go files),
+// which `go build` rejects with "missing function body".
+func missingBodies(p *listedPackage, files []*ast.File) []*ast.FuncDecl {
+	ext := len(p.CgoFiles) + len(p.CFiles) + len(p.CXXFiles) + len(p.MFiles) + len(p.FFiles) +
+		len(p.SFiles) + len(p.SysoFiles) + len(p.SwigFiles) + len(p.SwigCXXFiles)
+	if ext > 0 || p.Standard {
+		return nil
+	}
+	linknamed := map[string]bool{}
+	for _, f := range files {
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				var local string
+				if n, _ := fmt.Sscanf(c.Text, "//go:linkname %s", &local); n == 1 {
+					linknamed[local] = true
+				}
+			}
+		}
+	}
+	var out []*ast.FuncDecl
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body != nil {
+				continue
+			}
+			if linknamed[fd.Name.Name] || hasWasmImport(fd) {
+				continue
+			}
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+func hasWasmImport(fd *ast.FuncDecl) bool {
+	if fd.Doc == nil {
+		return false
+	}
+	return slices.ContainsFunc(fd.Doc.List, func(c *ast.Comment) bool {
+		return len(c.Text) > 15 && c.Text[:15] == "//go:wasmimport"
+	})
+}
+
+// beginCheck starts a new check: unsaved buffers are replaced, file
+// contents are revalidated against the disk, and last check's syntax stays
+// available for files whose content did not change.
+func (c *fileCache) beginCheck(overlay map[string][]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.overlay = overlay
+	c.prevContent, c.content = c.content, map[string]*fileContent{}
+	c.prev, c.parsed = c.parsed, map[parseKey]*parsedFile{}
+}
+
+func (c *unitCache) beginCheck() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.prev, c.units = c.units, map[string]*unit{}
+}

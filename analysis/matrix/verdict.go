@@ -1,0 +1,373 @@
+package matrix
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/crossls/crossls/analysis/buildgap"
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// failure says why `go build` fails for one package and target.
+type failure struct {
+	class, msg, pos string
+}
+
+// collect turns one target's units and analyzer findings into verdicts and
+// diagnostics (not yet merged with other targets).
+func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, diags []diagnosticOut) {
+	t := out.target
+	fails := map[string]*failure{}
+	byPath := map[string]*passInput{}
+	for _, in := range order {
+		byPath[in.list.ImportPath] = in
+		if f := s.failureOf(t, in, fails); f != nil {
+			fails[in.list.ImportPath] = f
+		}
+	}
+	for _, p := range out.roots {
+		in := byPath[p.ImportPath]
+		v := Verdict{Status: "ok"}
+		if f := fails[p.ImportPath]; f != nil {
+			v = Verdict{Status: "fail", Class: f.class, Message: f.msg, Pos: f.pos}
+		}
+		out.verdicts[p.ImportPath] = v
+		for _, name := range concat(p.GoFiles, p.CgoFiles) {
+			path := filepath.Join(p.Dir, name)
+			out.compiled[path], out.seen[path] = true, p
+		}
+		for _, name := range p.IgnoredGoFiles {
+			if path := filepath.Join(p.Dir, name); !strings.HasSuffix(name, "_test.go") {
+				out.seen[path] = p
+			}
+		}
+		s.driverDiagnostics(out, opts, in, byPath, fails)
+	}
+	for _, d := range diags {
+		if dg, ok := s.convert(d); ok {
+			out.diags = append(out.diags, dg)
+		}
+	}
+}
+
+// failureOf predicts whether `go build` of in's package fails for t, in the
+// order the go command finds out: package loading, dependencies, then the
+// package's own compilation.
+func (s *Session) failureOf(t target.Target, in *passInput, fails map[string]*failure) *failure {
+	p := in.list
+	if p.Error != nil {
+		if strings.Contains(p.Error.Err, "build constraints exclude all Go files") {
+			if s.cgoOnly(t, p) {
+				return &failure{ClassCgoRequired, fmt.Sprintf("every Go file of %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", p.ImportPath), ""}
+			}
+			return &failure{ClassNoGoFiles, p.Error.Err, ""}
+		}
+		return &failure{ClassOther, p.Error.Err, p.Error.Pos}
+	}
+	for _, imp := range p.Imports {
+		if f := fails[imp]; f != nil {
+			msg := f.msg
+			if f.class != ClassDependencyFails {
+				msg = fmt.Sprintf("dependency %s fails: %s", imp, f.msg)
+			}
+			return &failure{ClassDependencyFails, msg, f.pos}
+		}
+	}
+	if len(p.DepsErrors) > 0 {
+		e := p.DepsErrors[0]
+		return &failure{ClassDependencyFails, e.Err, e.Pos}
+	}
+	u := in.unit
+	if u == nil {
+		return nil
+	}
+	if !p.Standard {
+		if len(u.syntaxErrs) > 0 {
+			msg, pos := syntaxError(u.syntaxErrs[0])
+			return &failure{ClassOther, msg, pos}
+		}
+		if len(u.typeErrs) > 0 {
+			return s.classify(in)
+		}
+		if fds := missingBodies(p, u.files); len(fds) > 0 {
+			return &failure{ClassTypeError, "missing function body", s.posString(fds[0].Name.Pos())}
+		}
+	}
+	if t.Cgo && t.CC == "" && !hostTarget(t) && len(p.CgoFiles) > 0 {
+		return &failure{ClassOther, crossCCMessage(t, p.ImportPath), ""}
+	}
+	return nil
+}
+
+func crossCCMessage(t target.Target, pkg string) string {
+	return fmt.Sprintf("%s uses cgo, and no C cross compiler is configured for %s: set \"cc\" for this target in .crossls.yaml", pkg, t)
+}
+
+// cgoOnly reports whether p's files would build for t if cgo were enabled:
+// it is left with no files only because they import "C".
+func (s *Session) cgoOnly(t target.Target, p *listedPackage) bool {
+	if t.Cgo {
+		return false
+	}
+	ctxt := t.Context()
+	ctxt.CgoEnabled = true
+	for _, name := range p.IgnoredGoFiles {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		if ok, err := ctxt.MatchFile(p.Dir, name); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+func syntaxError(err error) (msg, pos string) {
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		return "syntax error: " + list[0].Msg, list[0].Pos.String()
+	}
+	return err.Error(), ""
+}
+
+func (s *Session) posString(pos token.Pos) string {
+	return s.fset.Position(pos).String()
+}
+
+// classify explains a package's type errors: a symbol defined only in files
+// this target excludes (undefined-symbol), or only in cgo files while cgo
+// is off (cgo-required), or another compile error.
+func (s *Session) classify(in *passInput) *failure {
+	index := s.excludedDecls(in)
+	first := in.unit.typeErrs[0]
+	for _, te := range in.unit.typeErrs {
+		name, ok := buildgap.MissingName(te)
+		if !ok || len(index[name]) == 0 {
+			continue
+		}
+		class := ClassUndefinedSymbol
+		if allCgo(index[name]) {
+			class = ClassCgoRequired
+		}
+		return &failure{class, te.Msg, s.posString(te.Pos)}
+	}
+	return &failure{ClassTypeError, first.Msg, s.posString(first.Pos)}
+}
+
+func allCgo(decls []buildgap.Decl) bool {
+	for _, d := range decls {
+		if !d.ImportsC {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Session) excludedDecls(in *passInput) map[string][]buildgap.Decl {
+	var files []*ast.File
+	for _, path := range in.ignored {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+			files = append(files, f)
+		}
+	}
+	return buildgap.IndexDecls(s.fset, files)
+}
+
+// driverDiagnostics reports what no analyzer can see from inside one
+// package: imports of packages that fail for the target, functions without
+// bodies, cgo without a cross compiler, and package loading errors.
+func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passInput, byPath map[string]*passInput, fails map[string]*failure) {
+	p := in.list
+	t := out.target
+	if p.Error != nil && p.Error.Pos != "" {
+		if d, ok := s.diagAt(opts.Dir, p.Error.Pos, "buildgap", p.Error.Err); ok {
+			d.Package = p.ImportPath
+			out.diags = append(out.diags, d)
+		}
+	}
+	u := in.unit
+	if u == nil {
+		return
+	}
+	for _, f := range u.files {
+		for _, spec := range f.Imports {
+			path, err := strconv.Unquote(spec.Path.Value)
+			if err != nil {
+				continue
+			}
+			if path == "C" && t.Cgo && t.CC == "" && !hostTarget(t) {
+				out.diags = append(out.diags, s.diag(p, spec, "cgo", SeverityWarning, crossCCMessage(t, p.ImportPath)))
+				continue
+			}
+			if mapped, ok := p.ImportMap[path]; ok {
+				path = mapped
+			}
+			f := fails[path]
+			dep := byPath[path]
+			if f == nil || dep == nil {
+				continue
+			}
+			switch {
+			case f.class == ClassNoGoFiles:
+				msg := fmt.Sprintf("%s has no Go files for this target: build constraints exclude all of them", path)
+				if where := s.buildsFor(dep.list); where != "" {
+					msg += " (its files build for " + where + ")"
+				}
+				out.diags = append(out.diags, s.diag(p, spec, "buildgap", SeverityError, msg))
+			case f.class == ClassCgoRequired && dep.list.Error != nil:
+				out.diags = append(out.diags, s.diag(p, spec, "cgo", SeverityError,
+					fmt.Sprintf("%s cannot build without cgo: every Go file of it imports \"C\"", path)))
+			case dep.list.DepOnly:
+				// A dependency outside the checked packages: its errors
+				// show nowhere else.
+				msg := fmt.Sprintf("%s does not build for this target: %s", path, strings.TrimPrefix(f.msg, "dependency "))
+				if f.pos != "" {
+					msg += " (" + f.pos + ")"
+				}
+				out.diags = append(out.diags, s.diag(p, spec, "buildgap", SeverityError, msg))
+			}
+		}
+	}
+	if len(u.syntaxErrs) == 0 && len(u.typeErrs) == 0 {
+		for _, fd := range missingBodies(p, u.files) {
+			d := s.diag(p, fd.Name, "buildgap", SeverityError,
+				fmt.Sprintf("missing function body: %s has no Go body and no assembly provides it for this target", fd.Name.Name))
+			out.diags = append(out.diags, d)
+		}
+	}
+}
+
+// buildsFor describes the constraints of a package's excluded files.
+func (s *Session) buildsFor(p *listedPackage) string {
+	var where []string
+	for _, name := range p.IgnoredGoFiles {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		path := filepath.Join(p.Dir, name)
+		f, _, _ := s.files.parse(path, parser.ParseComments)
+		if f == nil {
+			continue
+		}
+		if w := buildgap.BuildsFor(path, f); !contains(where, w) {
+			where = append(where, w)
+		}
+	}
+	return strings.Join(where, ", ")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Session) diag(p *listedPackage, n ast.Node, analyzer, severity, msg string) Diagnostic {
+	start, end := s.fset.Position(n.Pos()), s.fset.Position(n.End())
+	return Diagnostic{
+		File: start.Filename, Line: start.Line, Column: start.Column, EndLine: end.Line, EndColumn: end.Column,
+		Severity: severity, Analyzer: analyzer, Message: msg, Package: p.ImportPath,
+	}
+}
+
+// diagAt makes a diagnostic from a go command position "file:line:col".
+func (s *Session) diagAt(dir, pos, analyzer, msg string) (Diagnostic, bool) {
+	parts := strings.Split(pos, ":")
+	if len(parts) < 2 {
+		return Diagnostic{}, false
+	}
+	file := parts[0]
+	line, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return Diagnostic{}, false
+	}
+	col := 1
+	if len(parts) > 2 {
+		if c, err := strconv.Atoi(parts[2]); err == nil {
+			col = c
+		}
+	}
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	return Diagnostic{File: file, Line: line, Column: col, EndLine: line, EndColumn: col,
+		Severity: SeverityError, Analyzer: analyzer, Message: msg}, true
+}
+
+// convert turns an analyzer's diagnostic into the driver's form. A finding
+// is an error when it sits where the compiler fails for the target.
+func (s *Session) convert(d diagnosticOut) (Diagnostic, bool) {
+	u := d.pkg.unit
+	if d.analyzer.Name == "buildgap" && d.diag.Category == buildgap.CategoryCompileError && len(u.syntaxErrs) > 0 {
+		return Diagnostic{}, false // follow-on errors of a syntax error
+	}
+	start := s.fset.Position(d.diag.Pos)
+	end := start
+	if d.diag.End.IsValid() {
+		end = s.fset.Position(d.diag.End)
+	}
+	severity := SeverityWarning
+	if s.isErrorPos(u, start) {
+		severity = SeverityError
+	}
+	out := Diagnostic{
+		File: start.Filename, Line: start.Line, Column: start.Column, EndLine: end.Line, EndColumn: end.Column,
+		Severity: severity, Analyzer: d.analyzer.Name, Message: d.diag.Message, Package: d.pkg.list.ImportPath,
+	}
+	for _, r := range d.diag.Related {
+		rs, re := s.fset.Position(r.Pos), s.fset.Position(r.Pos)
+		if r.End.IsValid() {
+			re = s.fset.Position(r.End)
+		}
+		out.Related = append(out.Related, Related{File: rs.Filename, Line: rs.Line, Column: rs.Column, EndLine: re.Line, EndColumn: re.Column, Message: r.Message})
+	}
+	for _, sf := range d.diag.SuggestedFixes {
+		fix := Fix{Message: sf.Message}
+		if newBase, ok := strings.CutPrefix(sf.Message, "Rename to "); ok && d.diag.Category == "rename" && len(sf.TextEdits) == 0 {
+			fix.Rename = &Rename{From: start.Filename, To: filepath.Join(filepath.Dir(start.Filename), filepath.Base(newBase))}
+		}
+		for _, e := range sf.TextEdits {
+			es, ee := s.fset.Position(e.Pos), s.fset.Position(e.Pos)
+			if e.End.IsValid() {
+				ee = s.fset.Position(e.End)
+			}
+			fix.Edits = append(fix.Edits, Edit{File: es.Filename, Line: es.Line, Column: es.Column, EndLine: ee.Line, EndColumn: ee.Column, NewText: string(e.NewText)})
+		}
+		if len(fix.Edits) > 0 || fix.Rename != nil {
+			out.Fixes = append(out.Fixes, fix)
+		}
+	}
+	return out, true
+}
+
+func (s *Session) isErrorPos(u *unit, p token.Position) bool {
+	for _, te := range u.typeErrs {
+		if q := s.fset.Position(te.Pos); q.Filename == p.Filename && q.Line == p.Line && q.Column == p.Column {
+			return true
+		}
+	}
+	for _, err := range u.syntaxErrs {
+		var list scanner.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				if e.Pos.Filename == p.Filename && e.Pos.Line == p.Line && e.Pos.Column == p.Column {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
