@@ -1,0 +1,5 @@
+package a
+
+func platformName() string { return "windows" }
+
+func (handle) close() {}

@@ -1,0 +1,3 @@
+//go:build integration && !integration
+
+package a
