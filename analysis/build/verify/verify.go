@@ -56,7 +56,11 @@ func (r *Report) String() string {
 	if r.GOOS != "" {
 		fmt.Fprintf(&b, " %s/%s", r.GOOS, r.GOARCH)
 		if r.Variant != "" {
-			fmt.Fprintf(&b, "/%s", r.Variant)
+			b.WriteByte('/')
+			if r.GOARCH == "arm" {
+				b.WriteByte('v') // as targets spell it: linux/arm/v7
+			}
+			b.WriteString(r.Variant)
 		}
 	}
 	if r.CgoEnabled {

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/crossls/crossls/analysis/build"
+	"github.com/crossls/crossls/analysis/config"
+)
+
+func init() {
+	register("build", command{summary: "build and verify binaries for every configured target", run: runBuild})
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	targets := fs.String("targets", "", "comma-separated targets (default: .crossls.yaml, .goreleaser.yaml, or the default matrix)")
+	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml in the module root)")
+	outDir := fs.String("o", "", "output directory inside the workspace (default: build.output_dir of the configuration, or dist)")
+	jobs := fs.Int("j", -1, "number of builds to run at once (default: build.jobs of the configuration, or one per CPU)")
+	jsonOut := fs.Bool("json", false, "print the results as JSON records")
+	verbose := fs.Bool("v", false, "report each build as it starts and ends, on stderr")
+	dir := fs.String("C", ".", "build in `dir`, the workspace root")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: crossls build [-targets LIST] [-config FILE] [-o DIR] [-j N] [-json] [-v] [-C DIR] [packages]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	usageErr := func(err error) int {
+		fmt.Fprintln(stderr, "crossls build:", err)
+		return 2
+	}
+	absDir, err := filepath.Abs(*dir)
+	if err != nil {
+		return usageErr(err)
+	}
+	if *jobs < -1 {
+		return usageErr(fmt.Errorf("-j must be at least 0 (0 = one per CPU)"))
+	}
+
+	var explicit []string
+	if *targets != "" {
+		explicit = []string{*targets}
+	}
+	var cfg *config.Config
+	if *configFile != "" {
+		cfg, err = config.LoadFile(*configFile, explicit, config.SourceFlag, nil)
+	} else {
+		cfg, err = config.Load(absDir, explicit, config.SourceFlag, nil)
+	}
+	if err != nil {
+		return usageErr(err)
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, "crossls build: warning:", w)
+	}
+
+	opts := build.Options{
+		Dir:      absDir,
+		Packages: fs.Args(),
+		Targets:  cfg.Targets,
+		Jobs:     cfg.Build.Jobs,
+		Tags:     cfg.Build.Tags,
+		Ldflags:  cfg.Build.Ldflags,
+		Trimpath: cfg.Build.Trimpath,
+		Name:     cfg.Build.Name,
+	}
+	if *jobs >= 0 {
+		opts.Jobs = *jobs
+	}
+	// The runner takes the output directory relative to the workspace and
+	// refuses one that leaves it.
+	opts.OutputDir = *outDir
+	if opts.OutputDir == "" {
+		opts.OutputDir = cfg.Build.OutputDir
+	}
+	if filepath.IsAbs(opts.OutputDir) {
+		if rel, err := filepath.Rel(absDir, opts.OutputDir); err == nil && filepath.IsLocal(rel) {
+			opts.OutputDir = rel
+		}
+	}
+	if *verbose {
+		opts.OnEvent = func(e build.Event) { printEvent(stderr, absDir, e) }
+	}
+
+	results, err := build.Run(ctx, opts)
+	if err != nil && results == nil {
+		return usageErr(err)
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		out := struct {
+			Results []build.Result       `json:"results"`
+			Errors  []build.CompileError `json:"errors"`
+		}{results, build.MergeErrors(results)}
+		if out.Errors == nil {
+			out.Errors = []build.CompileError{}
+		}
+		if err := enc.Encode(out); err != nil {
+			return usageErr(err)
+		}
+	} else {
+		printBuildTable(stdout, absDir, results)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			return 1
+		}
+	}
+	return 0
+}
+
+func printEvent(w io.Writer, dir string, e build.Event) {
+	switch e.Kind {
+	case build.Started:
+		fmt.Fprintf(w, "%s: building %s\n", e.Target, e.Package)
+	case build.Finished:
+		fmt.Fprintf(w, "%s: ok (%s, %s) in %s\n", e.Target, workspacePath(dir, e.Result.Output), humanSize(e.Result.Size), seconds(e.Result.Duration))
+	case build.Failed:
+		fmt.Fprintf(w, "%s: failed: %v\n", e.Target, e.Result.Err)
+	}
+}
+
+// printBuildTable prints one row per build, then the errors of the failed
+// builds: parsed compile errors merged across targets, or the go command's
+// output when it had none to parse.
+func printBuildTable(w io.Writer, dir string, results []build.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tPACKAGE\tSTATUS\tOUTPUT\tSIZE\tTIME\tVERIFICATION")
+	for _, r := range results {
+		status, output, size, verification := "ok", "-", "-", "-"
+		switch {
+		case r.Err != nil && errors.Is(r.Err, context.Canceled):
+			status = "cancelled"
+		case r.Err != nil:
+			status = "FAILED"
+		}
+		if r.Output != "" {
+			output, size = workspacePath(dir, r.Output), humanSize(r.Size)
+		}
+		if r.Verify != nil {
+			verification = r.Verify.String()
+		}
+		pkg := r.Package
+		if pkg == "" {
+			pkg = "-"
+		} else if f := strings.Fields(pkg); len(f) > 1 {
+			pkg = fmt.Sprintf("%s (+%d, no output)", f[0], len(f)-1)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Target, pkg, status, output, size, seconds(r.Duration), verification)
+	}
+	tw.Flush()
+
+	merged := build.MergeErrors(results)
+	var failures []string
+	for _, r := range results {
+		if r.Err == nil || errors.Is(r.Err, context.Canceled) {
+			continue
+		}
+		failures = append(failures, fmt.Sprintf("%s: %v", r.Target, r.Err))
+		if len(r.Errors) == 0 && strings.TrimSpace(r.Log) != "" {
+			for line := range strings.Lines(strings.TrimRight(r.Log, "\n")) {
+				failures = append(failures, "\t"+strings.TrimRight(line, "\n"))
+			}
+		}
+	}
+	if len(failures) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	for _, f := range failures {
+		fmt.Fprintln(w, f)
+	}
+	if len(merged) > 0 {
+		fmt.Fprintln(w)
+		for _, e := range merged {
+			e.File = workspacePath(dir, e.File)
+			fmt.Fprintf(w, "%s [%s]\n", e, strings.Join(e.Targets, ", "))
+		}
+	}
+}
+
+func workspacePath(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return path
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func seconds(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
+}
