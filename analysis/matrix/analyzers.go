@@ -5,6 +5,9 @@ import (
 	"golang.org/x/tools/go/analysis/passes/buildtag"
 
 	"github.com/crossls/crossls/analysis/buildgap"
+	"github.com/crossls/crossls/analysis/cgo"
+	"github.com/crossls/crossls/analysis/format"
+	"github.com/crossls/crossls/analysis/taghygiene"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -21,9 +24,14 @@ func always(a *analysis.Analyzer) func(target.Target) *analysis.Analyzer {
 	return func(target.Target) *analysis.Analyzer { return a }
 }
 
+// analyzerSpecs lists the analyzers in the order they run. x/tools'
+// buildtag checks malformed constraint lines; taghygiene's switch covers it.
 var analyzerSpecs = []analyzerSpec{
+	{"cgo", cgo.ForTarget},
 	{"buildgap", always(buildgap.Analyzer)},
+	{"taghygiene", always(taghygiene.Analyzer)},
 	{"taghygiene", always(buildtag.Analyzer)},
+	{"format", always(format.Analyzer)},
 }
 
 // AnalyzerNames lists the analyzers that configuration can switch.

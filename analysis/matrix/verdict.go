@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/crossls/crossls/analysis/buildgap"
+	"github.com/crossls/crossls/analysis/taghygiene"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -336,7 +337,7 @@ func (s *Session) convert(d diagnosticOut) (Diagnostic, bool) {
 	}
 	for _, sf := range d.diag.SuggestedFixes {
 		fix := Fix{Message: sf.Message}
-		if newBase, ok := strings.CutPrefix(sf.Message, "Rename to "); ok && d.diag.Category == "rename" && len(sf.TextEdits) == 0 {
+		if newBase, ok := taghygiene.RenameTo(d.diag); ok && len(sf.TextEdits) == 0 {
 			fix.Rename = &Rename{From: start.Filename, To: filepath.Join(filepath.Dir(start.Filename), filepath.Base(newBase))}
 		}
 		for _, e := range sf.TextEdits {

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/crossls/crossls/analysis/matrix"
-	"github.com/crossls/crossls/analysis/target"
 )
 
 func init() {
@@ -35,10 +35,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
 	}
-	cfg, err := resolveConfig(ctx, absDir, *targets, *configFile)
+	cfg, _, err := loadConfig(ctx, absDir, *targets, *configFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, "crossls: warning:", w)
 	}
 	res, err := matrix.Check(ctx, matrix.Options{
 		Dir:       absDir,
@@ -75,34 +78,27 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return 0
 }
 
-// printText prints one finding a line, then the packages that fail for
-// some target without a finding to show for it.
+// printText prints one finding a line, then one line per package and
+// reason for every package that does not build for some targets.
 func printText(w io.Writer, dir string, res *matrix.Result) {
 	for _, d := range res.Diagnostics {
-		fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", relPath(dir, d.File), d.Line, d.Column, d.Message, d.Analyzer)
+		fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", workspacePath(dir, d.File), d.Line, d.Column, d.Message, d.Analyzer)
 	}
 	for _, p := range res.Packages {
+		var reasons []matrix.Verdict
+		targets := map[matrix.Verdict][]string{}
 		for _, t := range res.Targets {
-			if v := p.Targets[t]; v.Status == "fail" {
-				fmt.Fprintf(w, "%s: [%s] does not build: %s (%s)\n", p.Path, t, v.Message, v.Class)
+			v := p.Targets[t]
+			if v.Status != "fail" {
+				continue
 			}
+			if targets[v] == nil {
+				reasons = append(reasons, v)
+			}
+			targets[v] = append(targets[v], t)
+		}
+		for _, v := range reasons {
+			fmt.Fprintf(w, "%s: does not build for %s: %s (%s)\n", p.Path, strings.Join(targets[v], " "), v.Message, v.Class)
 		}
 	}
-}
-
-func relPath(dir, path string) string {
-	if rel, err := filepath.Rel(dir, path); err == nil && !filepath.IsAbs(rel) && rel != ".." && !startsWithDotDot(rel) {
-		return rel
-	}
-	return path
-}
-
-func startsWithDotDot(rel string) bool {
-	return len(rel) >= 3 && rel[:3] == ".."+string(filepath.Separator)
-}
-
-// resolvedConfig is what check needs from configuration.
-type resolvedConfig struct {
-	Targets   []target.Target
-	Analyzers map[string]bool
 }

@@ -2,18 +2,36 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 
+	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/target"
 )
 
-// resolveConfig resolves the targets for dir. TODO(lead): switch to analysis/config.
-func resolveConfig(ctx context.Context, dir, targets, configFile string) (*resolvedConfig, error) {
-	if targets == "" {
-		return &resolvedConfig{Targets: target.Default()}, nil
-	}
-	ts, err := target.ParseList(targets)
+// loadConfig resolves the configuration of the module at dir as every
+// subcommand does: -targets overrides, -config names the file, else the
+// search of config.Load.
+func loadConfig(ctx context.Context, dir, targetsFlag, configFlag string) (*config.Config, *target.Dist, error) {
+	dist, err := target.LoadDist(ctx, "go")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &resolvedConfig{Targets: ts}, nil
+	var explicit []string
+	if targetsFlag != "" {
+		explicit = []string{targetsFlag}
+	}
+	var cfg *config.Config
+	if configFlag != "" {
+		file := configFlag
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(dir, file)
+		}
+		cfg, err = config.LoadFile(file, explicit, config.SourceFlag, dist)
+	} else {
+		cfg, err = config.Load(dir, explicit, config.SourceFlag, dist)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, dist, nil
 }
