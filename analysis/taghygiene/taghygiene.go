@@ -28,7 +28,9 @@ target, and "//go:build linxu" excludes its file from every build.
 The taghygiene analyzer reports words that are within a small edit
 distance of a known GOOS or GOARCH, differ from one only in case, or are
 a common alias of one ("macos", "aarch64"), in every file of the package,
-including the files the current configuration ignores. Custom tags such as
+including the files the current configuration ignores. File names are
+checked only in files without a constraint line, where the name alone
+decides which targets build the file. Custom tags such as
 "integration" and ordinary names such as parser_gen.go are left alone, as
 are the conventional family suffixes mips64x and ppc64x.
 
@@ -91,8 +93,9 @@ func run(pass *analysis.Pass) (any, error) {
 			tf = pass.Fset.AddFile(name, -1, len(content))
 			tf.SetLinesForContent(content)
 		}
-		constrained := checkConstraints(pass, tf, content)
-		checkFileName(pass, tf, content, constrained)
+		if constrained := checkConstraints(pass, tf, content); !constrained {
+			checkFileName(pass, tf, content)
+		}
 	}
 	return nil, nil
 }
@@ -121,7 +124,7 @@ func checkConstraints(pass *analysis.Pass, tf *token.File, content []byte) bool 
 			if !suspectTag(tag) {
 				continue
 			}
-			want, kind := suggest(tag, target.KnownOS, target.KnownArch)
+			want, kind := suggest(tag, false, target.KnownOS, target.KnownArch)
 			if want == "" {
 				continue
 			}
@@ -226,7 +229,11 @@ func isTagByte(c byte) bool {
 // GOOS or GOARCH. It follows go/build's rules: the words after the first
 // underscore, without a final "_test", end in _GOOS, _GOARCH or
 // _GOOS_GOARCH.
-func checkFileName(pass *analysis.Pass, tf *token.File, content []byte, constrained bool) {
+//
+// It is called only for files without a constraint line: with one, the
+// name does not decide where the file builds, and names such as
+// os_linux64.go, cpu_arm64_linux.go and sticky_notbsd.go are deliberate.
+func checkFileName(pass *analysis.Pass, tf *token.File, content []byte) {
 	base := filepath.Base(tf.Name())
 	if strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") {
 		return // the go command ignores such files
@@ -251,7 +258,7 @@ func checkFileName(pass *analysis.Pass, tf *token.File, content []byte, constrai
 	switch {
 	case target.KnownArch[last] && prev != "" && !target.KnownOS[prev] && !target.KnownArch[prev]:
 		// x_linxu_amd64.go builds for amd64 on every GOOS.
-		want, _ := suggest(prev, target.KnownOS)
+		want, _ := suggest(prev, true, target.KnownOS)
 		if want == "" {
 			return
 		}
@@ -272,15 +279,11 @@ func checkFileName(pass *analysis.Pass, tf *token.File, content []byte, constrai
 		if target.KnownOS[prev] {
 			candidates = candidates[1:] // x_linux_amd46.go
 		}
-		want, kind := suggest(last, candidates...)
+		want, kind := suggest(last, true, candidates...)
 		if want == "" {
 			return
 		}
-		consequence := "this file builds on every target"
-		if constrained {
-			consequence = "it does not constrain the build"
-		}
-		msg = fmt.Sprintf("file name suffix %q is not a known %s: %s; did you mean %q?", last, kind, consequence, want)
+		msg = fmt.Sprintf("file name suffix %q is not a known %s: this file builds on every target; did you mean %q?", last, kind, want)
 		renamed = replaceWord(words, n-1, want)
 
 	default:
@@ -334,7 +337,10 @@ var aliases = map[string]string{
 
 // suggest returns the word of the known sets that word most plausibly
 // means, and whether it is a GOOS or GOARCH, or "" if word looks like none.
-func suggest(word string, known ...map[string]bool) (want, kind string) {
+// File names are held to a stricter standard than build tags: many are
+// ordinary words (maps, hard, search), while a tag close to a GOOS is
+// rarely anything but a typo.
+func suggest(word string, strict bool, known ...map[string]bool) (want, kind string) {
 	kindOf := func(w string) string {
 		if target.KnownOS[w] {
 			return "GOOS"
@@ -353,17 +359,19 @@ func suggest(word string, known ...map[string]bool) (want, kind string) {
 	slices.Sort(candidates) // deterministic ties
 
 	// Short words are close to many others (io, os, asm, doc): the longer
-	// the word, the more edits it may take to reach a known one.
+	// the word, the more edits it may take to reach a known one. In strict
+	// mode, words of up to five letters must be a known one with two
+	// letters swapped (amd46, mpis), and six-letter ones one edit away.
 	limit := 0
 	switch {
-	case len(word) >= 6:
+	case len(word) >= 7:
 		limit = 2
-	case len(word) >= 4:
+	case len(word) >= 6 || len(word) >= 4 && !strict:
 		limit = 1
 	}
 	best, bestDist := "", limit+1
 	for _, c := range candidates {
-		if strings.EqualFold(c, word) {
+		if strings.EqualFold(c, word) || len(word) >= 4 && swapped(word, c) {
 			return c, kindOf(c)
 		}
 		if d := editDistance(word, c); d < bestDist {
@@ -374,6 +382,18 @@ func suggest(word string, known ...map[string]bool) (want, kind string) {
 		return "", ""
 	}
 	return best, kindOf(best)
+}
+
+// swapped reports whether a and b differ only by two adjacent bytes swapped.
+func swapped(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
 // editDistance is the optimal-string-alignment distance: insertions,

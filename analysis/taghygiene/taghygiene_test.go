@@ -34,15 +34,15 @@ func TestAnalyzer(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"util_windwos.go":       "util_windows.go",
-		"x_linux_amd46.go":      "x_linux_amd64.go",
-		"x_linxu_amd64.go":      "x_linux_amd64.go",
-		"y_amd64_linux.go":      "y_linux_amd64.go",
-		"util_macos.go":         "util_darwin.go",
-		"z_Linux.go":            "z_linux.go",
-		"x_windwos_test.go":     "x_windows_test.go",
-		"constrained_linuxx.go": "constrained_linux.go",
-		"asm_amd46.s":           "asm_amd64.s",
+		"util_windwos.go":   "util_windows.go",
+		"x_linux_amd46.go":  "x_linux_amd64.go",
+		"x_linxu_amd64.go":  "x_linux_amd64.go",
+		"y_amd64_linux.go":  "y_linux_amd64.go",
+		"util_macos.go":     "util_darwin.go",
+		"z_Linux.go":        "z_linux.go",
+		"x_windwos_test.go": "x_windows_test.go",
+		"x_mpis.go":         "x_mips.go",
+		"asm_amd46.s":       "asm_amd64.s",
 	}
 	for from, to := range want {
 		if renames[from] != to {
@@ -82,7 +82,8 @@ func TestIgnoredFiles(t *testing.T) {
 		"go.mod":             "module example.com/p\n\ngo 1.22\n",
 		"p.go":               "package p\n",
 		"p_plan9.go":         "//go:build !arm46\n\npackage p\n",
-		"q_windows_amd46.go": "//go:build ignore\n\npackage p\n",
+		"q_linxu_arm64.go":   "package p\n",
+		"q_windows_amd46.go": "//go:build ignore\n\npackage p\n", // constrained: the name is not checked
 		"r.go":               "//go:build windwos\n\npackage p\n",
 		"s_darwin.go":        "//go:build integration\n\npackage p\n",
 		"t_windows.s":        "// +build linxu\n",
@@ -95,7 +96,7 @@ func TestIgnoredFiles(t *testing.T) {
 	got := analyze(t, dir, taghygiene.Analyzer)
 	want := []string{
 		`p_plan9.go:1:13: build tag "arm46" is not a known GOARCH and is never set; did you mean "arm64"?`,
-		`q_windows_amd46.go:3:1: file name suffix "amd46" is not a known GOARCH: it does not constrain the build; did you mean "amd64"?`,
+		`q_linxu_arm64.go:1:1: file name suffix "linxu" is not a known GOOS: this file builds for arm64 on every GOOS; did you mean "linux"?`,
 		`r.go:1:12: build tag "windwos" is not a known GOOS and is never set; did you mean "windows"?`,
 		`t_windows.s:1:11: build tag "linxu" is not a known GOOS and is never set; did you mean "linux"?`,
 	}

@@ -1,3 +1,5 @@
 //go:build amd64
 
-package a // want `file name suffix "linuxx" is not a known GOOS: it does not constrain the build; did you mean "linux"\?`
+// The name does not decide where a file with a constraint line builds:
+// its suffix may be a naming convention (os_linux64.go in the runtime).
+package a
