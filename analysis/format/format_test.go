@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
@@ -161,4 +162,38 @@ func analyze(t *testing.T, dir string, a *analysis.Analyzer) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestReadFileOverlay checks that the analyzer reads files through
+// Pass.ReadFile, as a driver serving unsaved editor buffers needs: the file
+// on disk is clean, the buffer is not.
+func TestReadFileOverlay(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "p_windows.go")
+	if err := os.WriteFile(name, []byte("package p\n\nfunc F() {}\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	buffer := []byte("package p\n\nfunc F() {}\n\nfunc  G() {}\n")
+	var got []string
+	fset := token.NewFileSet()
+	pass := &analysis.Pass{
+		Analyzer:     Analyzer,
+		Fset:         fset,
+		IgnoredFiles: []string{name},
+		ReadFile: func(filename string) ([]byte, error) {
+			if filename == name {
+				return buffer, nil
+			}
+			return os.ReadFile(filename)
+		},
+		Report: func(d analysis.Diagnostic) {
+			got = append(got, fmt.Sprintf("%d: %s", fset.Position(d.Pos).Line, d.Message))
+		},
+	}
+	if _, err := Analyzer.Run(pass); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"5: file is not gofmt-formatted"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }
