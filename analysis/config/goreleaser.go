@@ -354,7 +354,7 @@ func (p *fileParser) expand(b *grBuild, dist *target.Dist) []target.Target {
 func (p *fileParser) matrixPlatforms(b *grBuild, dist *target.Dist) []grPlatform {
 	list := func(key string, defaults ...string) []grValue {
 		if vals, ok := b.matrix[key]; ok {
-			return vals
+			return uniqueValues(vals)
 		}
 		var out []grValue
 		for _, d := range defaults {
@@ -390,6 +390,20 @@ func (p *fileParser) matrixPlatforms(b *grBuild, dist *target.Dist) []grPlatform
 					out = append(out, pl)
 				}
 			}
+		}
+	}
+	return out
+}
+
+// uniqueValues drops repeated values, keeping the first of each, so that
+// a list with repeats cannot multiply the size of the matrix.
+func uniqueValues(vals []grValue) []grValue {
+	var out []grValue
+	seen := map[string]bool{}
+	for _, v := range vals {
+		if !seen[v.s] {
+			seen[v.s] = true
+			out = append(out, v)
 		}
 	}
 	return out
@@ -491,6 +505,11 @@ func (p *fileParser) applyDetails(t *target.Target, d grDetails) (cgoNode *yaml.
 			names = append(names, name)
 		}
 		vals[name] = grValue{val, e.n}
+	}
+	if cc, ok := vals["CC"]; ok {
+		if _, set := vals["CGO_ENABLED"]; !set {
+			p.warnf(cc.n, "CC is set but CGO_ENABLED is not; cross builds default to CGO_ENABLED=0, so crossls checks without cgo (add CGO_ENABLED=1 to check with it)")
+		}
 	}
 	for _, name := range names {
 		v := vals[name]

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -172,6 +175,22 @@ builds:
 			},
 		},
 		{
+			name: "CC without CGO_ENABLED",
+			file: `builds:
+  - id: linux-arm64
+    goos: [linux]
+    goarch: [arm64]
+    env:
+      - CC=aarch64-linux-gnu-gcc
+      - CXX=aarch64-linux-gnu-g++
+    tags: [netgo]
+`,
+			want: []string{"linux/arm64"},
+			warnings: []string{
+				`.goreleaser.yaml:6:9: CC is set but CGO_ENABLED is not; cross builds default to CGO_ENABLED=0, so crossls checks without cgo (add CGO_ENABLED=1 to check with it)`,
+			},
+		},
+		{
 			name: "same target from two builds",
 			file: `builds:
   - id: a
@@ -338,5 +357,81 @@ func TestGoReleaserErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// FuzzParse checks that no file, however broken, makes the parsers panic,
+// and that whatever they accept is a valid target of the toolchain.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		"",
+		"targets: [linux/amd64, {target: linux/arm64+cgo, tags: [a], env: [K=V], cc: gcc}]\n",
+		"analyzers: {cgo: false}\nbuild: {jobs: 2, tags: [x], output_dir: out}\n",
+		"builds:\n  - goos: [linux, darwin]\n    goarch: [amd64, arm]\n    goarm: [6, 7]\n    ignore: [{goos: darwin}]\n",
+		"env: [CGO_ENABLED=1]\nbuilds: [{targets: [go_first_class, linux_arm_7]}]\n",
+		"a: &x [*x]\n",
+		"builds: [{<<: {goos: [linux]}, overrides: [{goos: linux, goarch: amd64, env: [CGO_ENABLED=1]}]}]\n",
+		"builds:\n- skip: '{{ .IsSnapshot }}'\n  goos: ['{{ .Os }}']\n",
+		"targets:\n\t- x\n",
+		"? [a]\n: b\n",
+	} {
+		f.Add(seed)
+	}
+	dist, err := target.LoadDist(context.Background(), "go")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		path := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if f, _, err := parseCrossls(path, dist); err == nil {
+			for _, tg := range f.targets {
+				if err := dist.Validate(tg); err != nil {
+					t.Errorf(".crossls.yaml accepted invalid target %s: %v", tg, err)
+				}
+			}
+		}
+		if ts, _, err := parseGoReleaser(path, dist); err == nil {
+			for _, tg := range ts {
+				if err := dist.Validate(tg); err != nil {
+					t.Errorf("GoReleaser accepted invalid target %s: %v", tg, err)
+				}
+			}
+		}
+	})
+}
+
+// TestGoReleaserRepeats checks that repeated list values do not multiply
+// the matrix and that a flood of errors is cut to a readable number.
+func TestGoReleaserRepeats(t *testing.T) {
+	many := func(word string, n int) string {
+		return "[" + strings.TrimSuffix(strings.Repeat(word+", ", n), ", ") + "]"
+	}
+	root := writeTree(t, "-- .goreleaser.yaml --\nbuilds:\n  - goos: "+many("linux", 3000)+"\n    goarch: "+many("amd64", 3000)+"\n")
+	cfg, err := Load(root, nil, "", testDist(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(cfg.Targets); !slices.Equal(got, []string{"linux/amd64"}) {
+		t.Errorf("targets = %q", got)
+	}
+
+	var variants []string
+	for i := 5; i < 500; i++ {
+		variants = append(variants, fmt.Sprintf("v%d", i))
+	}
+	root = writeTree(t, "-- .goreleaser.yaml --\nbuilds:\n  - goos: [linux]\n    goarch: [amd64]\n    goamd64: ["+strings.Join(variants, ", ")+"]\n")
+	_, err = Load(root, nil, "", testDist(t))
+	list, ok := err.(ErrorList)
+	if !ok {
+		t.Fatalf("error %T %v, want an ErrorList", err, err)
+	}
+	if len(list) != maxErrors {
+		t.Errorf("%d errors, want them cut at %d", len(list), maxErrors)
+	}
+	if !strings.Contains(list[0].Error(), `GOAMD64 must be v1..v4 (got "v5")`) {
+		t.Errorf("first error = %v", list[0])
 	}
 }

@@ -68,7 +68,14 @@ func yamlError(path string, err error) error {
 	return &Error{File: path, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
+// maxErrors bounds the errors and warnings kept for one file: past a
+// screenful, more of them help nobody.
+const maxErrors = 50
+
 func (p *fileParser) errorf(n *yaml.Node, format string, args ...any) {
+	if len(p.errs) >= maxErrors {
+		return
+	}
 	e := &Error{File: p.file, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line, e.Column = n.Line, n.Column
@@ -77,6 +84,9 @@ func (p *fileParser) errorf(n *yaml.Node, format string, args ...any) {
 }
 
 func (p *fileParser) warnf(n *yaml.Node, format string, args ...any) {
+	if len(p.warnings) >= maxErrors {
+		return
+	}
 	e := &Error{File: p.file, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line, e.Column = n.Line, n.Column

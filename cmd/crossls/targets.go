@@ -95,7 +95,11 @@ func runTargets(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if cfg.File != "" {
 		from = cfg.File
 	}
-	fmt.Fprintf(stdout, "# %d targets from %s (%s)\n", len(cfg.Targets), from, dist.GoVersion)
+	noun := "targets"
+	if len(cfg.Targets) == 1 {
+		noun = "target"
+	}
+	fmt.Fprintf(stdout, "# %d %s from %s (%s)\n", len(cfg.Targets), noun, from, dist.GoVersion)
 	for _, t := range cfg.Targets {
 		fmt.Fprintln(stdout, strings.TrimSpace(t.String()+"  "+targetDetails(t)))
 	}

@@ -95,7 +95,7 @@ func TestTargetsText(t *testing.T) {
 			name:  "explicit config file, relative to -C",
 			files: map[string]string{"ci/release.yaml": "targets: [wasip1/wasm]\n"},
 			args:  []string{"-config", "ci/release.yaml"},
-			want:  "# 1 targets from DIR/ci/release.yaml (" + ver + ")\nwasip1/wasm\n",
+			want:  "# 1 target from DIR/ci/release.yaml (" + ver + ")\nwasip1/wasm\n",
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
