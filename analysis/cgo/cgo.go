@@ -23,12 +23,13 @@ const Doc = `report files and dependencies left out of the build when cgo is dis
 
 With CGO_ENABLED=0 the go command silently leaves out every file that
 imports "C" (and every file constrained by the cgo build tag). The cgo
-analyzer reports each such file at its import "C" line, each use of a
-symbol declared only in such a file, and each import of a package outside
-the standard library that needs cgo, with the import chain to the file
-that imports "C": such a package may still build from its !cgo fallback
-files, but fail at run time. Standard library packages have pure-Go
-fallbacks and are never reported.
+analyzer reports each such file at its import "C" line; each use of a
+function, type, variable, constant or method declared only in such a
+file, of its own package or of an imported one; and each import of a
+package outside the standard library that needs cgo, with the import
+chain to the file that imports "C": such a package may still build from
+its !cgo fallback files, but fail at run time. Standard library packages
+have pure-Go fallbacks and are never reported.
 
 A file that the configuration excludes for another reason (its GOOS or
 GOARCH, or a build tag other than cgo) is not reported. When cgo is
@@ -71,9 +72,9 @@ const (
 // library that loses files when cgo is disabled, or that imports such a
 // package.
 type needsCgo struct {
-	// File is the base name of a left-out file that imports "C", in the
-	// package Via[len(Via)-1]; "" if the package itself loses only files
-	// constrained by the cgo build tag.
+	// File is the base name of a left-out file that imports "C" in the
+	// package Via[len(Via)-1], preferably the one named after the package;
+	// "" if the package loses only files constrained by the cgo build tag.
 	File string
 	// Via is the import chain from this package to the package of File,
 	// both included.
@@ -130,7 +131,8 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 				Category: categoryDroppedFile,
 				Message:  `this file imports "C" and is left out of the build when CGO_ENABLED=0`,
 			})
-			if fact.File == "" {
+			// Name the file named after the package, if any, else the first.
+			if fact.File == "" || base == pass.Pkg.Name()+".go" {
 				fact.File = base
 				fact.Via = []string{pass.Pkg.Path()}
 			}

@@ -48,10 +48,10 @@ func TestCgoDisabled(t *testing.T) {
 	// Facts carry the chain across packages, as in go vet.
 	facts := packageFacts(roots)
 	for pkg, want := range map[string]string{
-		"chain/c":    "needsCgo(c_cgo.go via chain/c)",
-		"chain/b":    "needsCgo(c_cgo.go via chain/b -> chain/c)",
-		"chain/a":    "needsCgo(c_cgo.go via chain/a -> chain/b -> chain/c)",
-		"chain/user": "needsCgo(c_cgo.go via chain/user -> chain/c)",
+		"chain/c":    "needsCgo(c.go via chain/c)",
+		"chain/b":    "needsCgo(c.go via chain/b -> chain/c)",
+		"chain/a":    "needsCgo(c.go via chain/a -> chain/b -> chain/c)",
+		"chain/user": "needsCgo(c.go via chain/user -> chain/c)",
 		"direct":     "needsCgo(direct_cgo.go via direct)",
 		"undef":      "needsCgo(version_cgo.go via undef)",
 	} {

@@ -1,5 +1,5 @@
 package b
 
-import "chain/c" // want `chain/c needs cgo: c_cgo.go imports "C"$`
+import "chain/c" // want `chain/c needs cgo: c.go imports "C"$`
 
 func B() error { return c.Connect() }
