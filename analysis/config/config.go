@@ -85,7 +85,9 @@ func Load(dir string, explicit []string, explicitSource Source, dist *target.Dis
 
 // LoadFile is like Load, but reads the configuration from file instead of
 // searching for one. A file whose name contains "goreleaser" is read as a
-// GoReleaser configuration, any other as .crossls.yaml.
+// GoReleaser configuration, any other as .crossls.yaml; if that has no
+// targets, they come from the GoReleaser configuration nearest to the
+// file's directory, or the defaults, as with Load.
 func LoadFile(file string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
@@ -101,6 +103,11 @@ func load(dir, file string, explicit []string, explicitSource Source, dist *targ
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, &Error{Msg: fmt.Sprintf("cannot use directory %s: %s", dir, errText(err))}
+	} else if !fi.IsDir() {
+		return nil, &Error{Msg: fmt.Sprintf("cannot use directory %s: not a directory", dir)}
 	}
 	if dist == nil {
 		if dist, err = target.LoadDist(context.Background(), "go"); err != nil {

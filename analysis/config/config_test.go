@@ -411,6 +411,14 @@ targets: [linux/amd64]
 	}
 }
 
+func TestLoadMissingDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "missing")
+	_, err := Load(dir, nil, "", testDist(t))
+	if want := "cannot use directory " + dir + ": no such file or directory"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
 func TestExplicitErrors(t *testing.T) {
 	dist := testDist(t)
 	dir := writeTree(t, "-- go.mod --\nmodule m\n")

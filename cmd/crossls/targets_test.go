@@ -254,6 +254,11 @@ func TestTargetsErrors(t *testing.T) {
 			want: "DIR/nope.yaml: cannot read configuration",
 		},
 		{
+			name: "missing -C directory",
+			args: []string{"-C", "DIR/nowhere"},
+			want: "cannot use directory DIR/nowhere: no such file or directory",
+		},
+		{
 			name: "-all with -targets",
 			args: []string{"-all", "-targets", "linux/amd64"},
 			want: "-all lists every platform; it does not combine with -targets or -config",
@@ -274,7 +279,11 @@ func TestTargetsErrors(t *testing.T) {
 				tc.files = map[string]string{}
 			}
 			dir := writeTargetsModule(t, tc.files)
-			code, stdout, stderr := runTargetsCLI(t, append([]string{"targets", "-C", dir}, tc.args...)...)
+			args := []string{"targets", "-C", dir}
+			for _, a := range tc.args {
+				args = append(args, strings.ReplaceAll(a, "DIR", dir))
+			}
+			code, stdout, stderr := runTargetsCLI(t, args...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2", code)
 			}
