@@ -124,6 +124,20 @@ archives:
 			},
 		},
 		{
+			name: "first matching override wins",
+			file: `builds:
+  - goos: [linux]
+    goarch: [arm64, amd64]
+    goamd64: [v3]
+    env: [CGO_ENABLED=1]
+    overrides:
+      - {goos: linux, goarch: arm64, env: [CGO_ENABLED=0]}
+      - {goos: linux, goarch: arm64, env: [CGO_ENABLED=1]}
+      - {goos: linux, goarch: amd64, goamd64: v3, env: [CGO_ENABLED=0]}
+`,
+			want: []string{"linux/arm64", "linux/amd64/v3"},
+		},
+		{
 			name: "skipped and foreign builds",
 			file: `builds:
   - id: old
