@@ -148,6 +148,28 @@ test('client API path is detected by feature', function()
   expect(compat.api() == want, 'api %s, want %s', compat.api(), tostring(want))
 end)
 
+test('the help file has tags for the commands and options', function()
+  local doc = SCRATCH .. '/doc'
+  vim.fn.mkdir(doc, 'p')
+  write_file(doc .. '/crossls.txt', read_file(vim.env.CROSSLS_PLUGIN_DIR .. '/doc/crossls.txt'))
+  vim.cmd('helptags ' .. vim.fn.fnameescape(doc))
+  local tags = read_file(doc .. '/tags') or ''
+  for _, tag in ipairs({
+    'crossls',
+    'crossls.setup()',
+    'crossls-options',
+    'crossls-lsp-enable',
+    ':CrosslsBuild',
+    ':CrosslsBuildAll',
+    ':CrosslsCancel',
+    ':CrosslsTargets',
+    ':CrosslsRecheck',
+    'crossls-health',
+  }) do
+    expect(tags:find('\n' .. vim.pesc(tag) .. '\t') or tags:find('^' .. vim.pesc(tag) .. '\t'), 'tag %s missing', tag)
+  end
+end)
+
 -- The language server ----------------------------------------------------------
 
 crossls.setup({ cmd = { BIN, 'serve' }, targets = TARGETS })
@@ -175,6 +197,7 @@ local ok_client = test('crossls starts for a Go buffer at the module root', func
     return client.initialized ~= false and client.server_capabilities ~= nil
   end)
   expect(client.config.root_dir == WS, 'root_dir %s, want %s', tostring(client.config.root_dir), WS)
+  expect(crossls.root_dir(main_go) == WS, 'root_dir(fname) %s', tostring(crossls.root_dir(main_go)))
 end)
 
 local diag
@@ -354,6 +377,23 @@ if ok_client then
     expect(bin:byte(19) == 0xB7 and bin:byte(20) == 0, '%s is not an arm64 binary', output)
   end)
 
+  test(':CrosslsBuild without a target offers the targets to pick', function()
+    local offered
+    local real_select = vim.ui.select
+    vim.ui.select = function(items, _, on_choice)
+      offered = items
+      on_choice(nil)
+    end
+    vim.cmd('CrosslsBuild')
+    vim.ui.select = real_select
+    expect(offered ~= nil, 'vim.ui.select was not called')
+    local want = vim.list_extend({ 'all targets' }, TARGETS)
+    table.sort(offered)
+    table.sort(want)
+    expect(vim.deep_equal(offered, want), 'offered %s', vim.inspect(offered))
+    expect(crossls.status(main_buf).build.state == 'succeeded', 'a build started without a choice')
+  end)
+
   test(':checkhealth crossls reports OK', function()
     vim.cmd('checkhealth crossls')
     local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
@@ -370,6 +410,20 @@ if ok_client then
     expect(text:find('go version go', 1, true), 'Go version missing:\n%s', text)
     expect(text:find('3 targets', 1, true), 'targets missing:\n%s', text)
     vim.cmd('bwipeout!')
+  end)
+end
+
+if ok_client then
+  test('setup() again sends the new settings to running clients', function()
+    crossls.setup({ cmd = { BIN, 'serve' }, targets = { 'linux/amd64', 'windows/amd64' } })
+    wait_for(30000, 'a status with the two new targets', function()
+      local st = crossls.status(main_buf)
+      return st ~= nil and #st.targets == 2
+    end)
+    local got = vim.deepcopy(crossls.status(main_buf).targets)
+    table.sort(got)
+    expect(vim.deep_equal(got, { 'linux/amd64', 'windows/amd64' }), 'targets %s', vim.inspect(got))
+    expect(#compat.clients('crossls') == 2, 'setup() started or stopped clients')
   end)
 end
 

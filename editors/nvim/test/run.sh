@@ -9,6 +9,9 @@
 #   NVIM_OLD            Neovim 0.7-0.10 to test (default: nvim on PATH, else apt's)
 #   NVIM_NEW            Neovim 0.11+ to test (default: unpacked into .cache)
 #   CROSSLS_NVIM_SUITE  Debian suite to take the new Neovim from (default: sid)
+#   CROSSLS_NVIM_EXTRA_SUITES
+#                       more Debian suites to test, e.g. "trixie" (Neovim 0.10)
+#   CROSSLS_BIN         crossls binary to test (default: built from this repository)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,22 +37,18 @@ old_nvim() {
 	command -v nvim
 }
 
-# new_nvim prints the path of a wrapper running a Neovim 0.11+ unpacked from
-# Debian's newer suite into $cache/nvim-new. The system's apt state and libc
+# debian_nvim prints the path of a wrapper running the Neovim of Debian
+# suite $1, unpacked into $cache/nvim-$1. The system's apt state and libc
 # stay untouched: apt works on private lists and the binary runs under its
 # own dynamic loader.
-new_nvim() {
-	if [ -n "${NVIM_NEW:-}" ]; then
-		echo "$NVIM_NEW"
-		return
-	fi
-	local dir=$cache/nvim-new
+debian_nvim() {
+	local suite=$1
+	local dir=$cache/nvim-$suite
 	local wrapper=$dir/nvim
 	if [ -x "$wrapper" ] && "$wrapper" --version >/dev/null 2>&1; then
 		echo "$wrapper"
 		return
 	fi
-	local suite=${CROSSLS_NVIM_SUITE:-sid}
 	log "unpacking Neovim from Debian $suite into $dir"
 	rm -rf "$dir"
 	mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial" "$dir/debs" "$dir/prefix"
@@ -97,12 +96,16 @@ export GOCACHE=${GOCACHE:-$(go env GOCACHE)}
 export GOMODCACHE=${GOMODCACHE:-$(go env GOMODCACHE)}
 export GOFLAGS=${GOFLAGS:-}
 
-log "building crossls"
 mkdir -p "$cache/bin"
-(cd "$repo" && go build -o "$cache/bin/crossls" ./cmd/crossls)
+if [ -n "${CROSSLS_BIN:-}" ]; then
+	cp "$CROSSLS_BIN" "$cache/bin/crossls"
+else
+	log "building crossls"
+	(cd "$repo" && go build -o "$cache/bin/crossls" ./cmd/crossls)
+fi
 
 old=$(old_nvim)
-new=$(new_nvim)
+new=${NVIM_NEW:-$(debian_nvim "${CROSSLS_NVIM_SUITE:-sid}")}
 
 # api_for prints the client API path the plugin must pick on a Neovim.
 api_for() {
@@ -160,6 +163,11 @@ run_suite() {
 	f=${f%% failed}
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
+	# The plugin must not use APIs this Neovim deprecates.
+	if grep -i 'deprecated' "$run/err.log" >&2; then
+		echo "[$label] FAIL deprecation warnings above" >&2
+		total_failed=$((total_failed + 1))
+	fi
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "[$label] Neovim exited $status" >&2
 		total_failed=$((total_failed + 1))
@@ -168,6 +176,10 @@ run_suite() {
 
 run_suite nvim-old "$old" "$(api_for "$old")"
 run_suite nvim-new "$new" config
+for suite in ${CROSSLS_NVIM_EXTRA_SUITES:-}; do
+	extra=$(debian_nvim "$suite")
+	run_suite "nvim-$suite" "$extra" "$(api_for "$extra")"
+done
 
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

@@ -27,17 +27,20 @@ M.api_descriptions = {
 }
 
 -- Up to 0.10 client methods are closures stored in the client table and
--- called with a dot; from 0.11 they are methods of a class, called with a
--- colon (the dot form is deprecated).
+-- called with a dot; from 0.11 they are methods of the client's class,
+-- called with a colon (the instance keeps dot-call shims that warn).
 local function method(client, name)
-  local f = rawget(client, name)
-  if f ~= nil then
+  local class = getmetatable(client)
+  local index = type(class) == 'table' and class.__index
+  local m = type(index) == 'table' and rawget(index, name)
+  if type(m) == 'function' then
     return function(...)
-      return f(...)
+      return m(client, ...)
     end
   end
+  local f = client[name]
   return function(...)
-    return client[name](client, ...)
+    return f(...)
   end
 end
 

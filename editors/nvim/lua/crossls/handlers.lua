@@ -23,11 +23,13 @@ local function notify(msg, level, always)
 end
 
 local function show_summary(client_id, msg, level, always)
-  if last_summary[client_id] == msg then
+  -- The two copies may differ in a "crossls: " prefix.
+  local key = msg:gsub('^crossls: ', '')
+  if last_summary[client_id] == key then
     last_summary[client_id] = nil
     return
   end
-  last_summary[client_id] = msg
+  last_summary[client_id] = key
   notify(msg, level, always)
 end
 

@@ -23,7 +23,7 @@ end
 -- on_dir) there. Earlier paths replace root_dir with a path.
 function M.lsp_config()
   local o = config.options
-  return {
+  local cfg = {
     name = 'crossls',
     cmd = vim.deepcopy(o.cmd),
     filetypes = vim.deepcopy(o.filetypes),
@@ -39,6 +39,16 @@ function M.lsp_config()
       handlers.forget(client_id)
     end,
   }
+  -- Neovim 0.7 answers workspace/configuration but does not announce it,
+  -- so the server would never pull the settings. Newer versions announce
+  -- it; leave their capabilities (and the user's additions) alone.
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  if not (caps.workspace and caps.workspace.configuration) then
+    caps.workspace = caps.workspace or {}
+    caps.workspace.configuration = true
+    cfg.capabilities = caps
+  end
+  return cfg
 end
 
 local function start_for_buffer(bufnr)
@@ -83,8 +93,11 @@ function M.setup(opts)
   config.options = o
 
   for _, client in ipairs(compat.clients('crossls')) do
-    client.config.settings = config.settings(o)
-    compat.notify(client, 'workspace/didChangeConfiguration', { settings = client.config.settings })
+    local settings = config.settings(o)
+    client.config.settings = settings
+    -- 0.11+ answers workspace/configuration from client.settings.
+    client.settings = settings
+    compat.notify(client, 'workspace/didChangeConfiguration', { settings = settings })
   end
 
   local group = vim.api.nvim_create_augroup('crossls', { clear = true })
