@@ -394,6 +394,29 @@ if ok_client then
     expect(crossls.status(main_buf).build.state == 'succeeded', 'a build started without a choice')
   end)
 
+  test(':CrosslsBuild reports a bad target as an error', function()
+    local before = #notes
+    vim.cmd('CrosslsBuild linux/amd64x')
+    wait_for(10000, 'an error notification', function()
+      for i = before + 1, #notes do
+        if notes[i].level == vim.log.levels.ERROR then
+          return true
+        end
+      end
+    end)
+    local errs = notes_matching('amd64x', vim.log.levels.ERROR)
+    expect(#errs == 1, 'errors %s', vim.inspect(notes))
+  end)
+
+  test(':CrosslsCancel without a running build says so', function()
+    local before = #notes
+    vim.cmd('CrosslsCancel')
+    wait_for(10000, 'the answer to crossls.cancelBuild', function()
+      return #notes > before
+    end)
+    expect(notes[before + 1].msg == 'crossls: no build is running', 'got %q', notes[before + 1].msg)
+  end)
+
   test(':checkhealth crossls reports OK', function()
     vim.cmd('checkhealth crossls')
     local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
@@ -424,6 +447,21 @@ if ok_client then
     table.sort(got)
     expect(vim.deep_equal(got, { 'linux/amd64', 'windows/amd64' }), 'targets %s', vim.inspect(got))
     expect(#compat.clients('crossls') == 2, 'setup() started or stopped clients')
+  end)
+end
+
+if ok_client then
+  test(':CrosslsBuildAll builds every configured target', function()
+    vim.cmd('CrosslsBuildAll')
+    wait_for(180000, 'the build of both targets to finish', function()
+      local b = (crossls.status(main_buf) or {}).build
+      return b ~= nil and b.total == 2 and b.state ~= 'running'
+    end)
+    local b = crossls.status(main_buf).build
+    expect(b.state == 'succeeded' and b.built == 2, 'build %s', vim.inspect(b))
+    for _, name in ipairs({ 'app-linux-amd64', 'app-windows-amd64.exe' }) do
+      expect(uv.fs_stat(WS .. '/dist/' .. name), '%s not built; dist has %s', name, vim.inspect(vim.fn.readdir(WS .. '/dist')))
+    end
   end)
 end
 

@@ -129,15 +129,15 @@ fi
 total_passed=0
 total_failed=0
 
-# run_suite runs e2e.lua on one Neovim in its own scratch tree.
-run_suite() {
-	local label=$1 nvim=$2 api=$3
-	local run=$cache/run/$label
-	rm -rf "$run"
+# run_lua runs test script $4 headless on Neovim $2 in the scratch tree $3
+# and adds its "N passed, M failed" to the totals.
+run_lua() {
+	local label=$1 nvim=$2 run=$3 script=$4 api=$5
+	local name
+	name=$(basename "$script" .lua)
 	mkdir -p "$run/xdg/config" "$run/xdg/data" "$run/xdg/state" "$run/xdg/cache" "$run/tmp" "$run/scratch"
 	cp -r "$here/fixture" "$run/ws"
 	cp -r "$here/fixture" "$run/ws2"
-	log "$label: $("$nvim" --version | head -n1)"
 	local status=0
 	env \
 		XDG_CONFIG_HOME="$run/xdg/config" XDG_DATA_HOME="$run/xdg/data" \
@@ -147,13 +147,13 @@ run_suite() {
 		CROSSLS_WS="$run/ws" CROSSLS_WS2="$run/ws2" CROSSLS_SCRATCH="$run/scratch" \
 		CROSSLS_EXPECT_API="$api" \
 		timeout -k 5 240 "$nvim" --headless -u "$here/minimal_init.lua" -i NONE -n \
-		-c "lua local ok, e = pcall(dofile, '$here/e2e.lua') if not ok then io.stdout:write('FAIL e2e.lua: ' .. tostring(e) .. '\\n') vim.cmd('cquit 2') end" \
+		-c "lua local ok, e = pcall(dofile, '$script') if not ok then io.stdout:write('FAIL $name.lua: ' .. tostring(e) .. '\\n') vim.cmd('cquit 2') end" \
 		>"$run/out.log" 2>"$run/err.log" || status=$?
-	sed "s/^/[$label] /" "$run/out.log"
+	sed "s/^/[$label $name] /" "$run/out.log"
 	local line p f
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$run/out.log" | tail -n1 || true)
 	if [ -z "$line" ]; then
-		echo "[$label] no result line (exit $status); stderr:" >&2
+		echo "[$label $name] no result line (exit $status); stderr:" >&2
 		tail -n 20 "$run/err.log" >&2
 		total_failed=$((total_failed + 1))
 		return
@@ -165,20 +165,33 @@ run_suite() {
 	total_failed=$((total_failed + f))
 	# The plugin must not use APIs this Neovim deprecates.
 	if grep -i 'deprecated' "$run/err.log" >&2; then
-		echo "[$label] FAIL deprecation warnings above" >&2
+		echo "[$label $name] FAIL deprecation warnings above" >&2
 		total_failed=$((total_failed + 1))
 	fi
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "[$label] Neovim exited $status" >&2
+		echo "[$label $name] Neovim exited $status" >&2
 		total_failed=$((total_failed + 1))
 	fi
 }
 
-run_suite nvim-old "$old" "$(api_for "$old")"
-run_suite nvim-new "$new" config
+# run_suite runs the tests on one Neovim, each in a fresh scratch tree.
+run_suite() {
+	local label=$1 nvim=$2
+	local api
+	api=$(api_for "$nvim")
+	log "$label: $("$nvim" --version | head -n1)"
+	rm -rf "$cache/run/$label"
+	run_lua "$label" "$nvim" "$cache/run/$label/e2e" "$here/e2e.lua" "$api"
+	if [ "$api" = config ]; then
+		run_lua "$label" "$nvim" "$cache/run/$label/enable" "$here/enable.lua" "$api"
+	fi
+}
+
+run_suite nvim-old "$old"
+run_suite nvim-new "$new"
 for suite in ${CROSSLS_NVIM_EXTRA_SUITES:-}; do
 	extra=$(debian_nvim "$suite")
-	run_suite "nvim-$suite" "$extra" "$(api_for "$extra")"
+	run_suite "nvim-$suite" "$extra"
 done
 
 echo "$total_passed passed, $total_failed failed"

@@ -203,7 +203,11 @@ function M.build_all(bufnr)
 end
 
 function M.cancel(bufnr)
-  return M.execute('crossls.cancelBuild', nil, nil, bufnr)
+  return M.execute('crossls.cancelBuild', nil, function(result)
+    if type(result) == 'table' and result.cancelled == false then
+      vim.notify('crossls: no build is running', vim.log.levels.INFO, { title = 'crossls' })
+    end
+  end, bufnr)
 end
 
 function M.recheck(bufnr)
