@@ -140,7 +140,10 @@ test('root detection prefers go.work over a nearer go.mod', function()
   -- a nearer .git with the default markers: check .git on its own.
   got = root.find(SCRATCH .. '/solo/sub/x.go', { '.crossls.yaml', '.git' })
   expect(got == SCRATCH .. '/solo', '.git root: %s', tostring(got))
+  got = root.find(SCRATCH .. '/work', m)
+  expect(got == SCRATCH .. '/work', 'root of a directory: %s', tostring(got))
   expect(root.find('/nonexistent-dir/x.go', m) == nil, 'a missing directory has no root')
+  expect(root.find('/', { 'no-such-marker' }) == nil, 'a marker found nowhere gives no root')
 end)
 
 test('client API path is detected by feature', function()

@@ -4,24 +4,38 @@ local uv = require('crossls.compat').uv
 
 local M = {}
 
+-- Paths use '/' throughout; Neovim accepts it on Windows too.
+local function slashes(p)
+  return (p:gsub('\\', '/'))
+end
+
+-- parent returns the parent directory, or nil at a root ("/", "C:/").
 local function parent(dir)
-  local p = dir:match('^(.*)/[^/]+$')
-  if p == nil or p == '' then
-    return '/'
+  local p = dir:match('^(.*)/[^/]+/?$')
+  if p == nil then
+    return nil
+  end
+  if p == '' or p:match('^%a:$') then
+    return p .. '/'
   end
   return p
 end
 
+local function join(dir, name)
+  if dir:sub(-1) == '/' then
+    return dir .. name
+  end
+  return dir .. '/' .. name
+end
+
 local function nearest(dir, marker)
-  while true do
-    if uv.fs_stat(dir .. '/' .. marker) then
+  while dir ~= nil do
+    if uv.fs_stat(join(dir, marker)) then
       return dir
-    end
-    if dir == '/' then
-      return nil
     end
     dir = parent(dir)
   end
+  return nil
 end
 
 -- find returns the root for the file or directory path, resolved with
@@ -31,17 +45,20 @@ function M.find(path, markers)
   if path == nil or path == '' then
     return nil
   end
-  local real = uv.fs_realpath(path)
   local dir
+  local real = uv.fs_realpath(path)
   if real ~= nil then
+    real = slashes(real)
     local st = uv.fs_stat(real)
     dir = (st and st.type == 'directory') and real or parent(real)
   else
     -- A new file not yet written: start from its (existing) directory.
-    dir = uv.fs_realpath(parent(path))
-    if dir == nil then
-      return nil
-    end
+    local p = parent(slashes(path))
+    dir = p and uv.fs_realpath(p)
+    dir = dir and slashes(dir)
+  end
+  if dir == nil then
+    return nil
   end
   for _, marker in ipairs(markers) do
     local root = nearest(dir, marker)
