@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/crossls/crossls/analysis/target"
@@ -94,18 +95,25 @@ func receiverName(fl *ast.FieldList) string {
 // BuildsFor describes the build constraint of a file, from its //go:build
 // line and its file-name suffix.
 func BuildsFor(path string, f *ast.File) string {
-	var parts []string
-	if goos, goarch := FileNameTags(filepath.Base(path)); goos != "" || goarch != "" {
-		switch {
-		case goos != "" && goarch != "":
-			parts = append(parts, goos+"/"+goarch)
-		case goos != "":
-			parts = append(parts, goos)
-		default:
-			parts = append(parts, goarch)
+	goos, goarch := FileNameTags(filepath.Base(path))
+	expr := BuildExpr(f)
+	if expr != nil {
+		tags := map[string]bool{}
+		collectTags(expr, tags)
+		if (goos == "" || tags[goos]) && (goarch == "" || tags[goarch]) {
+			return expr.String() // the line already says what the name says
 		}
 	}
-	if expr := BuildExpr(f); expr != nil {
+	var parts []string
+	switch {
+	case goos != "" && goarch != "":
+		parts = append(parts, goos+"/"+goarch)
+	case goos != "":
+		parts = append(parts, goos)
+	case goarch != "":
+		parts = append(parts, goarch)
+	}
+	if expr != nil {
 		s := expr.String()
 		if len(parts) > 0 && strings.ContainsAny(s, "|&") {
 			s = "(" + s + ")"
@@ -116,6 +124,44 @@ func BuildsFor(path string, f *ast.File) string {
 		return "every target"
 	}
 	return strings.Join(parts, " && ")
+}
+
+// BuildOSes returns the GOOS values for which at least one of files builds
+// with the default tags (no custom tags, cgo off), sorted.
+func BuildOSes(fset *token.FileSet, files []*ast.File) []string {
+	found := map[string]bool{}
+	for _, f := range files {
+		goos, goarch := FileNameTags(filepath.Base(fset.File(f.Pos()).Name()))
+		expr := BuildExpr(f)
+		for os := range target.KnownOS {
+			if found[os] || goos != "" && os != goos && impliedOS[os] != goos {
+				continue
+			}
+			for arch := range target.KnownArch {
+				if goarch != "" && arch != goarch {
+					continue
+				}
+				if expr == nil || expr.Eval(func(tag string) bool {
+					switch {
+					case tag == os || tag == arch || impliedOS[os] == tag, tag == "gc", strings.HasPrefix(tag, "go1."):
+						return true
+					case tag == "unix":
+						return target.UnixOS[os]
+					}
+					return false
+				}) {
+					found[os] = true
+					break
+				}
+			}
+		}
+	}
+	oses := make([]string, 0, len(found))
+	for os := range found {
+		oses = append(oses, os)
+	}
+	sort.Strings(oses)
+	return oses
 }
 
 // BuildExpr returns the file's //go:build expression, or nil.

@@ -23,8 +23,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml in the module root)")
 	jsonOut := fs.Bool("json", false, "print one JSON object (see docs/check-json.md)")
 	dir := fs.String("C", ".", "run in `dir`")
+	verbose := fs.Bool("v", false, "also list informational findings (files no configured target builds)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: crossls check [-targets LIST] [-config FILE] [-json] [-C DIR] [packages]")
+		fmt.Fprintln(stderr, "usage: crossls check [-targets LIST] [-config FILE] [-json] [-v] [-C DIR] [packages]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -61,7 +62,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 	} else {
-		printText(stdout, absDir, res)
+		printText(stdout, absDir, res, *verbose)
 	}
 	for _, d := range res.Diagnostics {
 		if d.Severity == matrix.SeverityError {
@@ -80,8 +81,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // printText prints one finding a line, then one line per package and
 // reason for every package that does not build for some targets.
-func printText(w io.Writer, dir string, res *matrix.Result) {
+func printText(w io.Writer, dir string, res *matrix.Result, verbose bool) {
+	infos := 0
 	for _, d := range res.Diagnostics {
+		if d.Severity == matrix.SeverityInfo && !verbose {
+			infos++
+			continue
+		}
 		fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", workspacePath(dir, d.File), d.Line, d.Column, d.Message, d.Analyzer)
 	}
 	for _, p := range res.Packages {
@@ -100,5 +106,8 @@ func printText(w io.Writer, dir string, res *matrix.Result) {
 		for _, v := range reasons {
 			fmt.Fprintf(w, "%s: does not build for %s: %s (%s)\n", p.Path, strings.Join(targets[v], " "), v.Message, v.Class)
 		}
+	}
+	if infos > 0 {
+		fmt.Fprintf(w, "(%d informational findings not shown, such as files no configured target builds: -v lists them)\n", infos)
 	}
 }

@@ -1,0 +1,79 @@
+package matrix
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// realTargets spans the OS families these modules special-case.
+const realTargets = "linux/amd64,linux/arm64,darwin/arm64,windows/amd64,linux/386,linux/arm/v7,freebsd/amd64,openbsd/arm64,solaris/amd64,plan9/amd64,js/wasm,wasip1/wasm,linux/amd64+cgo"
+
+// TestOracleRealModules checks real modules from the module proxy as a new
+// user would and compares every verdict with go build.
+func TestOracleRealModules(t *testing.T) {
+	if testing.Short() || os.Getenv("CROSSLS_SKIP_REAL_MODULES") != "" {
+		t.Skip("downloads modules and builds them for many targets")
+	}
+	targets, err := target.ParseList(realTargets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mod := range []string{
+		"github.com/fsnotify/fsnotify@v1.9.0",
+		"github.com/creack/pty@v1.1.24",
+		"github.com/mattn/go-sqlite3@v1.14.28",
+	} {
+		t.Run(filepath.Base(mod), func(t *testing.T) {
+			dir := copyModule(t, mod)
+			res, err := Check(context.Background(), Options{Dir: dir, Targets: targets})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareWithGoBuild(t, dir, targets, res)
+			for _, d := range res.Diagnostics {
+				t.Logf("%s:%d: %s (%s, %s)", filepath.Base(d.File), d.Line, d.Message, d.Analyzer, d.Severity)
+			}
+		})
+	}
+}
+
+// copyModule downloads mod and copies it to a writable directory, with its
+// dependencies downloaded, ready to build.
+func copyModule(t *testing.T, mod string) string {
+	t.Helper()
+	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
+	if err != nil {
+		t.Fatalf("go mod download %s: %v", mod, err)
+	}
+	var info struct{ Dir string }
+	if err := json.Unmarshal(out, &info); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), filepath.Base(info.Dir))
+	if err := os.CopyFS(dst, os.DirFS(info.Dir)); err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(dst, func(path string, d fs.DirEntry, err error) error {
+		if err == nil {
+			mode := os.FileMode(0o644)
+			if d.IsDir() {
+				mode = 0o755
+			}
+			os.Chmod(path, mode)
+		}
+		return nil
+	})
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = dst
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download in %s: %v\n%s", dst, err, out)
+	}
+	return dst
+}
