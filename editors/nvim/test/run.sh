@@ -8,7 +8,8 @@
 # Environment:
 #   NVIM_OLD            Neovim 0.7-0.10 to test (default: nvim on PATH, else apt's)
 #   NVIM_NEW            Neovim 0.11+ to test (default: unpacked into .cache)
-#   CROSSLS_NVIM_SUITE  Debian suite to take the new Neovim from (default: sid)
+#   CROSSLS_NVIM_SUITE  Debian suite to take the new Neovim from (default: sid,
+#                       else testing)
 #   CROSSLS_NVIM_EXTRA_SUITES
 #                       more Debian suites to test, e.g. "trixie" (Neovim 0.10)
 #   CROSSLS_BIN         crossls binary to test (default: built from this repository)
@@ -88,6 +89,12 @@ VIMRUNTIME='$dir/prefix/usr/share/nvim/runtime' exec '$lib/ld-linux-x86-64.so.2'
 WRAP
 	chmod +x "$wrapper"
 	rm -rf "$dir/debs" "$dir/apt"
+	# Callers may run this with errexit off (in ||): check the result.
+	if ! "$wrapper" --version >/dev/null 2>&1; then
+		echo "run.sh: could not unpack a working Neovim from Debian $suite" >&2
+		rm -rf "$dir"
+		return 1
+	fi
 	echo "$wrapper"
 }
 
@@ -105,7 +112,8 @@ else
 fi
 
 old=$(old_nvim)
-new=${NVIM_NEW:-$(debian_nvim "${CROSSLS_NVIM_SUITE:-sid}")}
+# sid can be mid-transition (uninstallable for a while): fall back to testing.
+new=${NVIM_NEW:-$(debian_nvim "${CROSSLS_NVIM_SUITE:-sid}" || debian_nvim testing)}
 
 # api_for prints the client API path the plugin must pick on a Neovim.
 api_for() {
