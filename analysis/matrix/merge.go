@@ -3,6 +3,7 @@ package matrix
 import (
 	"fmt"
 	"go/parser"
+	"maps"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -28,6 +29,35 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 				pkgs[p.ImportPath] = pkg
 			}
 			pkg.Targets[o.name] = o.verdicts[p.ImportPath]
+		}
+	}
+	// Packages the patterns name but the go command left out for some
+	// targets, because no file builds for them.
+	unlisted := map[string]*listedPackage{} // files of packages no target lists
+	for _, dir := range patternDirs(opts.Dir, opts.Patterns) {
+		var pkg *Package
+		for _, p := range pkgs {
+			if p.Dir == dir {
+				pkg = p
+			}
+		}
+		if pkg == nil {
+			path, ok := importPathOf(dir, outs)
+			if !ok {
+				continue
+			}
+			pkg = &Package{Path: path, Dir: dir, Targets: map[string]Verdict{}}
+			pkgs[path] = pkg
+			for _, name := range goFileNames(dir) {
+				if !strings.HasSuffix(name, "_test.go") {
+					unlisted[filepath.Join(dir, name)] = &listedPackage{ImportPath: path, Dir: dir}
+				}
+			}
+		}
+		for _, o := range outs {
+			if _, ok := pkg.Targets[o.name]; !ok {
+				pkg.Targets[o.name] = excludedVerdict(o.target, dir)
+			}
 		}
 	}
 	for _, p := range pkgs {
@@ -61,7 +91,7 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 		g.d.Message = label(g.targets, len(outs)) + " " + g.d.Message
 		res.Diagnostics = append(res.Diagnostics, g.d)
 	}
-	res.Diagnostics = append(res.Diagnostics, s.deadFiles(outs)...)
+	res.Diagnostics = append(res.Diagnostics, s.deadFiles(outs, unlisted)...)
 	sort.SliceStable(res.Diagnostics, func(i, j int) bool {
 		a, b := res.Diagnostics[i], res.Diagnostics[j]
 		if a.File != b.File {
@@ -92,9 +122,9 @@ func label(targets []string, total int) string {
 // (integration, ignore, ...) are left alone: somebody selects those on
 // purpose. Unsatisfiable constraints and cgo files have analyzers of
 // their own.
-func (s *Session) deadFiles(outs []*targetOutput) []Diagnostic {
+func (s *Session) deadFiles(outs []*targetOutput, unlisted map[string]*listedPackage) []Diagnostic {
 	compiled := map[string]bool{}
-	seen := map[string]*listedPackage{}
+	seen := maps.Clone(unlisted)
 	for _, o := range outs {
 		for path := range o.compiled {
 			compiled[path] = true

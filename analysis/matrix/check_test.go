@@ -1,0 +1,123 @@
+package matrix
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+func checkFixture(t *testing.T, s *Session, fixture, targets string, overlay map[string][]byte) (*Result, string) {
+	t.Helper()
+	dir, _ := filepath.Abs(filepath.Join("testdata", fixture))
+	ts, err := target.ParseList(targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Check(context.Background(), Options{Dir: dir, Targets: ts, Overlay: overlay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, dir
+}
+
+// TestGapsFixture is the specification of the findings on the gaps
+// fixture: one line per finding, file:line analyzer severity targets text.
+func TestGapsFixture(t *testing.T) {
+	res, dir := checkFixture(t, NewSession(), "gaps", "linux/amd64,windows/amd64,linux/386,linux/amd64+cgo", nil)
+	var got []string
+	for _, d := range res.Diagnostics {
+		rel, _ := filepath.Rel(dir, d.File)
+		got = append(got, fmt.Sprintf("%s:%d %s %s %s", rel, d.Line, d.Analyzer, d.Severity, d.Message))
+	}
+	want := []string{
+		`asmpkg/asm.go:4 buildgap error [linux/386] missing function body: add has no Go body and no assembly provides it for this target`,
+		`cgopkg/c.go:4 cgo warning [linux/amd64 windows/amd64 linux/386] this file imports "C" and is left out of the build when CGO_ENABLED=0`,
+		`cgopkg/pure.go:4 cgo error [linux/amd64 windows/amd64 linux/386] cVersion is defined only in a cgo file (c.go), which is left out when CGO_ENABLED=0`,
+		`cmd/usecgo/main.go:6 cgo error [linux/amd64 windows/amd64 linux/386] example.com/gaps/cgoonly cannot build without cgo: every Go file of it imports "C"`,
+		`cmd/usewin/main.go:6 buildgap error [linux/amd64 linux/386 linux/amd64+cgo] example.com/gaps/winonly has no Go files for this target: build constraints exclude all of them (its files build for windows)`,
+		`main.go:6 buildgap error [windows/amd64] undefined: platformName (defined for darwin, linux)`,
+		`never.go:1 buildgap warning [all targets] build constraint "linux && windows" can never be satisfied: this file is never built`,
+		`overflow/big.go:6 buildgap error [linux/386] cannot use big (untyped int constant 1099511627776) as int value in variable declaration (overflows)`,
+		`p9only/note_plan9.go:1 buildgap info [all targets] no configured target builds this file (it builds for plan9), so it is never checked: add a target for it or remove it`,
+		`plan9only.go:3 buildgap info [all targets] no configured target builds this file (it builds for plan9), so it is never checked: add a target for it or remove it`,
+		`platform_darwin.go:1 buildgap info [all targets] no configured target builds this file (it builds for darwin), so it is never checked: add a target for it or remove it`,
+		`sysfield/stat.go:10 buildgap error [windows/amd64] undefined: syscall.Stat_t`,
+		`unformatted.go:3 format warning [all targets] file is not gofmt-formatted`,
+		`util_windwos.go:1 taghygiene warning [all targets] file name suffix "windwos" is not a known GOOS: this file builds on every target; did you mean "windows"?`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	classes := map[string]map[string]string{}
+	for _, p := range res.Packages {
+		classes[p.Path] = map[string]string{}
+		for tg, v := range p.Targets {
+			if v.Status == "fail" {
+				classes[p.Path][tg] = v.Class
+			}
+		}
+	}
+	for _, c := range []struct{ pkg, target, class string }{
+		{"example.com/gaps", "windows/amd64", ClassUndefinedSymbol},
+		{"example.com/gaps", "linux/amd64", ""},
+		{"example.com/gaps/cgopkg", "linux/amd64", ClassCgoRequired},
+		{"example.com/gaps/cgopkg", "linux/amd64+cgo", ""},
+		{"example.com/gaps/cgoonly", "linux/amd64", ClassCgoRequired},
+		{"example.com/gaps/winonly", "linux/amd64", ClassNoGoFiles},
+		{"example.com/gaps/winonly", "windows/amd64", ""},
+		{"example.com/gaps/p9only", "windows/amd64", ClassNoGoFiles},
+		{"example.com/gaps/cgoonly", "linux/amd64+cgo", ""},
+		{"example.com/gaps/cmd/usewin", "linux/386", ClassDependencyFails},
+		{"example.com/gaps/overflow", "linux/386", ClassTypeError},
+		{"example.com/gaps/overflow", "linux/amd64", ""},
+		{"example.com/gaps/asmpkg", "linux/386", ClassTypeError},
+		{"example.com/gaps/sysfield", "windows/amd64", ClassTypeError},
+	} {
+		if got := classes[c.pkg][c.target]; got != c.class {
+			t.Errorf("%s for %s: class %q, want %q", c.pkg, c.target, got, c.class)
+		}
+	}
+}
+
+// TestOverlayEdits checks that unsaved buffers are what is analyzed, and
+// that a session follows a sequence of edits.
+func TestOverlayEdits(t *testing.T) {
+	s := NewSession()
+	dir, _ := filepath.Abs("testdata/gaps")
+	main := filepath.Join(dir, "main.go")
+	count := func(res *Result, substr string) int {
+		n := 0
+		for _, d := range res.Diagnostics {
+			if strings.Contains(d.Message, substr) {
+				n++
+			}
+		}
+		return n
+	}
+	const targets = "linux/amd64,windows/amd64"
+	res, _ := checkFixture(t, s, "gaps", targets, nil)
+	if count(res, "undefined: platformName") != 1 {
+		t.Fatalf("want the platformName finding on disk contents")
+	}
+	fixed := []byte("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"portable\")\n}\n")
+	res, _ = checkFixture(t, s, "gaps", targets, map[string][]byte{main: fixed})
+	if count(res, "undefined: platformName") != 0 {
+		t.Errorf("the overlay removed the call, but the finding is still there")
+	}
+	broken := []byte("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(platformName(), registryOnly())\n}\n")
+	res, _ = checkFixture(t, s, "gaps", targets, map[string][]byte{main: broken})
+	if count(res, "undefined: registryOnly") != 1 || count(res, "undefined: platformName") != 1 {
+		t.Errorf("after the second edit: %v", res.Diagnostics)
+	}
+	// Back to the disk contents.
+	res, _ = checkFixture(t, s, "gaps", targets, nil)
+	if count(res, "undefined: registryOnly") != 0 || count(res, "undefined: platformName") != 1 {
+		t.Errorf("after dropping the overlay: %v", res.Diagnostics)
+	}
+}

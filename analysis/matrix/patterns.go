@@ -1,0 +1,123 @@
+package matrix
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// The go command leaves packages whose files all are excluded by build
+// constraints out of the expansion of "./..." patterns, but `go build` of
+// such a package fails. These functions find them, so the verdict table
+// covers every package the patterns name, for every target.
+
+// patternDirs returns the directories that relative patterns ("./...",
+// "./cmd/...", ".", "./x") match and that hold non-test Go files.
+func patternDirs(dir string, patterns []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(d string) {
+		if !seen[d] && hasGoFiles(d) {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	for _, pat := range patterns {
+		if !strings.HasPrefix(pat, ".") {
+			continue // an import path pattern: the go command's listing is all we know
+		}
+		base, recursive := strings.CutSuffix(pat, "/...")
+		if pat == "..." {
+			base, recursive = ".", true
+		}
+		root := filepath.Join(dir, filepath.FromSlash(base))
+		if !recursive {
+			add(root)
+			continue
+		}
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil
+			}
+			if path != root {
+				name := d.Name()
+				if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor" {
+					return filepath.SkipDir
+				}
+				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+					return filepath.SkipDir // another module
+				}
+			}
+			add(path)
+			return nil
+		})
+	}
+	return out
+}
+
+func hasGoFiles(dir string) bool {
+	for _, name := range goFileNames(dir) {
+		if !strings.HasSuffix(name, "_test.go") {
+			return true
+		}
+	}
+	return false
+}
+
+func goFileNames(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if name := e.Name(); e.Type().IsRegular() && strings.HasSuffix(name, ".go") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// excludedVerdict is the verdict for a package that has no files for t.
+func excludedVerdict(t target.Target, dir string) Verdict {
+	ctxt := t.Context()
+	ctxt.CgoEnabled = true
+	for _, name := range goFileNames(dir) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		if ok, err := ctxt.MatchFile(dir, name); err == nil && ok && !t.Cgo {
+			if src, err := os.ReadFile(filepath.Join(dir, name)); err == nil && strings.Contains(string(src), `"C"`) {
+				return Verdict{Status: "fail", Class: ClassCgoRequired, Message: fmt.Sprintf("every Go file in %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", dir)}
+			}
+		}
+	}
+	return Verdict{Status: "fail", Class: ClassNoGoFiles, Message: "build constraints exclude all Go files in " + dir}
+}
+
+// importPathOf derives the import path of dir from the main modules of
+// the listed packages.
+func importPathOf(dir string, outs []*targetOutput) (string, bool) {
+	best, bestLen := "", -1
+	for _, o := range outs {
+		for _, p := range o.roots {
+			m := p.Module
+			if m == nil || !m.Main || m.Dir == "" {
+				continue
+			}
+			rel, err := filepath.Rel(m.Dir, dir)
+			if err != nil || !filepath.IsLocal(rel) && rel != "." || len(m.Dir) <= bestLen {
+				continue
+			}
+			best, bestLen = m.Path, len(m.Dir)
+			if rel != "." {
+				best += "/" + filepath.ToSlash(rel)
+			}
+		}
+	}
+	return best, bestLen >= 0
+}
