@@ -163,7 +163,7 @@ func parseFiles(pass *analysis.Pass, paths []string, mode parser.Mode) []*ast.Fi
 // checkSatisfiable reports a file whose build constraint, combined with its
 // file-name suffix, no GOOS/GOARCH can satisfy.
 func checkSatisfiable(pass *analysis.Pass, f *ast.File) {
-	path := pass.Fset.File(f.Pos()).Name()
+	path := fileName(pass.Fset, f)
 	expr, pos, end := buildLine(f)
 	goos, goarch := FileNameTags(filepath.Base(path))
 	if expr == nil && (goos == "" || goarch == "") {
@@ -204,6 +204,10 @@ func buildLine(f *ast.File) (constraint.Expr, token.Pos, token.Pos) {
 // in go/build: android implies linux, illumos solaris, ios darwin.
 var impliedOS = map[string]string{"android": "linux", "illumos": "solaris", "ios": "darwin"}
 
+// boringcrypto is the tag go/build reads the old "boringcrypto" tag as, so
+// the two words are one setting.
+const boringcrypto = "goexperiment.boringcrypto"
+
 // Satisfiable reports whether some GOOS/GOARCH (with any cgo setting,
 // compiler, Go release and custom tags) satisfies expr together with the
 // file-name constraints goos and goarch ("" for none).
@@ -216,6 +220,10 @@ func Satisfiable(expr constraint.Expr, goos, goarch string) bool {
 		if target.KnownOS[tag] || target.KnownArch[tag] || tag == "unix" {
 			delete(free, tag)
 		}
+	}
+	if free["boringcrypto"] {
+		delete(free, "boringcrypto")
+		free[boringcrypto] = true
 	}
 	var freeTags []string
 	for tag := range free {
@@ -245,6 +253,8 @@ func Satisfiable(expr constraint.Expr, goos, goarch string) bool {
 						return target.UnixOS[os]
 					case target.KnownOS[tag] || target.KnownArch[tag]:
 						return false
+					case tag == "boringcrypto":
+						tag = boringcrypto
 					}
 					for i, ft := range freeTags {
 						if ft == tag {

@@ -31,7 +31,7 @@ type Decl struct {
 func IndexDecls(fset *token.FileSet, files []*ast.File) map[string][]Decl {
 	index := map[string][]Decl{}
 	for _, f := range files {
-		path := fset.File(f.Pos()).Name()
+		path := fileName(fset, f)
 		importsC := false
 		for _, imp := range f.Imports {
 			if imp.Path.Value == `"C"` {
@@ -92,6 +92,16 @@ func receiverName(fl *ast.FieldList) string {
 	}
 }
 
+// fileName returns the name of f's file. It goes by FileStart, not
+// f.Pos(): a file that lacks its package clause (empty, or garbage before
+// it) still parses, with no position for the clause.
+func fileName(fset *token.FileSet, f *ast.File) string {
+	if tf := fset.File(f.FileStart); tf != nil {
+		return tf.Name()
+	}
+	return ""
+}
+
 // BuildsFor describes the build constraint of a file, from its //go:build
 // line and its file-name suffix.
 func BuildsFor(path string, f *ast.File) string {
@@ -131,7 +141,7 @@ func BuildsFor(path string, f *ast.File) string {
 func BuildOSes(fset *token.FileSet, files []*ast.File) []string {
 	found := map[string]bool{}
 	for _, f := range files {
-		goos, goarch := FileNameTags(filepath.Base(fset.File(f.Pos()).Name()))
+		goos, goarch := FileNameTags(filepath.Base(fileName(fset, f)))
 		expr := BuildExpr(f)
 		for os := range target.KnownOS {
 			if found[os] || goos != "" && os != goos && impliedOS[os] != goos {
@@ -183,9 +193,10 @@ func BuildExpr(f *ast.File) constraint.Expr {
 
 // FileNameTags returns the GOOS and GOARCH implied by a file name's
 // suffixes (name_GOOS_GOARCH.go, name_GOOS.go, name_GOARCH.go), with the
-// rules of go/build.
+// rules of go/build: only the part before the first dot counts, so
+// x_linux.pb.go is a linux file and x.pb_linux.go is not.
 func FileNameTags(name string) (goos, goarch string) {
-	name = strings.TrimSuffix(name, ".go")
+	name, _, _ = strings.Cut(name, ".")
 	name = strings.TrimSuffix(name, "_test")
 	i := strings.Index(name, "_")
 	if i < 0 {
