@@ -14,10 +14,11 @@ import {
 	WorkDoneProgress,
 	WorkDoneProgressBegin,
 	WorkDoneProgressCancelNotification,
+	WorkDoneProgressCreateRequest,
 	WorkDoneProgressEnd,
 	WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
-import { PercentTracker } from './progress';
+import { PercentTracker, showsAsNotification } from './progress';
 import { findServerHere, INSTALL_COMMAND } from './serverPath';
 import { serverSettings } from './settings';
 import { parseStatus, Status, statusBarView } from './status';
@@ -48,7 +49,7 @@ class Crossls {
 	private status: Status | undefined;
 	private buildSeq = 0;
 	/** Progress of the builds started here that the server has not ended. */
-	private readonly openBuilds = new Set<BuildProgress>();
+	private readonly openBuilds = new Set<ProgressView>();
 
 	constructor(context: vscode.ExtensionContext) {
 		this.statusItem.name = 'crossls';
@@ -123,6 +124,12 @@ class Crossls {
 		this.client = client;
 		try {
 			await client.start();
+			// The client library shows server-created progress in the status
+			// bar, where it cannot be cancelled; builds get a notification with
+			// a Cancel button instead. This replaces the library's handler.
+			client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
+				this.trackProgress(client, token, false);
+			});
 		} catch (err) {
 			const msg = `crossls: the server ${lookup.path} failed to start: ${errorText(err)}`;
 			this.output.error(msg);
@@ -233,7 +240,7 @@ class Crossls {
 		qp.items = this.pickItems(targets);
 		const chosen = await new Promise<string[]>((resolve) => {
 			qp.onDidAccept(() => {
-				resolve(chosenTargets(qp.selectedItems, qp.activeItems));
+				resolve(chosenTargets(qp.selectedItems, qp.activeItems, qp.value, qp.items));
 				qp.hide();
 			});
 			qp.onDidHide(() => resolve([]));
@@ -276,8 +283,9 @@ class Crossls {
 		if (!client) {
 			return undefined;
 		}
-		const token = `crossls-build-${process.pid}-${++this.buildSeq}`;
-		const progress = this.showBuildProgress(client, token);
+		// The server may report on this token, or create one of its own.
+		const token = `crossls-vscode-build-${++this.buildSeq}`;
+		const progress = this.trackProgress(client, token, true);
 		let result: unknown;
 		try {
 			result = await client.sendRequest(ExecuteCommandRequest.type, { command: cmd, arguments: args, workDoneToken: token });
@@ -295,16 +303,21 @@ class Crossls {
 		return result;
 	}
 
-	private showBuildProgress(client: LanguageClient, token: string): vscode.Disposable {
-		// A server may report a build on a token of its own (created with
-		// window/workDoneProgress/create, shown by the client library) and
-		// never use ours: such waiting subscriptions end with the next build.
-		for (const b of this.openBuilds) {
-			if (!b.begun) {
-				b.dispose();
+	/**
+	 * Shows the progress the server reports on token. ours marks a token this
+	 * extension sent with a build request: a server may never use it, so such
+	 * subscriptions that have not begun end with the next build.
+	 */
+	private trackProgress(client: LanguageClient, token: string | number, ours: boolean): ProgressView {
+		if (ours) {
+			for (const b of this.openBuilds) {
+				if (b.ours && !b.begun) {
+					b.dispose();
+				}
 			}
 		}
-		const b = new BuildProgress(client, token, () => this.cancelBuild(), () => this.openBuilds.delete(b));
+		const cancelBuild = ours ? () => this.cancelBuild() : () => undefined;
+		const b = new ProgressView(client, token, ours, cancelBuild, () => this.openBuilds.delete(b));
 		this.openBuilds.add(b);
 		return b;
 	}
@@ -348,11 +361,11 @@ class Crossls {
 }
 
 /**
- * The progress notification of one build: opened by the server's "begin" on
- * the build's token, updated by each "report", closed by "end". Cancelling
- * the notification cancels the build.
+ * The progress of one token: opened by the server's "begin", updated by each
+ * "report", closed by "end". Builds show as a notification whose Cancel
+ * button cancels the build; other work shows in the status bar.
  */
-class BuildProgress implements vscode.Disposable {
+class ProgressView implements vscode.Disposable {
 	begun = false;
 	private readonly sub: vscode.Disposable;
 	private report: ((v: WorkDoneProgressReport | WorkDoneProgressEnd) => void) | undefined;
@@ -361,7 +374,8 @@ class BuildProgress implements vscode.Disposable {
 
 	constructor(
 		private readonly client: LanguageClient,
-		private readonly token: string,
+		private readonly token: string | number,
+		readonly ours: boolean,
 		private readonly cancelBuild: () => unknown,
 		private readonly onDispose: () => void,
 	) {
@@ -382,8 +396,10 @@ class BuildProgress implements vscode.Disposable {
 			return;
 		}
 		this.begun = true;
+		const notify = this.ours || showsAsNotification(v.title);
+		const location = notify ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
 		void vscode.window.withProgress(
-			{ location: vscode.ProgressLocation.Notification, title: v.title, cancellable: v.cancellable ?? true },
+			{ location, title: v.title, cancellable: notify && (v.cancellable ?? this.ours) },
 			(progress, cancel) =>
 				new Promise<void>((resolve) => {
 					const tracker = new PercentTracker();

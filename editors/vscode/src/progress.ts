@@ -28,3 +28,12 @@ export class PercentTracker {
 		return out;
 	}
 }
+
+/**
+ * Reports whether server progress with this title deserves a notification:
+ * builds do (they take a while, produce files and can be cancelled); checks
+ * run after every edit and stay in the status bar.
+ */
+export function showsAsNotification(title: string): boolean {
+	return /^crossls: build/i.test(title);
+}

@@ -75,13 +75,30 @@ export function targetPickItems(
 }
 
 /**
- * The targets to build when a multi-select pick is accepted: the ticked ones,
- * or, when none is ticked, the highlighted one, so that typing a target and
- * pressing Enter builds it.
+ * The targets to build when a multi-select pick is accepted: the ticked ones;
+ * else the highlighted one; else the one the typed text names (exactly, or
+ * as the only target containing it), so that typing a target and pressing
+ * Enter builds it.
  */
-export function chosenTargets(selected: readonly { target: string }[], active: readonly { target: string }[]): string[] {
-	const from = selected.length > 0 ? selected : active;
-	return [...new Set(from.map((i) => i.target))];
+export function chosenTargets(
+	selected: readonly { target: string }[],
+	active: readonly { target: string }[],
+	typed = '',
+	items: readonly { target: string }[] = [],
+): string[] {
+	if (selected.length > 0 || active.length > 0) {
+		return [...new Set((selected.length > 0 ? selected : active).map((i) => i.target))];
+	}
+	const text = typed.trim().toLowerCase();
+	if (text === '') {
+		return [];
+	}
+	const exact = items.filter((i) => i.target.toLowerCase() === text);
+	if (exact.length > 0) {
+		return [exact[0].target];
+	}
+	const partial = items.filter((i) => i.target.toLowerCase().includes(text));
+	return partial.length === 1 ? [partial[0].target] : [];
 }
 
 /** Arguments of the server's crossls.build command; empty lists are left out (= all). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PercentTracker } from '../../src/progress';
+import { PercentTracker, showsAsNotification } from '../../src/progress';
 
 test('absolute percentages become increments', () => {
 	const p = new PercentTracker();
@@ -16,4 +16,11 @@ test('messages without percentages', () => {
 	assert.deepEqual(p.step({ message: 'windows/amd64 failed' }), { message: 'windows/amd64 failed' });
 	assert.deepEqual(p.step({ message: '' }), {});
 	assert.deepEqual(p.step({ percentage: Number.NaN }), {});
+});
+
+test('builds show as notifications, other work in the status bar', () => {
+	assert.equal(showsAsNotification('crossls: building 2 targets'), true);
+	assert.equal(showsAsNotification('crossls: build'), true);
+	assert.equal(showsAsNotification('crossls: checking 4 targets'), false);
+	assert.equal(showsAsNotification('building'), false);
 });

@@ -52,6 +52,17 @@ test('accepting builds the ticked targets, else the highlighted one', () => {
 	assert.deepEqual(chosenTargets([a, a], []), ['linux/amd64']);
 });
 
+test('accepting with nothing ticked or highlighted builds the target typed', () => {
+	const items = [{ target: 'linux/arm' }, { target: 'linux/arm64' }, { target: 'windows/amd64' }];
+	assert.deepEqual(chosenTargets([], [], 'linux/arm', items), ['linux/arm'], 'an exact name wins over longer ones');
+	assert.deepEqual(chosenTargets([], [], ' Linux/ARM64 ', items), ['linux/arm64']);
+	assert.deepEqual(chosenTargets([], [], 'windows', items), ['windows/amd64'], 'the only target containing the text');
+	assert.deepEqual(chosenTargets([], [], 'linux', items), [], 'ambiguous text builds nothing');
+	assert.deepEqual(chosenTargets([], [], 'plan9', items), []);
+	assert.deepEqual(chosenTargets([], [], '', items), []);
+	assert.deepEqual(chosenTargets([{ target: 'linux/arm' }], [], 'windows', items), ['linux/arm'], 'ticks win over text');
+});
+
 test('build arguments leave out empty lists', () => {
 	assert.deepEqual(buildArguments(), [{}]);
 	assert.deepEqual(buildArguments([], []), [{}]);

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# End-to-end test of the extension in a real VS Code: code-server (VS Code
+# 1.100.3, from npm) with the packaged .vsix and the real crossls binary,
+# driven by Debian's headless Chromium through playwright-core.
+#
+# It installs what it needs when missing (apt: chromium libkrb5-dev ripgrep;
+# npm: code-server and playwright-core into editors/vscode/.e2e-cache) and
+# reuses it afterwards. Screenshots go to editors/vscode/test/artifacts.
+# The last line is "N passed, M failed"; the exit status is non-zero on failure.
+set -euo pipefail
+
+ext=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$ext/../.." && pwd)
+cache=${CROSSLS_E2E_CACHE:-$ext/.e2e-cache}
+artifacts=${CROSSLS_E2E_ARTIFACTS:-$ext/test/artifacts}
+run=$cache/run
+code_server_version=4.100.3
+playwright_version=1.65.1
+
+log() { printf '[e2e %s] %s\n' "$(date +%T)" "$*" >&2; }
+fail_setup() {
+	log "setup failed: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+trap 'fail_setup "command failed at line $LINENO"' ERR
+
+# The Go caches stay where they are (a cold build cache costs minutes);
+# everything else the editor, the browser and npm write stays in $run.
+export GOCACHE GOMODCACHE
+GOCACHE=$(go env GOCACHE)
+GOMODCACHE=$(go env GOMODCACHE)
+rm -rf "$run" "$artifacts"
+mkdir -p "$run"/{xdg/config,xdg/data,xdg/cache,xdg/state,tmp,bin,user-data/User,extensions,workspace} "$artifacts" "$cache/tmp"
+export XDG_CONFIG_HOME=$run/xdg/config XDG_DATA_HOME=$run/xdg/data XDG_CACHE_HOME=$run/xdg/cache XDG_STATE_HOME=$run/xdg/state
+export TMPDIR=$run/tmp
+
+# System packages.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v rg >/dev/null || missing+=(ripgrep)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+	log "apt-get install ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# code-server and playwright-core, pinned; see shared notes on editor e2e tests.
+tools=$cache/tools
+if [ ! -x "$tools/node_modules/.bin/code-server" ] ||
+	[ ! -f "$tools/node_modules/playwright-core/package.json" ] ||
+	[ ! -e "$tools/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" ]; then
+	log "installing code-server $code_server_version and playwright-core $playwright_version"
+	rm -rf "$tools"
+	mkdir -p "$tools"
+	cat >"$tools/package.json" <<JSON
+{
+  "private": true,
+  "dependencies": {
+    "code-server": "$code_server_version",
+    "playwright-core": "$playwright_version"
+  }
+}
+JSON
+	# @vscode/ripgrep would download rg: give it Debian's from its cache.
+	seed=$(mktemp -d)
+	cp "$(command -v rg)" "$seed/rg"
+	mkdir -p "$cache/tmp/vscode-ripgrep-cache-1.15.11"
+	tar -czf "$cache/tmp/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$seed" rg
+	rm -rf "$seed"
+	# nodedir: build native modules against /usr/include/node, no header
+	# download; yes: node-pty's postinstall runs npx; unsafe_perm: code-server's
+	# postinstall refuses root without it; code-server's postinstall runs
+	# nested npm installs whose native modules must build, hence all scripts.
+	(cd "$tools" && TMPDIR=$cache/tmp npm_config_nodedir=/usr npm_config_yes=true npm_config_unsafe_perm=true \
+		npm_config_dangerously_allow_all_scripts=true \
+		npm install --no-audit --no-fund --foreground-scripts >"$cache/install.log" 2>&1) ||
+		fail_setup "npm install failed; see $cache/install.log"
+fi
+
+# The extension's own dependencies, the server and the .vsix.
+if [ ! -x "$ext/node_modules/.bin/vsce" ]; then
+	log "npm ci (extension)"
+	(cd "$ext" && npm ci --no-audit --no-fund >/dev/null)
+fi
+if [ -n "${CROSSLS_E2E_SERVER:-}" ]; then
+	cp "$CROSSLS_E2E_SERVER" "$run/bin/crossls" # a prebuilt server, for debugging
+else
+	log "go build ./cmd/crossls"
+	(cd "$repo" && go build -o "$run/bin/crossls" ./cmd/crossls)
+fi
+log "packaging the extension"
+bash "$ext/scripts/package.sh" "$run/crossls.vsix" >"$run/package.log" 2>&1 || fail_setup "packaging failed: $(tail -5 "$run/package.log")"
+
+code_server=$tools/node_modules/.bin/code-server
+"$code_server" --extensions-dir "$run/extensions" --install-extension "$run/crossls.vsix" >"$run/install-extension.log" 2>&1 ||
+	fail_setup "installing the .vsix failed: $(tail -5 "$run/install-extension.log")"
+
+workspace=$run/workspace/app
+cp -R "$ext/test/e2e/fixture" "$workspace"
+# The remote extension host takes PATH from a login shell, not from the
+# code-server process, so the server's path is set, as README suggests.
+cat >"$run/user-data/User/settings.json" <<JSON
+{
+  "crossls.server.path": "$run/bin/crossls",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "telemetry.telemetryLevel": "off",
+  "security.workspace.trust.enabled": false,
+  "editor.lightbulb.enabled": "on",
+  "files.autoSave": "off",
+  "window.restoreWindows": "none",
+  "crossls.trace.server": "messages"
+}
+JSON
+echo 'bind-addr: 127.0.0.1:0' >"$run/config.yaml"
+
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+log "starting code-server on 127.0.0.1:$port"
+setsid "$code_server" --config "$run/config.yaml" --auth none --bind-addr "127.0.0.1:$port" \
+	--user-data-dir "$run/user-data" --extensions-dir "$run/extensions" \
+	--disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+	"$workspace" >"$run/code-server.log" 2>&1 &
+server_pid=$!
+cleanup() {
+	kill -TERM -- "-$server_pid" 2>/dev/null || true
+	sleep 0.5
+	kill -KILL -- "-$server_pid" 2>/dev/null || true
+	cp "$run/code-server.log" "$artifacts/" 2>/dev/null || true
+	find "$run/user-data/logs" -name 'remoteexthost.log' -exec cp {} "$artifacts/" \; 2>/dev/null || true
+	find "$run/user-data/logs" -name '*crossls*.log' -exec cp {} "$artifacts/" \; 2>/dev/null || true
+}
+trap cleanup EXIT
+trap - ERR
+
+for _ in $(seq 1 100); do
+	curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+	sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail_setup "code-server did not come up; see $artifacts/code-server.log"
+
+set +e
+CROSSLS_E2E_TOOLS=$tools \
+	CROSSLS_E2E_URL="http://127.0.0.1:$port/?folder=$workspace" \
+	CROSSLS_E2E_WORKSPACE=$workspace \
+	CROSSLS_E2E_ARTIFACTS=$artifacts \
+	CROSSLS_E2E_PROFILE=$run/chromium-profile \
+	node "$ext/test/e2e/run.mjs"
+status=$?
+set -e
+exit $status

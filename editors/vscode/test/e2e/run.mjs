@@ -1,0 +1,237 @@
+// Drives code-server in headless Chromium and checks what a user sees.
+// Started by test/e2e.sh, which sets the CROSSLS_E2E_* variables.
+
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const env = (k) => {
+	const v = process.env[k];
+	if (!v) {
+		throw new Error(`${k} is not set; run test/e2e.sh`);
+	}
+	return v;
+};
+const url = env('CROSSLS_E2E_URL');
+const workspace = env('CROSSLS_E2E_WORKSPACE');
+const artifacts = env('CROSSLS_E2E_ARTIFACTS');
+const { chromium } = createRequire(path.join(env('CROSSLS_E2E_TOOLS'), 'package.json'))('playwright-core');
+
+const results = [];
+let page;
+let shot = 0;
+
+function log(msg) {
+	process.stderr.write(`[e2e ${new Date().toTimeString().slice(0, 8)}] ${msg}\n`);
+}
+
+async function screenshot(name) {
+	const file = path.join(artifacts, `${String(++shot).padStart(2, '0')}-${name}.png`);
+	await page.screenshot({ path: file }).catch((e) => log(`screenshot ${name}: ${e.message}`));
+	return file;
+}
+
+/** Runs one check; a failure is recorded with a screenshot and does not stop later checks. */
+async function check(name, fn) {
+	const start = Date.now();
+	try {
+		await fn();
+		results.push({ name, ok: true });
+		log(`PASS ${name} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+	} catch (err) {
+		results.push({ name, ok: false });
+		log(`FAIL ${name}: ${err.stack ?? err}`);
+	}
+	await screenshot(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
+}
+
+async function waitFor(what, cond, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await cond();
+		if (v) {
+			return v;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+/** Runs a palette command by typing its title, as a user would. */
+async function palette(title) {
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Control+Shift+P');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor({ state: 'visible', timeout: 10_000 });
+	await input.fill(`>${title}`);
+	await page
+		.locator('.quick-input-widget .monaco-list-row', { hasText: title })
+		.first()
+		.waitFor({ state: 'visible', timeout: 10_000 });
+	await page.keyboard.press('Enter');
+}
+
+async function openFile(name) {
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Control+P');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor({ state: 'visible', timeout: 10_000 });
+	await input.fill(name);
+	await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+	await page.keyboard.press('Enter');
+	await page.locator(`.tabs-container .tab.active`, { hasText: name }).waitFor({ timeout: 10_000 });
+}
+
+async function goToLine(line, column) {
+	await page.keyboard.press('Control+G');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor({ state: 'visible', timeout: 10_000 });
+	await input.fill(`:${line}:${column}`);
+	await page.keyboard.press('Enter');
+}
+
+const editorText = () =>
+	page.evaluate(() => {
+		const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')];
+		return lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n');
+	});
+
+async function main() {
+	const browser = await chromium.launchPersistentContext(env('CROSSLS_E2E_PROFILE'), {
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		viewport: { width: 1400, height: 900 },
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
+	page = browser.pages()[0] ?? (await browser.newPage());
+	page.setDefaultTimeout(15_000);
+	try {
+		await run();
+	} finally {
+		await browser.close().catch(() => undefined);
+	}
+}
+
+async function run() {
+	await check('workbench loads and the extension starts the server', async () => {
+		await page.goto(url);
+		await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+		// The status bar item appears on activation and shows the target count
+		// once the server has reported.
+		await waitFor(
+			'the crossls status bar item to count 3 targets',
+			async () => {
+				const t = await page.locator('.statusbar-item', { hasText: 'crossls' }).allInnerTexts();
+				return t.some((s) => /3 targets|\d+\/3 failing/.test(s));
+			},
+			60_000,
+		);
+	});
+
+	await check('main.go shows an error squiggle and a Problems entry naming windows/amd64', async () => {
+		await openFile('main.go');
+		await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+		await page.keyboard.press('Control+Shift+M');
+		const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'windows/amd64' });
+		await row.first().waitFor({ timeout: 20_000 });
+		const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+		if (!/platformName/.test(text)) {
+			throw new Error(`the Problems entry does not name platformName: ${text}`);
+		}
+		log(`Problems: ${text}`);
+		const status = await page.locator('.statusbar-item', { hasText: 'crossls' }).first().innerText();
+		if (!/1\/3 failing/.test(status)) {
+			throw new Error(`status bar says "${status}", want 1/3 failing`);
+		}
+	});
+
+	await check('"Crossls: Build for Target..." from the palette builds linux/arm64', async () => {
+		const binary = path.join(workspace, 'dist', 'app-linux-arm64');
+		await palette('Crossls: Build for Target...');
+		const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'linux/arm64' });
+		await pick.first().waitFor({ timeout: 20_000 });
+		const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+		log(`target pick: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ')))}`);
+		if (!rows.some((r) => /linux\/arm64[\s\S]*\.crossls\.yaml/.test(r))) {
+			throw new Error('the target pick does not say where linux/arm64 comes from');
+		}
+		await page.keyboard.type('linux/arm64');
+		await screenshot('target-pick');
+		await page.keyboard.press('Enter');
+		const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /crossls: building|linux\/arm64/ });
+		await toast.first().waitFor({ timeout: 30_000 });
+		log(`progress: ${(await toast.first().innerText()).replace(/\s+/g, ' ')}`);
+		await screenshot('build-progress');
+		await waitFor(`${binary}`, () => fs.existsSync(binary), 180_000);
+		await waitFor(
+			'the status bar to report the build',
+			async () => /built 1\/1/.test((await page.locator('.statusbar-item', { hasText: 'crossls' }).allInnerTexts()).join(' ')),
+			30_000,
+		);
+		const head = fs.readFileSync(binary).subarray(0, 20);
+		// ELF, 64-bit, machine 0xB7 (AArch64).
+		if (head.readUInt32BE(0) !== 0x7f454c46 || head[4] !== 2 || head.readUInt16LE(18) !== 0xb7) {
+			throw new Error(`${binary} is not a linux/arm64 ELF binary`);
+		}
+	});
+
+	await check('a quick fix from the lightbulb creates the windows stub', async () => {
+		const stub = path.join(workspace, 'name_windows.go');
+		await page.keyboard.press('Escape');
+		await openFile('main.go');
+		// Line 7, on the call to platformName.
+		await goToLine(7, 33);
+		// The lightbulb sits in the glyph margin of the cursor's line.
+		const bulb = page.locator('.monaco-editor [class*="codicon-light-bulb"], .monaco-editor [class*="codicon-lightbulb"]');
+		await bulb.first().waitFor({ state: 'visible', timeout: 20_000 });
+		await screenshot('lightbulb');
+		await bulb.first().click();
+		const action = page.locator('.action-widget .monaco-list-row', { hasText: /stubs? for platformName/ });
+		await action.first().waitFor({ timeout: 20_000 });
+		await screenshot('quick-fix-menu');
+		// The menu takes keys (a pointer shield covers it): move to the action, Enter.
+		const focused = page.locator('.action-widget .monaco-list-row.focused');
+		for (let i = 0; i < 10 && !/stubs? for platformName/.test(await focused.innerText().catch(() => '')); i++) {
+			await page.keyboard.press('ArrowDown');
+		}
+		await page.keyboard.press('Enter');
+		// The edit creates the file and fills its (unsaved) buffer; save it like a user.
+		await waitFor('name_windows.go to be created', () => fs.existsSync(stub), 20_000);
+		await palette('File: Save All Files');
+		const content = await waitFor(
+			'name_windows.go with a platformName stub on disk',
+			() => fs.existsSync(stub) && /func platformName\(\)/.test(fs.readFileSync(stub, 'utf8')) && fs.readFileSync(stub, 'utf8'),
+			30_000,
+		);
+		log(`name_windows.go:\n${content}`);
+		// The windows/amd64 error goes away once the server sees the new file.
+		await openFile('main.go');
+		await waitFor(
+			'the windows/amd64 error to disappear',
+			async () => (await page.locator('.monaco-editor .squiggly-error').count()) === 0,
+			60_000,
+		);
+		log(`main.go now:\n${await editorText()}`);
+	});
+}
+
+try {
+	await main();
+} catch (err) {
+	results.push({ name: 'harness', ok: false });
+	log(`harness error: ${err.stack ?? err}`);
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
