@@ -34,7 +34,14 @@ type Options struct {
 	Analyzers map[string]bool   // analyzer name -> enabled; missing means enabled
 	GoCmd     string            // default "go"
 	Env       []string          // base environment; default os.Environ()
+	// ResultCacheDir, if set, stores results by a fingerprint of every
+	// input (see cache.go), so a check of an unchanged module is nearly
+	// free. Checks with an overlay are never cached.
+	ResultCacheDir string
 }
+
+// DefaultResultCacheDir is the result cache in the user's cache directory.
+func DefaultResultCacheDir() string { return defaultCacheDir() }
 
 // Check checks the packages for every target. It is a one-shot Session.
 func Check(ctx context.Context, opts Options) (*Result, error) {
@@ -83,6 +90,14 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 
+	cacheKey := ""
+	if opts.ResultCacheDir != "" && len(opts.Overlay) == 0 {
+		cacheKey = resultKey(&opts, dist.GoVersion)
+		if res, ok := loadCachedResult(opts.ResultCacheDir, cacheKey); ok {
+			return res, nil
+		}
+	}
+
 	lists, err := s.listAll(ctx, &opts)
 	if err != nil {
 		return nil, err
@@ -104,6 +119,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := s.merge(&opts, dist.GoVersion, outs)
+	storeCachedResult(opts.ResultCacheDir, cacheKey, res)
 	return res, nil
 }
 

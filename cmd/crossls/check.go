@@ -23,6 +23,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml in the module root)")
 	jsonOut := fs.Bool("json", false, "print one JSON object (see docs/check-json.md)")
 	dir := fs.String("C", ".", "run in `dir`")
+	noCache := fs.Bool("nocache", false, "do not use or store cached results")
 	verbose := fs.Bool("v", false, "also list informational findings (files no configured target builds)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: crossls check [-targets LIST] [-config FILE] [-json] [-v] [-C DIR] [packages]")
@@ -49,6 +50,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Patterns:  fs.Args(),
 		Targets:   cfg.Targets,
 		Analyzers: cfg.Analyzers,
+		ResultCacheDir: func() string {
+			if *noCache {
+				return ""
+			}
+			return matrix.DefaultResultCacheDir()
+		}(),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)

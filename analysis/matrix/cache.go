@@ -1,0 +1,238 @@
+package matrix
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/modfile"
+)
+
+// The result cache makes a second `crossls check` of an unchanged module
+// nearly free. A result is stored under a key that covers everything the
+// check depends on: the go command and its version, the targets, the
+// patterns, the environment, and every file of the main modules (and of
+// directories they replace modules with), by size and modification time.
+// Dependencies in the module cache are immutable, and go.mod/go.sum name
+// them. Entries are written atomically, so concurrent processes see a
+// whole entry or none, and the cache is pruned to its newest entries.
+
+const (
+	resultCacheMaxEntries = 256
+	resultCacheMaxAge     = 30 * 24 * time.Hour
+)
+
+// cacheVersion changes whenever the result of a check could differ for the
+// same inputs: bump it when analyzers or verdict rules change.
+const cacheVersion = "crossls-result-v1"
+
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "crossls", "results")
+}
+
+// resultKey fingerprints the inputs of a check. It returns "" when the
+// inputs cannot be fingerprinted (the check then runs uncached).
+func resultKey(opts *Options, goVersion string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", cacheVersion, goVersion, opts.Dir)
+	for _, p := range opts.Patterns {
+		fmt.Fprintf(h, "p%s\x00", p)
+	}
+	for _, t := range opts.Targets {
+		fmt.Fprintf(h, "t%s\x00", listKey(t))
+	}
+	names := make([]string, 0, len(opts.Analyzers))
+	for name := range opts.Analyzers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(h, "a%s=%v\x00", name, opts.Analyzers[name])
+	}
+	for _, kv := range opts.Env {
+		// Every GO* variable can change what the go command lists.
+		if strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CGO_") || strings.HasPrefix(kv, "CC=") {
+			fmt.Fprintf(h, "e%s\x00", kv)
+		}
+	}
+	roots, ok := moduleRoots(opts.Dir)
+	if !ok {
+		return ""
+	}
+	for _, root := range roots {
+		if !fingerprintTree(h, root) {
+			return ""
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// moduleRoots returns the directories whose files a check of dir reads:
+// its module (or workspace) and the local directories that replace modules.
+func moduleRoots(dir string) ([]string, bool) {
+	root := dir
+	for {
+		if fileExists(filepath.Join(root, "go.work")) || fileExists(filepath.Join(root, "go.mod")) {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return nil, false // no module: GOPATH mode or an error; don't cache
+		}
+		root = parent
+	}
+	roots := []string{root}
+	// A workspace above the module changes what is built.
+	for d := filepath.Dir(root); ; d = filepath.Dir(d) {
+		if fileExists(filepath.Join(d, "go.work")) {
+			return nil, false
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(root, "go.work")); err == nil {
+		wf, err := modfile.ParseWork("go.work", data, nil)
+		if err != nil {
+			return nil, false
+		}
+		for _, u := range wf.Use {
+			roots = append(roots, filepath.Join(root, u.Path))
+		}
+		for _, r := range wf.Replace {
+			if modfile.IsDirectoryPath(r.New.Path) {
+				roots = append(roots, filepath.Join(root, r.New.Path))
+			}
+		}
+	}
+	for _, r := range append([]string(nil), roots...) {
+		data, err := os.ReadFile(filepath.Join(r, "go.mod"))
+		if err != nil {
+			continue
+		}
+		mf, err := modfile.ParseLax("go.mod", data, nil)
+		if err != nil {
+			return nil, false
+		}
+		for _, rep := range mf.Replace {
+			if modfile.IsDirectoryPath(rep.New.Path) {
+				p := rep.New.Path
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(r, p)
+				}
+				roots = append(roots, p)
+			}
+		}
+	}
+	return roots, true
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// fingerprintTree hashes the names, sizes and modification times of the
+// files below root, skipping what the go command ignores.
+func fingerprintTree(h interface{ Write([]byte) (int, error) }, root string) bool {
+	ok := true
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			ok = false
+			return filepath.SkipAll
+		}
+		name := d.Name()
+		if d.IsDir() && path != root && (name == ".git" || name == "node_modules" || name == "dist") {
+			return filepath.SkipDir
+		}
+		info, err := d.Info()
+		if err != nil {
+			ok = false
+			return filepath.SkipAll
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%v\x00", path, info.Size(), info.ModTime().UnixNano(), d.Type())
+		return nil
+	})
+	return ok && err == nil
+}
+
+func loadCachedResult(dir, key string) (*Result, bool) {
+	if dir == "" || key == "" {
+		return nil, false
+	}
+	data, err := os.ReadFile(filepath.Join(dir, key+".json"))
+	if err != nil {
+		return nil, false
+	}
+	var res Result
+	if json.Unmarshal(data, &res) != nil {
+		return nil, false
+	}
+	now := time.Now()
+	os.Chtimes(filepath.Join(dir, key+".json"), now, now) // keep recently used entries
+	return &res, true
+}
+
+func storeCachedResult(dir, key string, res *Result) {
+	if dir == "" || key == "" {
+		return
+	}
+	data, err := json.Marshal(res)
+	if err != nil || os.MkdirAll(dir, 0o755) != nil {
+		return
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), filepath.Join(dir, key+".json")) != nil {
+		os.Remove(f.Name())
+		return
+	}
+	pruneCache(dir)
+}
+
+// pruneCache keeps the newest entries and drops old ones.
+func pruneCache(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type entry struct {
+		path string
+		mod  time.Time
+	}
+	var list []entry
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			if time.Since(info.ModTime()) > time.Hour {
+				os.Remove(path) // left by a process that died mid-write
+			}
+			continue
+		}
+		list = append(list, entry{path, info.ModTime()})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].mod.After(list[j].mod) })
+	for i, e := range list {
+		if i >= resultCacheMaxEntries || time.Since(e.mod) > resultCacheMaxAge {
+			os.Remove(e.path)
+		}
+	}
+}
