@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -43,7 +45,7 @@ func (p *fileParser) readYAML(path string) (*yaml.Node, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlError(path, data, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil // empty file or only comments
@@ -55,7 +57,11 @@ var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // yamlError turns a yaml.v3 syntax error ("yaml: line 3: did not find
 // expected key") into an Error that names the file and line.
-func yamlError(path string, err error) error {
+//
+// yaml.v3 leaves the line out of errors on the first line and of errors
+// in the bytes themselves (control characters, invalid UTF-8); those get
+// the line of the first byte YAML does not allow, else line 1.
+func yamlError(path string, data []byte, err error) error {
 	msg := err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
@@ -65,7 +71,22 @@ func yamlError(path string, err error) error {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{File: path, Line: line, Msg: "invalid YAML: " + m[2]}
 	}
-	return &Error{File: path, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return &Error{File: path, Line: disallowedLine(data), Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// disallowedLine returns the 1-based line of the first character YAML does
+// not allow in a stream (invalid UTF-8, control characters), or 1.
+func disallowedLine(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		allowed := r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7E || r == 0x85 ||
+			r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= utf8.MaxRune
+		if r == utf8.RuneError && size <= 1 || !allowed {
+			return 1 + bytes.Count(data[:i], []byte("\n"))
+		}
+		i += size
+	}
+	return 1
 }
 
 // maxErrors bounds the errors and warnings kept for one file: past a
