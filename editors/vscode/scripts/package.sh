@@ -8,7 +8,10 @@ if [ ! -x node_modules/.bin/vsce ] || [ package-lock.json -nt node_modules/.pack
 fi
 version=$(node -p 'require("./package.json").version')
 out=${1:-crossls-$version.vsix}
-# vscode:prepublish builds the minified bundle. The extension has no LICENSE
-# file of its own (see README); dependencies are bundled, so --no-dependencies.
-npx vsce package --no-dependencies --skip-license --allow-missing-repository --out "$out"
+# vscode:prepublish builds the minified bundle; dependencies are bundled,
+# so --no-dependencies. README links are relative to this directory.
+repo=https://github.com/crossls/crossls
+npx vsce package --no-dependencies --skip-license \
+	--baseContentUrl "$repo/blob/HEAD/editors/vscode" --baseImagesUrl "$repo/raw/HEAD/editors/vscode" \
+	--out "$out"
 echo "$out"

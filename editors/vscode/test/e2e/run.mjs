@@ -153,6 +153,34 @@ async function run() {
 		if (!/1\/3 failing/.test(status)) {
 			throw new Error(`status bar says "${status}", want 1/3 failing`);
 		}
+		// Hovering the squiggle shows the message with its targets.
+		// The squiggle lies under the text layer: point at it by position.
+		const box = await page.locator('.monaco-editor .squiggly-error').first().boundingBox();
+		await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 4);
+		const hover = page.locator('.monaco-hover', { hasText: 'windows/amd64' });
+		await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
+		await screenshot('hover');
+		await page.mouse.move(0, 0);
+	});
+
+	await check('the palette lists the Crossls commands', async () => {
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Control+Shift+P');
+		const input = page.locator('.quick-input-widget input');
+		await input.waitFor({ state: 'visible' });
+		await input.fill('>Crossls: ');
+		const want = ['Build for Target...', 'Build All Targets', 'Cancel Build', 'Show Targets', 'Recheck Workspace', 'Restart Server', 'Show Output'];
+		const rows = page.locator('.quick-input-widget .monaco-list-row');
+		await waitFor(
+			'all Crossls commands in the palette',
+			async () => {
+				const texts = (await rows.allInnerTexts()).join('\n');
+				return want.every((t) => texts.includes(`Crossls: ${t}`));
+			},
+			10_000,
+		);
+		await screenshot('palette');
+		await page.keyboard.press('Escape');
 	});
 
 	await check('"Crossls: Build for Target..." from the palette builds linux/arm64', async () => {
@@ -165,13 +193,37 @@ async function run() {
 		if (!rows.some((r) => /linux\/arm64[\s\S]*\.crossls\.yaml/.test(r))) {
 			throw new Error('the target pick does not say where linux/arm64 comes from');
 		}
+		// A fast build's notification may be gone before it is looked at:
+		// record every toast the workbench shows from here on.
+		await page.evaluate(() => {
+			window.__toasts = [];
+			const record = () => {
+				for (const t of document.querySelectorAll('.notifications-toasts .notification-toast')) {
+					const text = t.innerText.replace(/\s+/g, ' ').trim();
+					const buttons = [...t.querySelectorAll('.monaco-button')].map((b) => b.innerText.trim()).filter(Boolean);
+					if (text && !window.__toasts.some((x) => x.text === text && x.buttons.join() === buttons.join())) {
+						window.__toasts.push({ text, buttons });
+					}
+				}
+			};
+			new MutationObserver(record).observe(document.body, { childList: true, subtree: true, characterData: true });
+		});
 		await page.keyboard.type('linux/arm64');
 		await screenshot('target-pick');
 		await page.keyboard.press('Enter');
-		const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /crossls: building|linux\/arm64/ });
-		await toast.first().waitFor({ timeout: 30_000 });
-		log(`progress: ${(await toast.first().innerText()).replace(/\s+/g, ' ')}`);
+		const toasts = await waitFor(
+			'a build progress notification',
+			async () => {
+				const all = await page.evaluate(() => window.__toasts);
+				return all.some((t) => /crossls: building 1 target/.test(t.text)) && all;
+			},
+			30_000,
+		);
 		await screenshot('build-progress');
+		log(`notifications: ${JSON.stringify(toasts)}`);
+		if (!toasts.some((t) => /crossls: building/.test(t.text) && t.buttons.includes('Cancel'))) {
+			throw new Error('the build progress notification has no Cancel button');
+		}
 		await waitFor(`${binary}`, () => fs.existsSync(binary), 180_000);
 		await waitFor(
 			'the status bar to report the build',
