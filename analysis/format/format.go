@@ -4,6 +4,7 @@ package format
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"go/ast"
 	"go/format"
@@ -11,6 +12,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 )
@@ -72,31 +74,15 @@ func run(pass *analysis.Pass) (any, error) {
 // checkFile reports the syntax errors of one file or, if it has none,
 // whether it is gofmt-formatted.
 func checkFile(pass *analysis.Pass, tf *token.File, content []byte) {
-	f, err := parser.ParseFile(token.NewFileSet(), tf.Name(), content, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		var list scanner.ErrorList
-		if !errors.As(err, &list) {
-			pass.Reportf(tf.Pos(0), "syntax error: %v", err)
-			return
-		}
-		for _, e := range list {
-			pass.Reportf(tf.Pos(min(e.Pos.Offset, tf.Size())), "syntax error: %s", e.Msg)
-		}
-		return
+	r := checkContent(tf.Name(), content)
+	for _, e := range r.syntax {
+		pass.Reportf(tf.Pos(min(e.offset, tf.Size())), "syntax error: %s", e.msg)
 	}
-	if ast.IsGenerated(f) {
-		return // generated files are not edited by hand
-	}
-	formatted, err := format.Source(content)
-	if err != nil || bytes.Equal(formatted, content) {
-		return // format.Source fails only on input that also fails to parse
-	}
-	edits := lineEdits(content, formatted)
-	if len(edits) == 0 {
+	if len(r.edits) == 0 {
 		return
 	}
 	fix := analysis.SuggestedFix{Message: "Format with gofmt"}
-	for _, e := range edits {
+	for _, e := range r.edits {
 		fix.TextEdits = append(fix.TextEdits, analysis.TextEdit{
 			Pos:     tf.Pos(e.start),
 			End:     tf.Pos(e.end),
@@ -104,10 +90,73 @@ func checkFile(pass *analysis.Pass, tf *token.File, content []byte) {
 		})
 	}
 	pass.Report(analysis.Diagnostic{
-		Pos:            tf.Pos(edits[0].start),
+		Pos:            tf.Pos(r.edits[0].start),
 		Message:        "file is not gofmt-formatted",
 		SuggestedFixes: []analysis.SuggestedFix{fix},
 	})
+}
+
+// fileResult is what checking one file's content found, by byte offsets.
+type fileResult struct {
+	syntax []syntaxError
+	edits  []edit
+}
+
+type syntaxError struct {
+	offset int
+	msg    string
+}
+
+// results memoizes checkContent by file name and content: a driver that
+// re-analyzes a package after an edit re-checks only the edited file.
+var results struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]*fileResult
+}
+
+const maxMemoized = 4096
+
+func checkContent(name string, content []byte) *fileResult {
+	key := sha256.Sum256(append([]byte(name+"\x00"), content...))
+	results.Lock()
+	r, ok := results.m[key]
+	results.Unlock()
+	if ok {
+		return r
+	}
+	r = computeContent(name, content)
+	results.Lock()
+	if results.m == nil || len(results.m) >= maxMemoized {
+		results.m = map[[sha256.Size]byte]*fileResult{}
+	}
+	results.m[key] = r
+	results.Unlock()
+	return r
+}
+
+func computeContent(name string, content []byte) *fileResult {
+	r := new(fileResult)
+	f, err := parser.ParseFile(token.NewFileSet(), name, content, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		var list scanner.ErrorList
+		if !errors.As(err, &list) {
+			r.syntax = append(r.syntax, syntaxError{0, err.Error()})
+			return r
+		}
+		for _, e := range list {
+			r.syntax = append(r.syntax, syntaxError{e.Pos.Offset, e.Msg})
+		}
+		return r
+	}
+	if ast.IsGenerated(f) {
+		return r // generated files are not edited by hand
+	}
+	formatted, err := format.Source(content)
+	if err != nil || bytes.Equal(formatted, content) {
+		return r // format.Source fails only on input that also fails to parse
+	}
+	r.edits = lineEdits(content, formatted)
+	return r
 }
 
 // An edit replaces the bytes [start, end) of the original with text.

@@ -18,6 +18,27 @@ type analysisFact = analysis.Fact
 type analyzerSpec struct {
 	name      string // the switch in configuration
 	forTarget func(target.Target) *analysis.Analyzer
+	inputs    inputScope
+}
+
+// inputScope says what an analyzer's results depend on, so that results
+// can be reused while those inputs stay the same.
+type inputScope int
+
+const (
+	// scopeFiles: only the package's files, whatever the target.
+	scopeFiles inputScope = iota
+	// scopeUnit: the type-checked package and the files it leaves out.
+	scopeUnit
+	// scopeTarget: as scopeUnit, plus the target's build configuration
+	// and the files dependencies leave out (facts).
+	scopeTarget
+)
+
+// boundAnalyzer is an analyzer instance for one target.
+type boundAnalyzer struct {
+	*analysis.Analyzer
+	inputs inputScope
 }
 
 func always(a *analysis.Analyzer) func(target.Target) *analysis.Analyzer {
@@ -27,11 +48,11 @@ func always(a *analysis.Analyzer) func(target.Target) *analysis.Analyzer {
 // analyzerSpecs lists the analyzers in the order they run. x/tools'
 // buildtag checks malformed constraint lines; taghygiene's switch covers it.
 var analyzerSpecs = []analyzerSpec{
-	{"cgo", cgo.ForTarget},
-	{"buildgap", always(buildgap.Analyzer)},
-	{"taghygiene", always(taghygiene.Analyzer)},
-	{"taghygiene", always(buildtag.Analyzer)},
-	{"format", always(format.Analyzer)},
+	{"cgo", cgo.ForTarget, scopeTarget},
+	{"buildgap", always(buildgap.Analyzer), scopeUnit},
+	{"taghygiene", always(taghygiene.Analyzer), scopeFiles},
+	{"taghygiene", always(buildtag.Analyzer), scopeFiles},
+	{"format", always(format.Analyzer), scopeFiles},
 }
 
 // AnalyzerNames lists the analyzers that configuration can switch.
@@ -45,13 +66,13 @@ func AnalyzerNames() []string {
 	return names
 }
 
-func analyzersFor(t target.Target, enabled map[string]bool) []*analysis.Analyzer {
-	var out []*analysis.Analyzer
+func analyzersFor(t target.Target, enabled map[string]bool) []boundAnalyzer {
+	var out []boundAnalyzer
 	for _, s := range analyzerSpecs {
 		if on, ok := enabled[s.name]; ok && !on {
 			continue
 		}
-		out = append(out, s.forTarget(t))
+		out = append(out, boundAnalyzer{s.forTarget(t), s.inputs})
 	}
 	return out
 }

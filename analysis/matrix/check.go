@@ -52,17 +52,18 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 // between checks, so that a check after an edit redoes only what the edit
 // can affect. Checks on one session run one at a time.
 type Session struct {
-	mu    sync.Mutex
-	fset  *token.FileSet
-	files *fileCache
-	units *unitCache
-	lists listCache
+	mu       sync.Mutex
+	fset     *token.FileSet
+	files    *fileCache
+	units    *unitCache
+	analyses *analysisCache
+	lists    listCache
 }
 
 // NewSession returns an empty session.
 func NewSession() *Session {
 	fset := token.NewFileSet()
-	return &Session{fset: fset, files: newFileCache(fset), units: newUnitCache()}
+	return &Session{fset: fset, files: newFileCache(fset), units: newUnitCache(), analyses: newAnalysisCache()}
 }
 
 // Invalidate forgets the package metadata, to be called when files were
@@ -105,6 +106,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 
 	s.files.beginCheck(opts.Overlay)
 	s.units.beginCheck()
+	s.analyses.beginCheck()
 	outs := make([]*targetOutput, len(opts.Targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -348,7 +350,12 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		in.other = absFiles(p.Dir, concat(p.CFiles, p.CXXFiles, p.MFiles, p.FFiles, p.SFiles, p.SysoFiles))
 	}
 
-	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]analysisFact{}}
+	world := s.leftOutWorld(order)
+	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]analysisFact{},
+		cache: s.analyses,
+		cacheKey: func(ba boundAnalyzer, in *passInput) string {
+			return s.analysisKey(t, ba, in, world)
+		}}
 	diags, err := rs.run(analyzersFor(t, opts.Analyzers), order)
 	if err != nil {
 		return nil, err

@@ -42,6 +42,7 @@ type listedPackage struct {
 	DepsErrors     []*listError
 	Module         *struct {
 		Path      string
+		Version   string
 		Dir       string
 		GoVersion string
 		Main      bool

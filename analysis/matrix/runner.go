@@ -1,14 +1,19 @@
 package matrix
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/token"
 	"go/types"
+	"io"
 	"reflect"
 	"sort"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/crossls/crossls/analysis/target"
 )
 
 // The analysis runner applies analyzers to the packages of one target.
@@ -39,6 +44,62 @@ type runState struct {
 
 	mu    sync.Mutex
 	facts map[factKey]analysis.Fact
+
+	// cache holds analysis results of earlier checks; cacheKey returns the
+	// key of an analyzer's run on a package, "" if it must not be cached.
+	cache     *analysisCache
+	cacheKey  func(boundAnalyzer, *passInput) string
+	recording *analysisEntry // the entry being filled by the running top-level analyzer
+}
+
+// analysisCache keeps each analyzer's findings and exported facts per
+// package and inputs, for the current and the previous check, so an edit
+// re-analyzes only the packages whose inputs changed.
+type analysisCache struct {
+	mu      sync.Mutex
+	entries map[string]*analysisEntry
+	prev    map[string]*analysisEntry
+}
+
+type analysisEntry struct {
+	done  chan struct{}      // closed when the entry is complete
+	ok    bool               // the run succeeded; a failed run is not reused
+	top   *analysis.Analyzer // the analyzer whose results these are (not its requirements)
+	diags []analysis.Diagnostic
+	facts []storedFact
+}
+
+type storedFact struct {
+	obj  any // types.Object or *types.Package
+	fact analysis.Fact
+}
+
+func newAnalysisCache() *analysisCache {
+	return &analysisCache{entries: map[string]*analysisEntry{}}
+}
+
+func (c *analysisCache) beginCheck() {
+	c.mu.Lock()
+	c.prev, c.entries = c.entries, map[string]*analysisEntry{}
+	c.mu.Unlock()
+}
+
+// claim returns the entry for key and whether the caller must compute it
+// (and then close its done channel). Targets running at the same time
+// thus compute each entry once.
+func (c *analysisCache) claim(key string, top *analysis.Analyzer) (*analysisEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok {
+		return e, false
+	}
+	if e, ok := c.prev[key]; ok && e.ok {
+		c.entries[key] = e
+		return e, false
+	}
+	e := &analysisEntry{top: top, done: make(chan struct{})}
+	c.entries[key] = e
+	return e, true
 }
 
 type diagnosticOut struct {
@@ -49,18 +110,43 @@ type diagnosticOut struct {
 
 // run applies analyzers to the packages in topological order (dependencies
 // first) and returns the diagnostics of the analyzed packages.
-func (rs *runState) run(analyzers []*analysis.Analyzer, order []*passInput) ([]diagnosticOut, error) {
+func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagnosticOut, error) {
 	var out []diagnosticOut
 	for _, in := range order {
 		if in.unit == nil || in.unit.pkg == nil {
 			continue
 		}
 		results := map[*analysis.Analyzer]any{}
-		for _, a := range analyzers {
+		for _, ba := range analyzers {
+			a := ba.Analyzer
 			if !in.analyzed && len(a.FactTypes) == 0 {
 				continue
 			}
-			if err := rs.apply(a, in, results, &out); err != nil {
+			entry, compute := rs.cache.claim(rs.cacheKey(ba, in), a)
+			if !compute {
+				<-entry.done
+			}
+			if !compute && entry.ok {
+				for _, f := range entry.facts {
+					rs.exportFact(f.obj, f.fact)
+				}
+				if in.analyzed {
+					for _, d := range entry.diags {
+						out = append(out, diagnosticOut{a, in, d})
+					}
+				}
+				continue
+			}
+			if !compute {
+				// The run that owned the entry failed; run it here.
+				entry = &analysisEntry{top: a, done: make(chan struct{})}
+			}
+			rs.recording = entry
+			err := rs.apply(a, in, results, &out)
+			rs.recording = nil
+			entry.ok = err == nil
+			close(entry.done)
+			if err != nil {
 				return out, err
 			}
 		}
@@ -98,14 +184,17 @@ func (rs *runState) apply(a *analysis.Analyzer, in *passInput, results map[*anal
 		ResultOf:     map[*analysis.Analyzer]any{},
 		ReadFile:     rs.readFile,
 		Report: func(d analysis.Diagnostic) {
+			if rs.recording != nil && rs.recording.top == a {
+				rs.recording.diags = append(rs.recording.diags, d)
+			}
 			if in.analyzed {
 				*out = append(*out, diagnosticOut{a, in, d})
 			}
 		},
 		ImportObjectFact:  func(obj types.Object, f analysis.Fact) bool { return rs.importFact(obj, f) },
-		ExportObjectFact:  func(obj types.Object, f analysis.Fact) { rs.exportFact(obj, f) },
+		ExportObjectFact:  func(obj types.Object, f analysis.Fact) { rs.record(a, obj, f); rs.exportFact(obj, f) },
 		ImportPackageFact: func(pkg *types.Package, f analysis.Fact) bool { return rs.importFact(pkg, f) },
-		ExportPackageFact: func(f analysis.Fact) { rs.exportFact(u.pkg, f) },
+		ExportPackageFact: func(f analysis.Fact) { rs.record(a, u.pkg, f); rs.exportFact(u.pkg, f) },
 		AllObjectFacts:    func() []analysis.ObjectFact { return rs.allObjectFacts(in) },
 		AllPackageFacts:   func() []analysis.PackageFact { return rs.allPackageFacts(in) },
 	}
@@ -126,6 +215,13 @@ func (rs *runState) apply(a *analysis.Analyzer, in *passInput, results map[*anal
 	}
 	results[a] = res
 	return nil
+}
+
+// record keeps a fact exported by the analyzer being cached.
+func (rs *runState) record(a *analysis.Analyzer, obj any, f analysis.Fact) {
+	if rs.recording != nil && rs.recording.top == a {
+		rs.recording.facts = append(rs.recording.facts, storedFact{obj, f})
+	}
 }
 
 func (rs *runState) importFact(obj any, f analysis.Fact) bool {
@@ -198,4 +294,61 @@ func overlayReader(files *fileCache) func(string) ([]byte, error) {
 		}
 		return fc.data, nil
 	}
+}
+
+// immutable reports whether a package's files cannot change: the standard
+// library and versioned modules in the module cache.
+func immutable(p *listedPackage) bool {
+	return p.Standard || p.Module != nil && p.Module.Version != "" && !p.Module.Main
+}
+
+// filesKey hashes the files an analyzer may read besides the type-checked
+// ones: by name for immutable packages, by content otherwise.
+func (s *Session) filesKey(h io.Writer, in *passInput, compiled bool) {
+	var paths []string
+	if compiled {
+		paths = append(paths, compiledFiles(in.list)...)
+	}
+	paths = append(append(paths, in.ignored...), in.other...)
+	sort.Strings(paths)
+	fixed := immutable(in.list)
+	for _, p := range paths {
+		if fixed {
+			fmt.Fprintf(h, "%s\x00", p)
+		} else {
+			fmt.Fprintf(h, "%s@%s\x00", p, s.files.read(p).hash)
+		}
+	}
+}
+
+// leftOutWorld hashes the files that mutable packages of a target's graph
+// leave out: facts about them (cgo) flow to importers.
+func (s *Session) leftOutWorld(order []*passInput) string {
+	h := sha256.New()
+	for _, in := range order {
+		if !immutable(in.list) {
+			fmt.Fprintf(h, "%s\x00", in.list.ImportPath)
+			for _, p := range absFiles(in.list.Dir, in.list.IgnoredGoFiles) {
+				fmt.Fprintf(h, "%s@%s\x00", p, s.files.read(p).hash)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// analysisKey identifies the inputs of one analyzer run on one package.
+func (s *Session) analysisKey(t target.Target, ba boundAnalyzer, in *passInput, world string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", ba.Name, in.list.ImportPath, ba.inputs)
+	switch ba.inputs {
+	case scopeFiles:
+		s.filesKey(h, in, true)
+	case scopeUnit:
+		fmt.Fprintf(h, "%s\x00", in.unit.key)
+		s.filesKey(h, in, false)
+	case scopeTarget:
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", listKey(t), in.unit.key, world)
+		s.filesKey(h, in, false)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

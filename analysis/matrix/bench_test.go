@@ -1,0 +1,52 @@
+package matrix
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// BenchmarkEdit measures a check after an edit inside a function body of
+// a real module, the editor's hot path, for several matrix sizes.
+//
+//	go test -run '^$' -bench Edit ./analysis/matrix
+func BenchmarkEdit(b *testing.B) {
+	dir := os.Getenv("CROSSLS_BENCH_MODULE")
+	file := os.Getenv("CROSSLS_BENCH_FILE")
+	if dir == "" || file == "" {
+		b.Skip("set CROSSLS_BENCH_MODULE (a module directory) and CROSSLS_BENCH_FILE (a file in it)")
+	}
+	all := []string{"linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64", "linux/386", "linux/arm/v7",
+		"freebsd/amd64", "openbsd/amd64", "netbsd/amd64", "windows/arm64"}
+	for _, n := range []int{1, 4, 10} {
+		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
+			var ts []target.Target
+			for _, s := range all[:n] {
+				t, _ := target.Parse(s)
+				ts = append(ts, t)
+			}
+			path := filepath.Join(dir, file)
+			src, err := os.ReadFile(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := NewSession()
+			opts := Options{Dir: dir, Targets: ts, Patterns: []string{"./..."}}
+			if _, err := s.Check(context.Background(), opts); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				edited := append(append([]byte(nil), src...), fmt.Sprintf("\nfunc benchEdit%d() {}\n", i%2)...)
+				opts.Overlay = map[string][]byte{path: edited}
+				if _, err := s.Check(context.Background(), opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
