@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/crossls/crossls/bench/internal/lspclient"
+	"github.com/crossls/crossls/bench/internal/procmem"
+)
+
+// breakingEdit inserts two lines into a Go file that break every target
+// without syscall.Stat_t (windows, plan9) and nothing else: an import
+// right after the package clause and a use of the type at the end. It
+// needs nothing from the module, so the same edit works in every file.
+type breakingEdit struct {
+	pkgLine int // 0-based line of the package clause
+	lines   int // lines of the original text (which ends in a newline)
+}
+
+const (
+	importLine = "import crossbenchsys \"syscall\"\n"
+	useLine    = "var _ = crossbenchsys.Stat_t{}\n"
+	// brokenWord appears in every server's message about the edit.
+	brokenWord = "Stat_t"
+)
+
+// newBreakingEdit locates the insertion points in text.
+func newBreakingEdit(text string) (breakingEdit, error) {
+	if !strings.HasSuffix(text, "\n") {
+		return breakingEdit{}, errors.New("file does not end in a newline")
+	}
+	lines := strings.SplitAfter(text, "\n")
+	lines = lines[:len(lines)-1] // after the final newline
+	for i, l := range lines {
+		if strings.HasPrefix(l, "package ") {
+			return breakingEdit{pkgLine: i, lines: len(lines)}, nil
+		}
+	}
+	return breakingEdit{}, errors.New("no package clause at the start of a line")
+}
+
+// insert returns the changes that add the two lines, applied in order.
+func (e breakingEdit) insert() []lspclient.Change {
+	end := lspclient.Position{Line: e.lines}
+	after := lspclient.Position{Line: e.pkgLine + 1}
+	return []lspclient.Change{
+		{Range: lspclient.Range{Start: end, End: end}, Text: useLine},
+		{Range: lspclient.Range{Start: after, End: after}, Text: importLine},
+	}
+}
+
+// remove returns the changes that take the two lines out again.
+func (e breakingEdit) remove() []lspclient.Change {
+	return []lspclient.Change{
+		{Range: lspclient.Range{Start: lspclient.Position{Line: e.pkgLine + 1}, End: lspclient.Position{Line: e.pkgLine + 2}}},
+		{Range: lspclient.Range{Start: lspclient.Position{Line: e.lines}, End: lspclient.Position{Line: e.lines + 1}}},
+	}
+}
+
+// broken returns text with the two lines inserted.
+func (e breakingEdit) broken(text string) string {
+	lines := strings.SplitAfter(text, "\n")
+	lines = lines[:len(lines)-1]
+	var b strings.Builder
+	for i, l := range lines {
+		b.WriteString(l)
+		if i == e.pkgLine {
+			b.WriteString(importLine)
+		}
+	}
+	b.WriteString(useLine)
+	return b.String()
+}
+
+// editorScenario is one server, one module, one configuration.
+type editorScenario struct {
+	Server  string   // "crossls" or "gopls"
+	Argv    []string // the server command
+	Env     []string
+	Module  *module
+	Targets []string // crossls: the "targets" setting; gopls: nil
+	// Broken is the target whose name the crossls diagnostic must carry;
+	// gopls is started with its GOOS/GOARCH.
+	Broken  string
+	Edits   int           // edit pairs (insert, remove) to time
+	Budget  time.Duration // no new edit pair starts after this much time
+	Timeout time.Duration // for any single wait
+	LogDir  string        // server stderr goes here
+}
+
+func (s *editorScenario) name() string {
+	if s.Server == "gopls" {
+		return fmt.Sprintf("gopls GOOS=%s", strings.Split(s.Broken, "/")[0])
+	}
+	return fmt.Sprintf("crossls %d targets", len(s.Targets))
+}
+
+// editorResult is what one scenario measured.
+type editorResult struct {
+	ColdStart     time.Duration // spawn to the first diagnostics of the (broken) opened file
+	Appear, Clear []time.Duration
+	Peak          procmem.Peak
+	Err           error // the scenario stopped early; the samples so far are kept
+}
+
+// matches reports whether a publication shows the breaking edit as this
+// server reports it: gopls checks one configuration, crossls must name the
+// broken target (or all targets, when it is the only one).
+func (s *editorScenario) matches(p lspclient.Publication) bool {
+	for _, d := range p.Diagnostics {
+		if !strings.Contains(d.Message, brokenWord) {
+			continue
+		}
+		if s.Server == "gopls" {
+			return true
+		}
+		if strings.HasPrefix(d.Message, "[all targets]") || strings.Contains(d.Message, s.Broken) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *editorScenario) clean(p lspclient.Publication) bool {
+	for _, d := range p.Diagnostics {
+		if strings.Contains(d.Message, brokenWord) {
+			return false
+		}
+	}
+	return true
+}
+
+// run opens the edit file already broken (so that "complete diagnostics"
+// has the same meaning for every server: the finding is shown), then
+// alternately removes and re-inserts the breaking lines, timing each
+// change until the finding is cleared or shown again.
+func (s *editorScenario) run(ctx context.Context) (res editorResult) {
+	path := filepath.Join(s.Module.Dir, s.Module.EditFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	edit, err := newBreakingEdit(string(data))
+	if err != nil {
+		res.Err = fmt.Errorf("%s: %v", path, err)
+		return res
+	}
+	logFile, err := os.Create(filepath.Join(s.LogDir, strings.ReplaceAll(s.Module.short()+"-"+s.name(), " ", "_")+".log"))
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer logFile.Close()
+
+	settings := func(section string) any {
+		if section == "crossls" && s.Targets != nil {
+			return map[string]any{"targets": s.Targets}
+		}
+		return nil
+	}
+	srv, err := lspclient.Start(s.Argv, s.Module.Dir, s.Env, logFile, lspclient.Options{Settings: settings})
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	watch := procmem.Watch(srv.Cmd.Process.Pid, 50*time.Millisecond)
+	defer func() {
+		res.Peak = watch.Stop()
+		if err := srv.Close(10 * time.Second); err != nil && res.Err == nil {
+			fmt.Fprintf(logFile, "crossbench: closing the server: %v\n", err)
+		}
+	}()
+	wait := func(mark int, version int, want func(lspclient.Publication) bool) (time.Time, error) {
+		wctx, cancel := context.WithTimeout(ctx, s.Timeout)
+		defer cancel()
+		p, err := srv.WaitDiagnostics(wctx, mark, lspclient.FileURI(path), func(p lspclient.Publication) bool {
+			return (p.Version == nil || *p.Version == version) && want(p)
+		})
+		if err != nil {
+			msgs := srv.Messages()
+			if len(msgs) > 3 {
+				msgs = msgs[len(msgs)-3:]
+			}
+			return time.Time{}, fmt.Errorf("%v (last server messages: %q)", err, msgs)
+		}
+		return p.At, nil
+	}
+
+	ictx, cancel := context.WithTimeout(ctx, s.Timeout)
+	err = srv.Initialize(ictx, s.Module.Dir, nil)
+	cancel()
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	uri := lspclient.FileURI(path)
+	version := 1
+	mark := srv.Mark()
+	if err := srv.Open(uri, edit.broken(string(data))); err != nil {
+		res.Err = err
+		return res
+	}
+	at, err := wait(mark, version, s.matches)
+	if err != nil {
+		res.Err = fmt.Errorf("cold start: %v", err)
+		return res
+	}
+	res.ColdStart = at.Sub(srv.Started)
+
+	begin := time.Now()
+	for i := 0; i < s.Edits && time.Since(begin) < s.Budget; i++ {
+		for _, step := range []struct {
+			changes []lspclient.Change
+			want    func(lspclient.Publication) bool
+			into    *[]time.Duration
+		}{
+			{edit.remove(), s.clean, &res.Clear},
+			{edit.insert(), s.matches, &res.Appear},
+		} {
+			version++
+			mark := srv.Mark()
+			sent := time.Now()
+			if err := srv.Change(uri, version, step.changes); err != nil {
+				res.Err = err
+				return res
+			}
+			at, err := wait(mark, version, step.want)
+			if err != nil {
+				res.Err = fmt.Errorf("edit %d: %v", i+1, err)
+				return res
+			}
+			*step.into = append(*step.into, at.Sub(sent))
+		}
+	}
+	return res
+}
