@@ -31,7 +31,7 @@ export GOCACHE GOMODCACHE
 GOCACHE=$(go env GOCACHE)
 GOMODCACHE=$(go env GOMODCACHE)
 rm -rf "$run" "$artifacts"
-mkdir -p "$run"/{xdg/config,xdg/data,xdg/cache,xdg/state,tmp,bin,user-data/User,extensions,workspace} "$artifacts" "$cache/tmp"
+mkdir -p "$run"/{xdg/config,xdg/data,xdg/cache,xdg/state,tmp,bin,extensions,phases} "$artifacts" "$cache/tmp"
 export XDG_CONFIG_HOME=$run/xdg/config XDG_DATA_HOME=$run/xdg/data XDG_CACHE_HOME=$run/xdg/cache XDG_STATE_HOME=$run/xdg/state
 export TMPDIR=$run/tmp
 
@@ -97,13 +97,15 @@ code_server=$tools/node_modules/.bin/code-server
 "$code_server" --extensions-dir "$run/extensions" --install-extension "$run/crossls.vsix" >"$run/install-extension.log" 2>&1 ||
 	fail_setup "installing the .vsix failed: $(tail -5 "$run/install-extension.log")"
 
-workspace=$run/workspace/app
-cp -R "$ext/test/e2e/fixture" "$workspace"
-# The remote extension host takes PATH from a login shell, not from the
-# code-server process, so the server's path is set, as README suggests.
-cat >"$run/user-data/User/settings.json" <<JSON
+# settings_json TRUST_ENABLED writes the user settings of one phase.
+settings_json() {
+	cat <<JSON
 {
   "crossls.server.path": "$run/bin/crossls",
+  "crossls.trace.server": "messages",
+  "security.workspace.trust.enabled": $1,
+  "security.workspace.trust.startupPrompt": "never",
+  "security.workspace.trust.banner": "always",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
@@ -111,46 +113,88 @@ cat >"$run/user-data/User/settings.json" <<JSON
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
   "telemetry.telemetryLevel": "off",
-  "security.workspace.trust.enabled": false,
   "editor.lightbulb.enabled": "on",
   "files.autoSave": "off",
-  "window.restoreWindows": "none",
-  "crossls.trace.server": "messages"
+  "window.restoreWindows": "none"
 }
 JSON
+}
 echo 'bind-addr: 127.0.0.1:0' >"$run/config.yaml"
 
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-log "starting code-server on 127.0.0.1:$port"
-setsid "$code_server" --config "$run/config.yaml" --auth none --bind-addr "127.0.0.1:$port" \
-	--user-data-dir "$run/user-data" --extensions-dir "$run/extensions" \
-	--disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-	"$workspace" >"$run/code-server.log" 2>&1 &
-server_pid=$!
-cleanup() {
+server_pid=
+stop_code_server() {
+	[ -n "$server_pid" ] || return 0
 	kill -TERM -- "-$server_pid" 2>/dev/null || true
-	sleep 0.5
+	for _ in $(seq 1 20); do
+		kill -0 -- "-$server_pid" 2>/dev/null || break
+		sleep 0.1
+	done
 	kill -KILL -- "-$server_pid" 2>/dev/null || true
-	cp "$run/code-server.log" "$artifacts/" 2>/dev/null || true
-	find "$run/user-data/logs" -name 'remoteexthost.log' -exec cp {} "$artifacts/" \; 2>/dev/null || true
-	find "$run/user-data/logs" -name '*crossls*.log' -exec cp {} "$artifacts/" \; 2>/dev/null || true
+	server_pid=
+}
+cleanup() {
+	stop_code_server
+	find "$run/phases" -name code-server.log -exec sh -c 'cp "$1" "$2/$(basename "$(dirname "$1")")-code-server.log"' _ {} "$artifacts" \; 2>/dev/null || true
+	for f in $(find "$run/phases" -path '*/logs/*' \( -name remoteexthost.log -o -name 'crossls*.log' \) 2>/dev/null); do
+		phase=${f#"$run/phases/"}
+		cp "$f" "$artifacts/${phase%%/*}-$(basename "$f")"
+	done
 }
 trap cleanup EXIT
 trap - ERR
 
-for _ in $(seq 1 100); do
-	curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-	sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail_setup "code-server did not come up; see $artifacts/code-server.log"
+passed=0
+failed=0
+# phase NAME TRUST_ENABLED: a fresh workspace and profile, code-server with
+# workspace trust enabled (Restricted Mode) or not, and run.mjs in mode NAME.
+phase() {
+	local name=$1 trust=$2
+	local dir=$run/phases/$name
+	mkdir -p "$dir/user-data/User"
+	cp -R "$ext/test/e2e/fixture" "$dir/app"
+	settings_json "$trust" >"$dir/user-data/User/settings.json"
+	local flags=()
+	[ "$trust" = true ] || flags+=(--disable-workspace-trust)
+	local port
+	port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+	log "phase $name: code-server on 127.0.0.1:$port"
+	setsid "$code_server" --config "$run/config.yaml" --auth none --bind-addr "127.0.0.1:$port" \
+		--user-data-dir "$dir/user-data" --extensions-dir "$run/extensions" \
+		--disable-telemetry --disable-update-check --disable-getting-started-override "${flags[@]}" \
+		"$dir/app" >"$dir/code-server.log" 2>&1 &
+	server_pid=$!
+	for _ in $(seq 1 100); do
+		curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+		log "phase $name: code-server did not come up; see $artifacts/$name-code-server.log"
+		failed=$((failed + 1))
+		stop_code_server
+		return
+	fi
+	CROSSLS_E2E_TOOLS=$tools \
+		CROSSLS_E2E_MODE=$name \
+		CROSSLS_E2E_URL="http://127.0.0.1:$port/?folder=$dir/app" \
+		CROSSLS_E2E_WORKSPACE=$dir/app \
+		CROSSLS_E2E_ARTIFACTS=$artifacts \
+		CROSSLS_E2E_PROFILE=$dir/chromium-profile \
+		CROSSLS_E2E_RESULT=$dir/result \
+		node "$ext/test/e2e/run.mjs" || true
+	stop_code_server
+	if [ -f "$dir/result" ]; then
+		read -r p f <"$dir/result"
+		passed=$((passed + p))
+		failed=$((failed + f))
+	else
+		failed=$((failed + 1))
+	fi
+}
 
-set +e
-CROSSLS_E2E_TOOLS=$tools \
-	CROSSLS_E2E_URL="http://127.0.0.1:$port/?folder=$workspace" \
-	CROSSLS_E2E_WORKSPACE=$workspace \
-	CROSSLS_E2E_ARTIFACTS=$artifacts \
-	CROSSLS_E2E_PROFILE=$run/chromium-profile \
-	node "$ext/test/e2e/run.mjs"
-status=$?
-set -e
-exit $status
+# The trusted phase is the main one; in the untrusted one, VS Code's
+# Restricted Mode must keep diagnostics and refuse builds.
+phase trusted false
+phase untrusted true
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

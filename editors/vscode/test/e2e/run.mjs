@@ -12,6 +12,7 @@ const env = (k) => {
 	}
 	return v;
 };
+const mode = env('CROSSLS_E2E_MODE'); // "trusted" or "untrusted"
 const url = env('CROSSLS_E2E_URL');
 const workspace = env('CROSSLS_E2E_WORKSPACE');
 const artifacts = env('CROSSLS_E2E_ARTIFACTS');
@@ -26,7 +27,7 @@ function log(msg) {
 }
 
 async function screenshot(name) {
-	const file = path.join(artifacts, `${String(++shot).padStart(2, '0')}-${name}.png`);
+	const file = path.join(artifacts, `${mode}-${String(++shot).padStart(2, '0')}-${name}.png`);
 	await page.screenshot({ path: file }).catch((e) => log(`screenshot ${name}: ${e.message}`));
 	return file;
 }
@@ -123,6 +124,16 @@ async function main() {
 }
 
 async function run() {
+	await checkStartup();
+	await checkDiagnostics();
+	if (mode === 'untrusted') {
+		await runUntrusted();
+	} else {
+		await runTrusted();
+	}
+}
+
+async function checkStartup() {
 	await check('workbench loads and the extension starts the server', async () => {
 		await page.goto(url);
 		await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -138,6 +149,9 @@ async function run() {
 		);
 	});
 
+}
+
+async function checkDiagnostics() {
 	await check('main.go shows an error squiggle and a Problems entry naming windows/amd64', async () => {
 		await openFile('main.go');
 		await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
@@ -155,14 +169,51 @@ async function run() {
 		}
 		// Hovering the squiggle shows the message with its targets.
 		// The squiggle lies under the text layer: point at it by position.
-		const box = await page.locator('.monaco-editor .squiggly-error').first().boundingBox();
+		// (Re-publishing diagnostics re-renders it, so ask until it holds still.)
+		const box = await waitFor(
+			'the squiggle position',
+			() => page.locator('.monaco-editor .squiggly-error').first().boundingBox().catch(() => null),
+			10_000,
+		);
 		await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 4);
 		const hover = page.locator('.monaco-hover', { hasText: 'windows/amd64' });
 		await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
 		await screenshot('hover');
 		await page.mouse.move(0, 0);
 	});
+}
 
+async function runUntrusted() {
+	await check('Restricted Mode: Build for Target... is refused with the reason', async () => {
+		const banner = await page.locator('text=Restricted Mode').count();
+		if (banner === 0) {
+			throw new Error('the workspace is not in Restricted Mode');
+		}
+		await palette('Crossls: Build for Target...');
+		const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'untrusted workspace' });
+		await toast.first().waitFor({ timeout: 20_000 });
+		const text = (await toast.first().innerText()).replace(/\s+/g, ' ');
+		log(`notification: ${text}`);
+		if (!/go build/.test(text) || !/Manage Workspace Trust/.test(text)) {
+			throw new Error(`the notification does not explain why: ${text}`);
+		}
+		if (await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'linux/arm64' }).isVisible()) {
+			throw new Error('the target pick opened in an untrusted workspace');
+		}
+		// Build All is refused too: the explanation comes back after the
+		// first is cleared, and the server never reports a build.
+		await palette('Notifications: Clear All Notifications');
+		await waitFor('the notifications to clear', async () => (await toast.count()) === 0, 10_000);
+		await palette('Crossls: Build All Targets');
+		await toast.first().waitFor({ timeout: 20_000 });
+		const status = await page.locator('.statusbar-item', { hasText: 'crossls' }).first().innerText();
+		if (/build|built/.test(status) || fs.existsSync(path.join(workspace, 'dist'))) {
+			throw new Error(`a build ran in an untrusted workspace (status bar: ${status})`);
+		}
+	});
+}
+
+async function runTrusted() {
 	await check('the palette lists the Crossls commands', async () => {
 		await page.keyboard.press('Escape');
 		await page.keyboard.press('Control+Shift+P');
@@ -285,5 +336,8 @@ try {
 }
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
+log(`${mode}: ${passed} passed, ${failed} failed`);
+if (process.env.CROSSLS_E2E_RESULT) {
+	fs.writeFileSync(process.env.CROSSLS_E2E_RESULT, `${passed} ${failed}\n`);
+}
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
