@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crossls/crossls/analysis/internal/proc"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -225,6 +226,7 @@ func firstLine(s string) string {
 // default CC. `go env` runs no compiler.
 func (r *runner) goEnv(ctx context.Context, t target.Target, name string) string {
 	cmd := exec.CommandContext(ctx, r.goPath, "env", name)
+	proc.KillGroupOnCancel(cmd)
 	cmd.Dir = r.dir
 	cmd.Env = r.environ(t)
 	out, err := cmd.Output()

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/crossls/crossls/analysis/internal/proc"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -139,6 +140,7 @@ func (r *runner) list(ctx context.Context, t target.Target, tags, patterns []str
 	args = append(args, "--")
 	args = append(args, patterns...)
 	cmd := exec.CommandContext(ctx, r.goPath, args...)
+	proc.KillGroupOnCancel(cmd)
 	cmd.Dir = r.dir
 	cmd.Env = r.environ(t)
 	var stderr bytes.Buffer

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crossls/crossls/analysis/build/verify"
+	"github.com/crossls/crossls/analysis/internal/proc"
 )
 
 // build runs one job: go build into a private temporary directory inside
@@ -52,7 +53,7 @@ func (r *runner) build(ctx context.Context, j *job) (res Result) {
 	cmd.Env = r.environ(j.target)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	killGroupOnCancel(cmd)
+	proc.KillGroupOnCancel(cmd)
 	cmd.WaitDelay = 10 * time.Second
 	runErr := cmd.Run()
 

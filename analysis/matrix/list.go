@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/crossls/crossls/analysis/internal/proc"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -72,6 +73,7 @@ func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile
 	args = append(args, "--")
 	args = append(args, opts.Patterns...)
 	cmd := exec.CommandContext(ctx, opts.GoCmd, args...)
+	proc.KillGroupOnCancel(cmd)
 	cmd.Dir = opts.Dir
 	cmd.Env = append(append(append([]string(nil), opts.Env...), t.Environ()...),
 		// A project-configured toolexec or C compiler must never run during

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/crossls/crossls/analysis/internal/proc"
 )
 
 // A Platform is one GOOS/GOARCH pair the toolchain can build for.
@@ -88,6 +90,7 @@ func binaryKey(path string) string {
 func runDist(ctx context.Context, goPath string) (*Dist, error) {
 	run := func(args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(ctx, goPath, args...)
+		proc.KillGroupOnCancel(cmd)
 		// The platform list must not depend on the caller's target settings.
 		cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=", "GOFLAGS=", "GOTOOLCHAIN=local")
 		var stderr bytes.Buffer
