@@ -326,6 +326,33 @@ async function runTrusted() {
 		);
 		log(`main.go now:\n${await editorText()}`);
 	});
+
+	await check('the crossls.targets setting reaches the server', async () => {
+		// Written on disk as a user editing .vscode/settings.json would; VS Code
+		// reloads it, the extension notifies the server, the server re-pulls.
+		fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+		fs.writeFileSync(
+			path.join(workspace, '.vscode', 'settings.json'),
+			JSON.stringify({ 'crossls.targets': ['linux/amd64', 'darwin/arm64'] }, null, 2),
+		);
+		await waitFor(
+			'the status bar to show 1/2 failing',
+			async () => /1\/2 failing/.test((await page.locator('.statusbar-item', { hasText: 'crossls' }).allInnerTexts()).join(' ')),
+			60_000,
+		);
+		await page.keyboard.press('Control+Shift+M');
+		await page.locator('.markers-panel .monaco-list-row', { hasText: 'darwin/arm64' }).first().waitFor({ timeout: 20_000 });
+		await palette('Crossls: Show Targets');
+		const rows = page.locator('.quick-input-widget .monaco-list-row');
+		await rows.first().waitFor();
+		const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+		log(`Show Targets: ${JSON.stringify(texts)}`);
+		if (texts.length !== 2 || !texts.every((t) => /from settings/.test(t))) {
+			throw new Error(`Show Targets lists ${JSON.stringify(texts)}, want the two targets from settings`);
+		}
+		await screenshot('show-targets');
+		await page.keyboard.press('Escape');
+	});
 }
 
 try {
