@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -120,13 +119,10 @@ func targetEnv(base []string, t target.Target) []string {
 // wants per-package results has to. Only that work is timed; listing the
 // packages after a successful build (to know what "all ok" covers) is not.
 func runNaive(ctx context.Context, goCmd, dir string, env []string, targets []string) (*naiveRun, error) {
-	outDir, err := os.MkdirTemp("", "crossbench-out-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(outDir)
-	out := outDir + string(filepath.Separator) // a directory: executables go there, nothing else is written
-
+	// -o names the null device: everything is compiled (and commands
+	// linked), nothing is written. A directory would make go build skip
+	// packages that are not commands.
+	out := os.DevNull
 	res := &naiveRun{Verdicts: verdicts{}}
 	for _, s := range targets {
 		t, err := target.Parse(s)

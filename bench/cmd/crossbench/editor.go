@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -151,12 +152,21 @@ func (s *editorScenario) run(ctx context.Context) (res editorResult) {
 		res.Err = fmt.Errorf("%s: %v", path, err)
 		return res
 	}
-	logFile, err := os.Create(filepath.Join(s.LogDir, strings.ReplaceAll(s.Module.short()+"-"+s.name(), " ", "_")+".log"))
+	logPath := filepath.Join(s.LogDir, strings.NewReplacer(" ", "_", "=", "-").Replace(s.Module.short()+"-"+s.name())+".log")
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		res.Err = err
 		return res
 	}
-	defer logFile.Close()
+	defer func() {
+		logFile.Close()
+		if res.Err != nil {
+			// What the server said last usually explains why it stopped.
+			if data, err := os.ReadFile(logPath); err == nil && len(bytes.TrimSpace(data)) > 0 {
+				res.Err = fmt.Errorf("%v\nserver stderr (%s) ends with:\n%s", res.Err, logPath, tail(data, 600))
+			}
+		}
+	}()
 
 	settings := func(section string) any {
 		if section == "crossls" && s.Targets != nil {
