@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,7 +98,7 @@ func newEditor(t *testing.T, archive string, opts ...editorOption) *editor {
 		o(e, srv)
 	}
 	e.server = srv
-	sc, cc := net.Pipe()
+	sc, cc := bufPipe()
 	go func() { e.done <- srv.serve(context.Background(), sc) }()
 	e.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(cc), jsonrpc2.WithCodec(codec{}))
 	e.conn.Go(context.Background(), e.handle)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.lsp.dev/jsonrpc2"
 )
 
 // rawClient speaks the base protocol byte by byte, to send what a real
@@ -208,3 +210,50 @@ func TestClientDisappearing(t *testing.T) {
 		t.Fatal("server did not exit when the client went away")
 	}
 }
+
+type rwc struct {
+	io.Reader
+	out *strings.Builder
+}
+
+func (c rwc) Write(p []byte) (int, error) { return c.out.Write(p) }
+func (c rwc) Close() error                { return nil }
+
+// FuzzStream feeds arbitrary bytes to the framer: it must never panic,
+// every frame it passes on must be a JSON-RPC message, and every reply it
+// writes itself must be a well-framed JSON error response.
+func FuzzStream(f *testing.F) {
+	f.Add([]byte("Content-Length: 2\r\n\r\n{}"))
+	f.Add([]byte("Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"}   "))
+	f.Add([]byte("Content-Length: 5\r\n\r\n[1,2]garbage\r\nContent-Length: 3\r\n\r\nnul"))
+	f.Add([]byte("content-length:7\n\n\"hello\""))
+	f.Fuzz(func(t *testing.T, input []byte) {
+		var out strings.Builder
+		s := newStream(rwc{Reader: strings.NewReader(string(input)), out: &out}, nil)
+		for {
+			body, _, err := s.ReadFrame(context.Background())
+			if err != nil {
+				break
+			}
+			if _, err := jsonrpc2DecodeMessage(body); err != nil {
+				t.Fatalf("passed on a frame that is not a message: %q: %v", body, err)
+			}
+		}
+		rest := out.String()
+		for rest != "" {
+			var n int
+			if _, err := fmt.Sscanf(rest, "Content-Length: %d\r\n\r\n", &n); err != nil {
+				t.Fatalf("bad reply framing: %q", rest)
+			}
+			i := strings.Index(rest, "\r\n\r\n") + 4
+			body := rest[i : i+n]
+			var r rawResponse
+			if err := json.Unmarshal([]byte(body), &r); err != nil || r.Error == nil {
+				t.Fatalf("bad reply %q", body)
+			}
+			rest = rest[i+n:]
+		}
+	})
+}
+
+var jsonrpc2DecodeMessage = jsonrpc2.DecodeMessage
