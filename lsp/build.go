@@ -117,13 +117,7 @@ func (b *builder) start(args buildArgs) (any, error) {
 
 	b.s.sendStatus()
 	b.s.goSafe("build", func() {
-		defer func() {
-			b.mu.Lock()
-			b.cancelFn, b.token = nil, ""
-			b.mu.Unlock()
-			cancel()
-			b.s.sendStatus()
-		}()
+		defer cancel()
 		b.run(ctx, token, plans, len(names))
 	})
 	return map[string]any{"started": true, "targets": names}, nil
@@ -314,15 +308,19 @@ func (b *builder) run(ctx context.Context, token string, plans []buildPlan, tota
 	if state == "cancelled" {
 		summary = "build cancelled; " + summary
 	}
+	// The build is over before the client hears so: a new build may start
+	// as soon as the progress ends.
 	b.mu.Lock()
 	b.status.State, b.status.Built = state, built
+	b.cancelFn, b.token = nil, ""
 	b.mu.Unlock()
-	prog.end(summary)
+	b.s.sendStatus()
 	typ := protocol.MessageTypeInfo
 	if state != "succeeded" {
 		typ = protocol.MessageTypeWarning
 	}
 	b.s.showMessage(typ, "crossls: "+summary)
+	prog.end(summary)
 }
 
 func describeResult(dir, tgt string, r *build.Result) string {
