@@ -47,7 +47,8 @@ func canonicalURI(u uri.URI) (uri.URI, string, error) {
 	if p == "" || !filepath.IsAbs(p) {
 		return c, "", nil
 	}
-	return c, filepath.Clean(p), nil
+	p = filepath.Clean(p)
+	return uri.File(p), p, nil
 }
 
 func (ds *documents) open(u uri.URI, version int32, text string) (*document, error) {
