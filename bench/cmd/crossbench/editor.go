@@ -197,7 +197,7 @@ func (s *editorScenario) run(ctx context.Context) (res editorResult) {
 			if len(msgs) > 3 {
 				msgs = msgs[len(msgs)-3:]
 			}
-			return time.Time{}, fmt.Errorf("%v (last server messages: %q)", err, msgs)
+			return time.Time{}, fmt.Errorf("%v (%s; last server messages: %q)", err, describePublications(srv.Publications(), mark), msgs)
 		}
 		return p.At, nil
 	}
@@ -249,4 +249,23 @@ func (s *editorScenario) run(ctx context.Context) (res editorResult) {
 		}
 	}
 	return res
+}
+
+// describePublications summarises what arrived after mark, to explain a
+// wait that timed out.
+func describePublications(pubs []lspclient.Publication, mark int) string {
+	if mark >= len(pubs) {
+		return "no diagnostics published since the change"
+	}
+	last := pubs[len(pubs)-1]
+	version := "none"
+	if last.Version != nil {
+		version = fmt.Sprint(*last.Version)
+	}
+	first := ""
+	if len(last.Diagnostics) > 0 {
+		first = fmt.Sprintf(", the first: %q", last.Diagnostics[0].Message)
+	}
+	return fmt.Sprintf("%d publications since the change, the last for %s, version %s, %d diagnostics%s",
+		len(pubs)-mark, last.URI, version, len(last.Diagnostics), first)
 }

@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -372,7 +374,7 @@ func (c *Client) WaitDiagnostics(ctx context.Context, mark int, uri string, matc
 		readErr := c.readErr
 		c.mu.Unlock()
 		for ; next < len(pubs); next++ {
-			if p := pubs[next]; p.URI == uri && match(p) {
+			if p := pubs[next]; SameURI(p.URI, uri) && match(p) {
 				return p, nil
 			}
 		}
@@ -385,6 +387,24 @@ func (c *Client) WaitDiagnostics(ctx context.Context, mark int, uri string, matc
 			return Publication{}, ctx.Err()
 		}
 	}
+}
+
+// Publications returns every publication received so far.
+func (c *Client) Publications() []Publication {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.pubs)
+}
+
+// SameURI reports whether two URIs name the same document. Servers escape
+// file URIs differently ("@" or "%40"), so file URIs are compared by path.
+func SameURI(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && ua.Scheme == "file" && ub.Scheme == "file" && ua.Path == ub.Path
 }
 
 // Messages returns the most recent window/showMessage and logMessage texts.

@@ -178,12 +178,13 @@ func TestWaitDiagnostics(t *testing.T) {
 		got <- p
 	}()
 	publish("file:///b.go", 2, "broken elsewhere") // other file
+	publish("file:///%61.go", 2)                   // a.go, escaped differently: cleared
 	publish("file:///a.go", 2)                     // cleared
 	publish("file:///a.go", 3, "[all targets] broken again")
 	select {
 	case p := <-got:
-		if p.Seq != 3 || p.Version == nil || *p.Version != 3 || p.At.IsZero() {
-			t.Errorf("matched publication %+v, want the fourth one (version 3) with a time", p)
+		if p.Seq != 4 || p.Version == nil || *p.Version != 3 || p.At.IsZero() {
+			t.Errorf("matched publication %+v, want the fifth one (version 3) with a time", p)
 		}
 	case <-ctx.Done():
 		t.Fatal("no match")
@@ -216,5 +217,23 @@ func TestMalformedMessageEndsConnection(t *testing.T) {
 func TestFileURI(t *testing.T) {
 	if got, want := FileURI("/tmp/a b/x#1.go"), "file:///tmp/a%20b/x%231.go"; got != want {
 		t.Errorf("FileURI = %q, want %q", got, want)
+	}
+}
+
+func TestSameURI(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"file:///m/x@v1.0/a.go", "file:///m/x%40v1.0/a.go", true},
+		{"file:///m/a%20b.go", "file:///m/a b.go", true},
+		{"file:///m/a.go", "file:///m/b.go", false},
+		{"file:///m/a.go", "untitled:///m/a.go", false},
+		{"%zz", "%zz", true},
+		{"%zz", "file:///%zz", false},
+	} {
+		if got := SameURI(c.a, c.b); got != c.same {
+			t.Errorf("SameURI(%q, %q) = %v, want %v", c.a, c.b, got, c.same)
+		}
 	}
 }
