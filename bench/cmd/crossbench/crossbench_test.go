@@ -64,14 +64,13 @@ func apply(text string, changes []lspclient.Change) string {
 }
 
 func TestBreakingEdit(t *testing.T) {
-	orig := "// Copyright\n\n//go:build !plan9\n\n// Package p does things.\npackage p\n\nimport \"os\"\n\nvar _ = os.Args\n"
-	e, err := newBreakingEdit(orig)
+	orig := "// Package p does things.\npackage p\n\nimport \"os\"\n\nvar _ = os.Args\n"
+	e, err := newBreakingEdit(orig, "var _ = helper")
 	if err != nil {
 		t.Fatal(err)
 	}
 	broken := e.broken(orig)
-	want := "// Copyright\n\n//go:build !plan9\n\n// Package p does things.\npackage p\n" + importLine + "\nimport \"os\"\n\nvar _ = os.Args\n" + useLine
-	if broken != want {
+	if want := orig + "var _ = helper\n"; broken != want {
 		t.Fatalf("broken text:\n%s\nwant:\n%s", broken, want)
 	}
 	if got := apply(broken, e.remove()); got != orig {
@@ -80,9 +79,9 @@ func TestBreakingEdit(t *testing.T) {
 	if got := apply(orig, e.insert()); got != broken {
 		t.Errorf("inserting gives:\n%s\nwant:\n%s", got, broken)
 	}
-	for _, bad := range []string{"package p", "// no package\n", "x := 1\n"} {
-		if _, err := newBreakingEdit(bad); err == nil {
-			t.Errorf("newBreakingEdit(%q) succeeded", bad)
+	for _, bad := range [][2]string{{"package p", "var _ = x"}, {orig, ""}, {orig, "a\nb"}} {
+		if _, err := newBreakingEdit(bad[0], bad[1]); err == nil {
+			t.Errorf("newBreakingEdit(%q, %q) succeeded", bad[0], bad[1])
 		}
 	}
 }
@@ -234,10 +233,11 @@ func TestEditorScenario(t *testing.T) {
 		t.Skip("this crossls has no serve command yet")
 	}
 	dir := writeModule(t)
-	m := &module{Path: "example.com/m", Version: "v0.0.0", EditFile: "all/all.go", Dir: dir}
+	// helper is defined in help_linux.go only.
+	m := &module{Path: "example.com/m", Version: "v0.0.0", EditFile: "uses/uses.go", EditLine: "var _ = helper", EditWord: "helper", Dir: dir}
 	for _, targets := range [][]string{{"windows/amd64"}, {"linux/amd64", "windows/amd64", "js/wasm"}} {
 		s := &editorScenario{
-			Server: "crossls", Argv: []string{bin, "serve"}, Module: m, Targets: targets, Broken: "windows/amd64",
+			Server: "crossls", Argv: []string{bin, "serve"}, Module: m, Targets: targets, Broken: "windows/amd64", Word: "helper",
 			Env:   withEnv(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "XDG_CACHE_HOME="+t.TempDir()),
 			Edits: 3, Budget: time.Hour, Timeout: 2 * time.Minute, LogDir: t.TempDir(),
 		}
@@ -257,7 +257,7 @@ func TestEditorScenario(t *testing.T) {
 // TestMatches checks the matcher: an edit that
 // breaks only targets other than Broken never counts as seen.
 func TestMatches(t *testing.T) {
-	s := &editorScenario{Server: "crossls", Broken: "windows/amd64"}
+	s := &editorScenario{Server: "crossls", Broken: "windows/amd64", Word: "newWatches"}
 	pub := func(msgs ...string) lspclient.Publication {
 		var p lspclient.Publication
 		for _, m := range msgs {
@@ -269,9 +269,9 @@ func TestMatches(t *testing.T) {
 		p              lspclient.Publication
 		matches, clean bool
 	}{
-		{pub("[windows/amd64, plan9/amd64] undefined: crossbenchsys.Stat_t"), true, false},
-		{pub("[all targets] undefined: crossbenchsys.Stat_t"), true, false},
-		{pub("[plan9/amd64] undefined: crossbenchsys.Stat_t"), false, false},
+		{pub("[windows/amd64, plan9/amd64] undefined: newWatches"), true, false},
+		{pub("[all targets] undefined: newWatches"), true, false},
+		{pub("[plan9/amd64] undefined: newWatches"), false, false},
 		{pub("[windows/amd64] undefined: other"), false, true},
 		{pub(), false, true},
 	} {
@@ -282,8 +282,8 @@ func TestMatches(t *testing.T) {
 			t.Errorf("clean(%v) = %v", c.p.Diagnostics, got)
 		}
 	}
-	g := &editorScenario{Server: "gopls", Broken: "windows/amd64"}
-	if !g.matches(pub("undefined: crossbenchsys.Stat_t")) {
+	g := &editorScenario{Server: "gopls", Broken: "windows/amd64", Word: "newWatches"}
+	if !g.matches(pub("undefined: newWatches")) {
 		t.Error("gopls message without targets not matched")
 	}
 }

@@ -14,69 +14,38 @@ import (
 	"github.com/crossls/crossls/bench/internal/procmem"
 )
 
-// breakingEdit inserts two lines into a Go file that break every target
-// without syscall.Stat_t (windows, plan9) and nothing else: an import
-// right after the package clause and a use of the type at the end. It
-// needs nothing from the module, so the same edit works in every file.
+// breakingEdit appends one line to a Go file, such as a reference to a
+// function that only some targets' files define, and takes it out again.
+// Appending keeps every other line where it was, so the positions of
+// other findings do not move.
 type breakingEdit struct {
-	pkgLine int // 0-based line of the package clause
-	lines   int // lines of the original text (which ends in a newline)
+	line  string // without the newline
+	lines int    // lines of the original text, which ends in a newline
 }
 
-const (
-	importLine = "import crossbenchsys \"syscall\"\n"
-	useLine    = "var _ = crossbenchsys.Stat_t{}\n"
-	// brokenWord appears in every server's message about the edit.
-	brokenWord = "Stat_t"
-)
-
-// newBreakingEdit locates the insertion points in text.
-func newBreakingEdit(text string) (breakingEdit, error) {
+func newBreakingEdit(text, line string) (breakingEdit, error) {
 	if !strings.HasSuffix(text, "\n") {
 		return breakingEdit{}, errors.New("file does not end in a newline")
 	}
-	lines := strings.SplitAfter(text, "\n")
-	lines = lines[:len(lines)-1] // after the final newline
-	for i, l := range lines {
-		if strings.HasPrefix(l, "package ") {
-			return breakingEdit{pkgLine: i, lines: len(lines)}, nil
-		}
+	if line == "" || strings.Contains(line, "\n") {
+		return breakingEdit{}, fmt.Errorf("the edit must be one line, not %q", line)
 	}
-	return breakingEdit{}, errors.New("no package clause at the start of a line")
+	return breakingEdit{line: line, lines: strings.Count(text, "\n")}, nil
 }
 
-// insert returns the changes that add the two lines, applied in order.
+// insert returns the change that appends the line.
 func (e breakingEdit) insert() []lspclient.Change {
 	end := lspclient.Position{Line: e.lines}
-	after := lspclient.Position{Line: e.pkgLine + 1}
-	return []lspclient.Change{
-		{Range: lspclient.Range{Start: end, End: end}, Text: useLine},
-		{Range: lspclient.Range{Start: after, End: after}, Text: importLine},
-	}
+	return []lspclient.Change{{Range: lspclient.Range{Start: end, End: end}, Text: e.line + "\n"}}
 }
 
-// remove returns the changes that take the two lines out again.
+// remove returns the change that deletes it again.
 func (e breakingEdit) remove() []lspclient.Change {
-	return []lspclient.Change{
-		{Range: lspclient.Range{Start: lspclient.Position{Line: e.pkgLine + 1}, End: lspclient.Position{Line: e.pkgLine + 2}}},
-		{Range: lspclient.Range{Start: lspclient.Position{Line: e.lines}, End: lspclient.Position{Line: e.lines + 1}}},
-	}
+	return []lspclient.Change{{Range: lspclient.Range{Start: lspclient.Position{Line: e.lines}, End: lspclient.Position{Line: e.lines + 1}}}}
 }
 
-// broken returns text with the two lines inserted.
-func (e breakingEdit) broken(text string) string {
-	lines := strings.SplitAfter(text, "\n")
-	lines = lines[:len(lines)-1]
-	var b strings.Builder
-	for i, l := range lines {
-		b.WriteString(l)
-		if i == e.pkgLine {
-			b.WriteString(importLine)
-		}
-	}
-	b.WriteString(useLine)
-	return b.String()
-}
+// broken returns text with the line appended.
+func (e breakingEdit) broken(text string) string { return text + e.line + "\n" }
 
 // editorScenario is one server, one module, one configuration.
 type editorScenario struct {
@@ -87,7 +56,9 @@ type editorScenario struct {
 	Targets []string // crossls: the "targets" setting; gopls: nil
 	// Broken is the target whose name the crossls diagnostic must carry;
 	// gopls is started with its GOOS/GOARCH.
-	Broken  string
+	Broken string
+	// Word appears in every server's message about the edit.
+	Word    string
 	Edits   int           // edit pairs (insert, remove) to time
 	Budget  time.Duration // no new edit pair starts after this much time
 	Timeout time.Duration // for any single wait
@@ -114,7 +85,7 @@ type editorResult struct {
 // broken target (or all targets, when it is the only one).
 func (s *editorScenario) matches(p lspclient.Publication) bool {
 	for _, d := range p.Diagnostics {
-		if !strings.Contains(d.Message, brokenWord) {
+		if !strings.Contains(d.Message, s.Word) {
 			continue
 		}
 		if s.Server == "gopls" {
@@ -129,7 +100,7 @@ func (s *editorScenario) matches(p lspclient.Publication) bool {
 
 func (s *editorScenario) clean(p lspclient.Publication) bool {
 	for _, d := range p.Diagnostics {
-		if strings.Contains(d.Message, brokenWord) {
+		if strings.Contains(d.Message, s.Word) {
 			return false
 		}
 	}
@@ -147,7 +118,7 @@ func (s *editorScenario) run(ctx context.Context) (res editorResult) {
 		res.Err = err
 		return res
 	}
-	edit, err := newBreakingEdit(string(data))
+	edit, err := newBreakingEdit(string(data), s.Module.EditLine)
 	if err != nil {
 		res.Err = fmt.Errorf("%s: %v", path, err)
 		return res
@@ -182,6 +153,18 @@ func (s *editorScenario) run(ctx context.Context) (res editorResult) {
 	watch := procmem.Watch(srv.Cmd.Process.Pid, 50*time.Millisecond)
 	defer func() {
 		res.Peak = watch.Stop()
+		// The publications for the file, after the server's own log, so
+		// that surprising numbers can be explained.
+		for _, p := range srv.Publications() {
+			if lspclient.SameURI(p.URI, lspclient.FileURI(path)) {
+				version := "-"
+				if p.Version != nil {
+					version = fmt.Sprint(*p.Version)
+				}
+				fmt.Fprintf(logFile, "crossbench: %8.3fs publication %d, version %s: %d diagnostics, %v\n",
+					p.At.Sub(srv.Started).Seconds(), p.Seq, version, len(p.Diagnostics), !s.clean(p))
+			}
+		}
 		if err := srv.Close(10 * time.Second); err != nil && res.Err == nil {
 			fmt.Fprintf(logFile, "crossbench: closing the server: %v\n", err)
 		}

@@ -28,6 +28,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,22 +45,34 @@ var matrix21 = []string{
 	"linux/amd64+cgo",
 }
 
-// editorTargets are the editor configurations by size; each contains
-// brokenTarget, so that the edit breaks at least one configured target.
+// editorTargets are the editor configurations by size. Every one holds
+// linux/amd64 and windows/amd64, so that each module's edit breaks at least
+// one configured target; the one-target configuration is the broken target.
 var editorTargets = map[int][]string{
-	1:  {"windows/amd64"},
+	1:  nil,
 	4:  {"linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64"},
 	10: {"linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64", "linux/arm/v7", "linux/386", "darwin/amd64", "windows/386", "freebsd/amd64", "js/wasm"},
 	21: matrix21,
 }
 
-const brokenTarget = "windows/amd64"
+func targetsFor(n int, m *module) []string {
+	if n == 1 {
+		return []string{m.Broken}
+	}
+	return editorTargets[n]
+}
 
+// The modules. The editor edit appends EditLine to EditFile: a reference
+// to a function that only some targets' files define, which breaks Broken.
 var (
-	fsnotify = module{Path: "github.com/fsnotify/fsnotify", Version: "v1.10.1", EditFile: "fsnotify.go"}
-	gopsutil = module{Path: "github.com/shirou/gopsutil/v4", Version: "v4.26.10", EditFile: "mem/mem.go"}
-	console  = module{Path: "github.com/containerd/console", Version: "v1.0.5", EditFile: "console.go"}
-	xtools   = module{Path: "golang.org/x/tools", Version: "v0.52.0", EditFile: "internal/gocommand/invoke.go"}
+	fsnotify = module{Path: "github.com/fsnotify/fsnotify", Version: "v1.10.1",
+		// newWatches is defined in backend_inotify.go and backend_kqueue.go.
+		EditFile: "fsnotify.go", EditLine: "var _ = newWatches", EditWord: "newWatches", Broken: "windows/amd64"}
+	gopsutil = module{Path: "github.com/shirou/gopsutil/v4", Version: "v4.26.10"}
+	console  = module{Path: "github.com/containerd/console", Version: "v1.0.5"}
+	xtools   = module{Path: "golang.org/x/tools", Version: "v0.52.0",
+		// getErrno is defined in robustio_windows.go only.
+		EditFile: "internal/robustio/robustio.go", EditLine: "var _ = getErrno", EditWord: "getErrno", Broken: "linux/amd64"}
 )
 
 type config struct {
@@ -69,6 +82,7 @@ type config struct {
 	work                  string
 	label                 string
 	parts                 map[string]bool
+	counts, modules       string
 	edits                 int
 	budget, timeout       time.Duration
 }
@@ -83,6 +97,8 @@ func main() {
 	flag.StringVar(&cfg.work, "work", "", "work directory for module copies and caches (default: a new temporary directory, removed at the end)")
 	flag.StringVar(&cfg.label, "label", "", "what is measured, for the report header (e.g. the commit)")
 	parts := flag.String("parts", "cli,editor", "comma-separated parts to run: cli, editor")
+	flag.StringVar(&cfg.counts, "counts", "", "editor target counts to run, from 1,4,10,21 (default all; 1,4 with -quick)")
+	flag.StringVar(&cfg.modules, "modules", "", "only these modules, by last path element: fsnotify, gopsutil, console, tools")
 	flag.IntVar(&cfg.edits, "edits", 0, "edit pairs per editor scenario (default 50, 5 with -quick)")
 	flag.DurationVar(&cfg.budget, "budget", 0, "no new edit pair starts after this much time in one scenario (default 150s, 20s with -quick)")
 	flag.DurationVar(&cfg.timeout, "timeout", 0, "limit for one wait for diagnostics (default 240s, 120s with -quick)")
@@ -164,6 +180,34 @@ func run(ctx context.Context, cfg *config) error {
 		cliTargets = editorTargets[4]
 		editorModules = []*module{&fsnotify}
 		counts = []int{1, 4}
+	}
+	if cfg.counts != "" {
+		counts = nil
+		for _, f := range strings.Split(cfg.counts, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if _, ok := editorTargets[n]; err != nil || !ok {
+				return fmt.Errorf("-counts: %q is not one of 1, 4, 10, 21", f)
+			}
+			counts = append(counts, n)
+		}
+	}
+	if cfg.modules != "" {
+		keep := map[string]bool{}
+		for _, f := range strings.Split(cfg.modules, ",") {
+			keep[strings.TrimSpace(f)] = true
+		}
+		only := func(ms []*module) (out []*module) {
+			for _, m := range ms {
+				if keep[m.short()] {
+					out = append(out, m)
+				}
+			}
+			return out
+		}
+		cliModules, editorModules = only(cliModules), only(editorModules)
+		if len(cliModules)+len(editorModules) == 0 {
+			return fmt.Errorf("-modules %q selects no module (known: fsnotify, gopsutil, console, tools)", cfg.modules)
+		}
 	}
 	need := map[*module]bool{}
 	if cfg.parts["cli"] {

@@ -20,7 +20,10 @@ type module struct {
 	// EditFile is the file (relative to the module root) the editor
 	// benchmark opens and edits; it must build for every target.
 	EditFile string
-	Dir      string // writable copy, set by fetch
+	// EditLine, appended to EditFile, breaks Broken (and maybe other
+	// targets); every server's message about it contains EditWord.
+	EditLine, EditWord, Broken string
+	Dir                        string // writable copy, set by fetch
 }
 
 func (m module) String() string { return m.Path + "@" + m.Version }

@@ -141,10 +141,10 @@ func editorPart(ctx context.Context, cfg *config, base []string, mods []*module,
 	n := 0
 	for _, m := range mods {
 		var scenarios []*editorScenario
-		common := editorScenario{Module: m, Broken: brokenTarget, Edits: cfg.edits, Budget: cfg.budget, Timeout: cfg.timeout, LogDir: logDir}
+		common := editorScenario{Module: m, Broken: m.Broken, Word: m.EditWord, Edits: cfg.edits, Budget: cfg.budget, Timeout: cfg.timeout, LogDir: logDir}
 		if cfg.gopls != "" {
 			s := common
-			goos, goarch, _ := strings.Cut(brokenTarget, "/")
+			goos, goarch, _ := strings.Cut(m.Broken, "/")
 			s.Server, s.Argv = "gopls", []string{cfg.gopls}
 			s.Env = withEnv(base, "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
 			scenarios = append(scenarios, &s)
@@ -152,7 +152,7 @@ func editorPart(ctx context.Context, cfg *config, base []string, mods []*module,
 		for _, c := range counts {
 			s := common
 			s.Server, s.Argv = "crossls", []string{cfg.crossls, "serve"}
-			s.Targets = editorTargets[c]
+			s.Targets = targetsFor(c, m)
 			s.Env = base
 			scenarios = append(scenarios, &s)
 		}
@@ -176,12 +176,15 @@ func editorPart(ctx context.Context, cfg *config, base []string, mods []*module,
 	}
 
 	fmt.Fprintf(w, "\n## 2, 3. Editor: edit -> diagnostic latency, cold start, peak RSS\n\n")
-	fmt.Fprintf(w, "Edit: insert `%s` after the package clause and `%s` at the end of the file (breaks windows and plan9), then remove both, %d times. "+
-		"Latency: from sending didChange to the publishDiagnostics of that version that shows (crossls: naming %s) or no longer shows the error. "+
+	fmt.Fprintf(w, "Edit: append the line below to the file (a reference to a function only some targets define), then remove it, %d times. "+
+		"Latency: from sending didChange to the publishDiagnostics of that version that shows the error (crossls: naming the broken target) or no longer shows it. "+
 		"Cold start: from spawning the server to the first diagnostics of the file, opened with the error in it. "+
 		"Peak RSS: VmHWM of the server, and the largest sum of VmHWM over the server and its live children (go list), polled every 50 ms. "+
-		"Every server starts with an empty cache directory of its own; GOCACHE is the caller's.\n\n",
-		strings.TrimSpace(importLine), strings.TrimSpace(useLine), cfg.edits, brokenTarget)
+		"Every server starts with an empty cache directory of its own; GOCACHE is the caller's. gopls runs with GOOS/GOARCH of the broken target.\n\n", cfg.edits)
+	for _, m := range mods {
+		fmt.Fprintf(w, "- %s: `%s` appended to %s breaks %s\n", m, m.EditLine, m.EditFile, m.Broken)
+	}
+	fmt.Fprintln(w)
 	t := table{header: []string{"module", "server", "cold start", "appear p50 / p95 / max", "clear p50 / p95 / max", "edits", "RSS server", "RSS +children"}}
 	for _, r := range rows {
 		s, res := r.scenario, r.result

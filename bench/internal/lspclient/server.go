@@ -111,11 +111,14 @@ func (s *Server) Close(grace time.Duration) error {
 		s.Notify("exit", nil)
 	}
 	s.stdin.Close()
+	if shutdownErr != nil {
+		// It had its grace period to answer.
+		s.Cmd.Process.Kill()
+		<-s.waited
+		return shutdownErr
+	}
 	select {
 	case err := <-s.waited:
-		if shutdownErr != nil {
-			return shutdownErr
-		}
 		return err
 	case <-time.After(grace):
 		s.Cmd.Process.Kill()
