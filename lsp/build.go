@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -169,7 +168,7 @@ func (b *builder) newProgress(ctx context.Context, token string, title string) *
 		return p
 	}
 	// A client that never answers must not stall the build.
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	cctx, cancel := context.WithTimeout(ctx, clientCallTimeout)
 	defer cancel()
 	if err := b.s.client.WorkDoneProgressCreate(cctx, &protocol.WorkDoneProgressCreateParams{Token: protocol.String(token)}); err != nil {
 		b.s.logf("window/workDoneProgress/create: %v", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -24,6 +25,10 @@ type settings struct {
 	} `json:"build"`
 }
 
+// clientCallTimeout bounds how long the server waits for the client to
+// answer one of its requests.
+const clientCallTimeout = 5 * time.Second
+
 // pullSettings asks the client for the "crossls" section of dir.
 func (s *Server) pullSettings(dir string) (settings, error) {
 	var st settings
@@ -34,7 +39,10 @@ func (s *Server) pullSettings(dir string) (settings, error) {
 		return st, nil
 	}
 	scope := uri.File(dir)
-	res, err := s.client.Configuration(s.ctx, &protocol.ConfigurationParams{
+	// A client that never answers must not keep the folder unanalysed.
+	ctx, cancel := context.WithTimeout(s.ctx, clientCallTimeout)
+	defer cancel()
+	res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{
 		Items: []protocol.ConfigurationItem{{ScopeURI: &scope, Section: ptr("crossls")}},
 	})
 	if err != nil {

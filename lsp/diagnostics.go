@@ -268,7 +268,11 @@ func (f *folder) publish(res *matrix.Result, docs []*document) {
 	}
 	for _, path := range f.s.pub.checkFiles(f.dir) {
 		if _, ok := byFile[path]; !ok && !f.isConfigFile(path) && !stale(path) {
-			f.s.pub.setCheck(path, nil, nil)
+			var version *int32
+			if d, ok := t.open[path]; ok {
+				version = &d.version
+			}
+			f.s.pub.setCheck(path, version, nil)
 		}
 	}
 	paths := sortedKeys(byFile)
@@ -419,6 +423,7 @@ func (p *publisher) send(path string, fd *fileDiags) {
 	if fd.version != nil {
 		params.Version = protocol.NewOptional(*fd.version)
 	}
+	p.s.debugf("publishing %d diagnostics for %s (version %v)", len(all), path, fd.version)
 	if err := p.s.client.PublishDiagnostics(p.s.ctx, params); err != nil {
 		p.s.logf("publishing diagnostics for %s: %v", path, err)
 	}

@@ -40,6 +40,8 @@ type editor struct {
 	settings json.RawMessage // the "crossls" section returned for workspace/configuration
 	buffers  map[string]string
 	bufVer   map[string]int32
+	silent   bool          // leave the server's requests unanswered
+	quit     chan struct{} // closed when the test ends
 }
 
 type editorOption func(*editor, *Server)
@@ -92,6 +94,7 @@ func newEditor(t *testing.T, archive string, opts ...editorOption) *editor {
 		buffers:  map[string]string{},
 		bufVer:   map[string]int32{},
 		done:     make(chan error, 1),
+		quit:     make(chan struct{}),
 	}
 	srv := newServer(Options{Log: testLog{t}, Verbose: true, Debounce: 20 * time.Millisecond})
 	for _, o := range opts {
@@ -103,6 +106,7 @@ func newEditor(t *testing.T, archive string, opts ...editorOption) *editor {
 	e.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(cc), jsonrpc2.WithCodec(codec{}))
 	e.conn.Go(context.Background(), e.handle)
 	t.Cleanup(func() {
+		close(e.quit)
 		e.conn.Close()
 		select {
 		case <-e.done:
@@ -249,6 +253,12 @@ func diagMessage(d protocol.Diagnostic) string {
 // diagnostics returns the current diagnostics of a file (caller holds mu).
 func (e *editor) diagnosticsLocked(name string) []protocol.Diagnostic { return e.diags[e.path(name)] }
 
+func (e *editor) silentClient() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.silent
+}
+
 func (e *editor) signal() {
 	close(e.changed)
 	e.changed = make(chan struct{})
@@ -257,6 +267,14 @@ func (e *editor) signal() {
 // handle answers the server's requests and records its notifications.
 func (e *editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 	params := append([]byte(nil), req.Params()...)
+	if req.IsCall() && e.silentClient() {
+		jsonrpc2.Async(ctx)
+		select {
+		case <-ctx.Done():
+		case <-e.quit:
+		}
+		return nil, errors.New("no answer")
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	defer e.signal()

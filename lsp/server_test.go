@@ -3,9 +3,11 @@ package lsp
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -207,7 +209,10 @@ func TestDiagnosticsFollowEdits(t *testing.T) {
 	}
 	te := tde.Edits[0].(*protocol.TextEdit)
 	e.replace("main.go", "BAD", te.NewText)
-	e.await("the finding to clear", func() bool { return len(e.diagnosticsLocked("main.go")) == 0 })
+	e.await("the finding to clear, for version 3", func() bool {
+		v := e.versions[e.path("main.go")]
+		return len(e.diagnosticsLocked("main.go")) == 0 && v != nil && *v == 3
+	})
 	if got := e.buffer("main.go"); !strings.Contains(got, "{ good }") {
 		t.Errorf("buffer after fix: %q", got)
 	}
@@ -288,5 +293,40 @@ func TestLineEdits(t *testing.T) {
 		if text != tt.b {
 			t.Errorf("%q -> %q: edits %v give %q", tt.a, tt.b, edits, text)
 		}
+	}
+}
+
+func TestSilentClientDoesNotBlockDiagnostics(t *testing.T) {
+	fc := &fakeCheck{}
+	e := newEditor(t, plainModule, withCheck(fc.check))
+	e.silent = true // never answers configuration or registration
+	e.initialize()
+	e.open("main.go")
+	e.replace("main.go", "func main() {}", "func main() { BAD }")
+	e.await("diagnostics despite a silent client", func() bool { return len(e.diagnosticsLocked("main.go")) == 1 })
+}
+
+func TestNoGoroutineLeak(t *testing.T) {
+	before := runtime.NumGoroutine()
+	func() {
+		e := startEditor(t, plainModule, withCheck((&fakeCheck{}).check))
+		e.open("main.go")
+		e.replace("main.go", "func main() {}", "func main() { BAD }")
+		e.await("diagnostics", func() bool { return len(e.diagnosticsLocked("main.go")) == 1 })
+		e.call(protocol.MethodShutdown, nil, nil)
+		e.notify(protocol.MethodExit, nil)
+		if err := <-e.done; err != nil {
+			t.Fatal(err)
+		}
+		e.done <- nil
+		e.conn.Close()
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		buf := make([]byte, 1<<20)
+		t.Errorf("goroutines: %d before the session, %d after\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }

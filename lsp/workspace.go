@@ -25,7 +25,9 @@ func (s *Server) registerWatchers() {
 	if err != nil {
 		return
 	}
-	err = s.client.RegisterCapability(s.ctx, &protocol.RegistrationParams{Registrations: []protocol.Registration{{
+	ctx, cancel := context.WithTimeout(s.ctx, clientCallTimeout)
+	defer cancel()
+	err = s.client.RegisterCapability(ctx, &protocol.RegistrationParams{Registrations: []protocol.Registration{{
 		ID:              "crossls-watch",
 		Method:          protocol.MethodWorkspaceDidChangeWatchedFiles,
 		RegisterOptions: opts,
