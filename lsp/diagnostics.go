@@ -39,6 +39,8 @@ type folder struct {
 	cfgErr    error
 	configed  map[string]bool // config files with published errors
 	failing   []string        // targets that fail in the last check
+
+	noModuleWarned bool
 }
 
 func newFolder(s *Server, dir string) *folder {
@@ -127,6 +129,17 @@ func (f *folder) checkOnce() {
 	if cfg == nil {
 		if cfgErr != nil {
 			f.s.sendStatus()
+		}
+		return
+	}
+	if moduleRoot(f.dir) == "" {
+		// go list would fail quietly for every target; say why instead.
+		f.mu.Lock()
+		warned := f.noModuleWarned
+		f.noModuleWarned = true
+		f.mu.Unlock()
+		if !warned {
+			f.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: not checking %s: it is not in a Go module (no go.mod or go.work in it or above it); run `go mod init`", f.dir))
 		}
 		return
 	}

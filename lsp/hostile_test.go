@@ -92,3 +92,24 @@ func TestConfigurationChangeRechecks(t *testing.T) {
 		return e.hasDiag("main.go", "[windows/amd64] undefined: platformName") && !e.hasDiag("ugly.go", "gofmt")
 	})
 }
+
+func TestModuleWithoutGoMod(t *testing.T) {
+	requireGo(t)
+	e := startEditor(t, "-- a.go --\npackage a\n\nfunc  f() {}\n-- b.go --\npackage a\n\nfunc g( {\n")
+	e.await("a message about the failed check", func() bool {
+		return strings.Contains(strings.Join(e.shown, "\n"), "not checking "+e.dir+": it is not in a Go module")
+	})
+	// Still serving: formatting works, and not on the file with syntax errors.
+	e.open("a.go")
+	e.open("b.go")
+	var edits []protocol.TextEdit
+	e.call(protocol.MethodTextDocumentFormatting, &protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.path("a.go"))}}, &edits)
+	if len(edits) != 1 {
+		t.Errorf("formatting a.go: %d edits", len(edits))
+	}
+	edits = nil
+	e.call(protocol.MethodTextDocumentFormatting, &protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.path("b.go"))}}, &edits)
+	if len(edits) != 0 {
+		t.Errorf("formatting a file with syntax errors: %d edits", len(edits))
+	}
+}

@@ -330,3 +330,24 @@ func TestNoGoroutineLeak(t *testing.T) {
 		t.Errorf("goroutines: %d before the session, %d after\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+func TestWorkspaceFolders(t *testing.T) {
+	fc := &fakeCheck{}
+	e := startEditor(t, plainModule+"-- other/go.mod --\nmodule example.com/other\n-- other/o.go --\npackage o\n", withCheck(fc.check))
+	other := e.path("other")
+	e.notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, &protocol.DidChangeWorkspaceFoldersParams{Event: protocol.WorkspaceFoldersChangeEvent{
+		Added: []protocol.WorkspaceFolder{{URI: uri.File(other), Name: "other"}},
+	}})
+	e.open("other/o.go")
+	e.replace("other/o.go", "package o", "package o // BAD")
+	e.await("the finding in the added folder", func() bool { return len(e.diagnosticsLocked("other/o.go")) == 1 })
+	if f := e.server.folderOf(e.path("other/o.go")); f == nil || f.dir != other {
+		t.Errorf("other/o.go belongs to %v, want the innermost folder %s", f, other)
+	}
+	e.notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, &protocol.DidChangeWorkspaceFoldersParams{Event: protocol.WorkspaceFoldersChangeEvent{
+		Removed: []protocol.WorkspaceFolder{{URI: uri.File(other), Name: "other"}},
+	}})
+	// The file is still in the outer folder, which analyses it next.
+	e.replace("other/o.go", "// BAD", "// fine")
+	e.await("the finding to clear", func() bool { return len(e.diagnosticsLocked("other/o.go")) == 0 })
+}
