@@ -145,8 +145,9 @@ func TestModuleShort(t *testing.T) {
 }
 
 // writeModule writes a module with a package for every target, a
-// linux-only package, and one that uses a linux-only function, so that
-// windows has an absent package and a failing one.
+// linux-only package, one that uses a linux-only function, so that
+// windows has an absent package and a failing one, and one that builds
+// everywhere but has a linux-only function, for the editor.
 func writeModule(t *testing.T) string {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -156,6 +157,8 @@ func writeModule(t *testing.T) string {
 		"uses/uses.go":       "package uses\n\nfunc Use() { helper() }\n",
 		"uses/help_linux.go": "package uses\n\nfunc helper() {}\n",
 		"cmd/tool/main.go":   "package main\n\nimport \"example.com/m/all\"\n\nfunc main() { println(all.All()) }\n",
+		"edit/edit.go":       "package edit\n\nfunc Edit() {}\n",
+		"edit/os_linux.go":   "package edit\n\nfunc linuxOnly() {}\n",
 	}
 	for name, content := range files {
 		path := filepath.Join(dir, name)
@@ -194,8 +197,8 @@ func TestNaiveLoopAgreesWithCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := verdicts{
-		"linux/amd64":   {"example.com/m/all": true, "example.com/m/lin": true, "example.com/m/uses": true, "example.com/m/cmd/tool": true},
-		"windows/amd64": {"example.com/m/all": true, "example.com/m/uses": false, "example.com/m/cmd/tool": true},
+		"linux/amd64":   {"example.com/m/all": true, "example.com/m/lin": true, "example.com/m/uses": true, "example.com/m/cmd/tool": true, "example.com/m/edit": true},
+		"windows/amd64": {"example.com/m/all": true, "example.com/m/uses": false, "example.com/m/cmd/tool": true, "example.com/m/edit": true},
 	}
 	if !reflect.DeepEqual(naive.Verdicts, want) {
 		t.Errorf("naive verdicts %v, want %v", naive.Verdicts, want)
@@ -206,7 +209,7 @@ func TestNaiveLoopAgreesWithCheck(t *testing.T) {
 	if naive.Elapsed <= 0 {
 		t.Error("naive loop not timed")
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
+	if entries, _ := os.ReadDir(dir); len(entries) != 6 {
 		t.Errorf("the loop wrote into the module: %v", entries)
 	}
 
@@ -214,7 +217,7 @@ func TestNaiveLoopAgreesWithCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, diffs := compareVerdicts(check.Verdicts, naive.Verdicts); n != 7 || len(diffs) > 0 {
+	if n, diffs := compareVerdicts(check.Verdicts, naive.Verdicts); n != 9 || len(diffs) > 0 {
 		t.Errorf("crossls check vs go build: %d compared, differences: %v", n, diffs)
 	}
 	if check.MaxRSS <= 0 {
@@ -233,11 +236,10 @@ func TestEditorScenario(t *testing.T) {
 		t.Skip("this crossls has no serve command yet")
 	}
 	dir := writeModule(t)
-	// helper is defined in help_linux.go only.
-	m := &module{Path: "example.com/m", Version: "v0.0.0", EditFile: "uses/uses.go", EditLine: "var _ = helper", EditWord: "helper", Dir: dir}
+	m := &module{Path: "example.com/m", Version: "v0.0.0", EditFile: "edit/edit.go", EditLine: "var _ = linuxOnly", EditWord: "linuxOnly", Dir: dir}
 	for _, targets := range [][]string{{"windows/amd64"}, {"linux/amd64", "windows/amd64", "js/wasm"}} {
 		s := &editorScenario{
-			Server: "crossls", Argv: []string{bin, "serve"}, Module: m, Targets: targets, Broken: "windows/amd64", Word: "helper",
+			Server: "crossls", Argv: []string{bin, "serve"}, Module: m, Targets: targets, Broken: "windows/amd64", Word: "linuxOnly",
 			Env:   withEnv(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "XDG_CACHE_HOME="+t.TempDir()),
 			Edits: 3, Budget: time.Hour, Timeout: 2 * time.Minute, LogDir: t.TempDir(),
 		}

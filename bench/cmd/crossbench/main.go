@@ -100,7 +100,7 @@ func main() {
 	flag.StringVar(&cfg.counts, "counts", "", "editor target counts to run, from 1,4,10,21 (default all; 1,4 with -quick)")
 	flag.StringVar(&cfg.modules, "modules", "", "only these modules, by last path element: fsnotify, gopsutil, console, tools")
 	flag.IntVar(&cfg.edits, "edits", 0, "edit pairs per editor scenario (default 50, 5 with -quick)")
-	flag.DurationVar(&cfg.budget, "budget", 0, "no new edit pair starts after this much time in one scenario (default 150s, 20s with -quick)")
+	flag.DurationVar(&cfg.budget, "budget", 0, "no new edit pair starts after this much time in one scenario (default 120s, 20s with -quick)")
 	flag.DurationVar(&cfg.timeout, "timeout", 0, "limit for one wait for diagnostics (default 240s, 120s with -quick)")
 	flag.Parse()
 	if cfg.crossls == "" || flag.NArg() > 0 {
@@ -125,7 +125,7 @@ func main() {
 			}
 		}
 	}
-	defaults(&cfg.budget, 150*time.Second, 20*time.Second)
+	defaults(&cfg.budget, 120*time.Second, 20*time.Second)
 	defaults(&cfg.timeout, 240*time.Second, 120*time.Second)
 	if cfg.edits == 0 {
 		cfg.edits = 50
