@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import {
 	DidChangeConfigurationNotification,
+	DocumentFormattingRequest,
 	ExecuteCommandRequest,
 	LanguageClient,
 	LanguageClientOptions,
@@ -23,6 +24,9 @@ import { findServerHere, INSTALL_COMMAND } from './serverPath';
 import { serverSettings } from './settings';
 import { parseStatus, Status, statusBarView } from './status';
 import { buildArguments, chosenTargets, parseTargetList, TargetPickItem, targetPickItems } from './targets';
+
+/** The Go extension; when present, gopls formats Go files, not crossls. */
+const GO_EXTENSION = 'golang.go';
 
 /** Server commands that run `go build`; refused in untrusted workspaces. */
 const BUILD_COMMANDS = new Set(['crossls.build', 'crossls.buildAll']);
@@ -66,6 +70,7 @@ class Crossls {
 			command('crossls.showOutput', () => this.output.show(true)),
 			vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
 			vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),
+			vscode.extensions.onDidChange(() => this.yieldFormatting()),
 		);
 		this.renderStatus();
 		this.statusItem.show();
@@ -130,6 +135,7 @@ class Crossls {
 			client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
 				this.trackProgress(client, token, false);
 			});
+			this.yieldFormatting();
 		} catch (err) {
 			const msg = `crossls: the server ${lookup.path} failed to start: ${errorText(err)}`;
 			this.output.error(msg);
@@ -157,6 +163,18 @@ class Crossls {
 		this.status = undefined;
 		this.renderStatus();
 		await this.start();
+	}
+
+	/**
+	 * Drops crossls's document formatter when the Go extension is installed:
+	 * two formatters for Go would make VS Code ask the user to pick one, and
+	 * gopls already formats with gofmt. Without the Go extension, crossls
+	 * formats Go files.
+	 */
+	private yieldFormatting(): void {
+		if (this.client?.isRunning() && vscode.extensions.getExtension(GO_EXTENSION)) {
+			this.client.getFeature(DocumentFormattingRequest.method).clear();
+		}
 	}
 
 	private settings(scopeUri: string | undefined) {

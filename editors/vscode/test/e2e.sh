@@ -94,8 +94,22 @@ log "packaging the extension"
 bash "$ext/scripts/package.sh" "$run/crossls.vsix" >"$run/package.log" 2>&1 || fail_setup "packaging failed: $(tail -5 "$run/package.log")"
 
 code_server=$tools/node_modules/.bin/code-server
-"$code_server" --extensions-dir "$run/extensions" --install-extension "$run/crossls.vsix" >"$run/install-extension.log" 2>&1 ||
-	fail_setup "installing the .vsix failed: $(tail -5 "$run/install-extension.log")"
+# A stand-in for the Go extension (golang.go), for the phase that checks that
+# crossls leaves formatting to it.
+cp -R "$ext/test/e2e/fake-go-extension" "$run/fake-go"
+(cd "$run/fake-go" && "$ext/node_modules/.bin/vsce" package --skip-license --allow-missing-repository --out "$run/fake-go.vsix" >"$run/package-fake-go.log" 2>&1) ||
+	fail_setup "packaging the Go stand-in failed: $(tail -5 "$run/package-fake-go.log")"
+# install_extensions DIR VSIX...
+install_extensions() {
+	local dir=$1
+	shift
+	for vsix in "$@"; do
+		"$code_server" --extensions-dir "$dir" --install-extension "$vsix" >>"$run/install-extension.log" 2>&1 ||
+			fail_setup "installing $vsix failed: $(tail -5 "$run/install-extension.log")"
+	done
+}
+install_extensions "$run/extensions/crossls" "$run/crossls.vsix"
+install_extensions "$run/extensions/crossls+go" "$run/crossls.vsix" "$run/fake-go.vsix"
 
 # settings_json TRUST_ENABLED writes the user settings of one phase.
 settings_json() {
@@ -145,10 +159,11 @@ trap - ERR
 
 passed=0
 failed=0
-# phase NAME TRUST_ENABLED: a fresh workspace and profile, code-server with
-# workspace trust enabled (Restricted Mode) or not, and run.mjs in mode NAME.
+# phase NAME TRUST_ENABLED EXTENSIONS: a fresh workspace and profile,
+# code-server with workspace trust enabled (Restricted Mode) or not and the
+# extensions installed in $run/extensions/EXTENSIONS, and run.mjs in mode NAME.
 phase() {
-	local name=$1 trust=$2
+	local name=$1 trust=$2 extensions=$run/extensions/$3
 	local dir=$run/phases/$name
 	mkdir -p "$dir/user-data/User"
 	cp -R "$ext/test/e2e/fixture" "$dir/app"
@@ -159,7 +174,7 @@ phase() {
 	port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 	log "phase $name: code-server on 127.0.0.1:$port"
 	setsid "$code_server" --config "$run/config.yaml" --auth none --bind-addr "127.0.0.1:$port" \
-		--user-data-dir "$dir/user-data" --extensions-dir "$run/extensions" \
+		--user-data-dir "$dir/user-data" --extensions-dir "$extensions" \
 		--disable-telemetry --disable-update-check --disable-getting-started-override "${flags[@]}" \
 		"$dir/app" >"$dir/code-server.log" 2>&1 &
 	server_pid=$!
@@ -191,10 +206,11 @@ phase() {
 	fi
 }
 
-# The trusted phase is the main one; in the untrusted one, VS Code's
-# Restricted Mode must keep diagnostics and refuse builds.
-phase trusted false
-phase untrusted true
+# The trusted phase is the main one. In the untrusted one, VS Code's
+# Restricted Mode must keep diagnostics and refuse builds, and with the Go
+# extension present, Go formatting is left to it.
+phase trusted false crossls
+phase untrusted true crossls+go
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -183,6 +183,15 @@ async function checkDiagnostics() {
 	});
 }
 
+/** Adds a line gofmt would change to the end of main.go. */
+async function typeUnformattedLine() {
+	await openFile('main.go');
+	await page.locator('.monaco-editor .view-lines').first().click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type('\nvar   formatted=1\n');
+	await waitFor('the typed line', async () => /var {3}formatted=1/.test(await editorText()), 10_000);
+}
+
 async function runUntrusted() {
 	await check('Restricted Mode: Build for Target... is refused with the reason', async () => {
 		const banner = await page.locator('text=Restricted Mode').count();
@@ -209,6 +218,29 @@ async function runUntrusted() {
 		const status = await page.locator('.statusbar-item', { hasText: 'crossls' }).first().innerText();
 		if (/build|built/.test(status) || fs.existsSync(path.join(workspace, 'dist'))) {
 			throw new Error(`a build ran in an untrusted workspace (status bar: ${status})`);
+		}
+	});
+
+	await check('with the Go extension installed, crossls leaves formatting to it', async () => {
+		// The stand-in Go extension formats nothing, so VS Code finds no
+		// formatter: crossls has withdrawn its own.
+		await palette('Notifications: Clear All Notifications');
+		await typeUnformattedLine();
+		await palette('Format Document');
+		// VS Code 1.100 says so in a dialog; other versions in a notification.
+		const says = page.locator('.monaco-dialog-box, .notifications-toasts .notification-toast', {
+			hasText: /no formatter|multiple formatters/i,
+		});
+		await says.first().waitFor({ timeout: 20_000 });
+		const text = (await says.first().innerText()).replace(/\s+/g, ' ');
+		log(`formatter message: ${text}`);
+		await screenshot('no-formatter');
+		await page.keyboard.press('Escape');
+		if (!/no formatter/i.test(text)) {
+			throw new Error(`want "no formatter": ${text}`);
+		}
+		if (!/var {3}formatted=1/.test(await editorText())) {
+			throw new Error('main.go was formatted by someone');
 		}
 	});
 }
@@ -352,6 +384,12 @@ async function runTrusted() {
 		}
 		await screenshot('show-targets');
 		await page.keyboard.press('Escape');
+	});
+
+	await check('without the Go extension, Format Document formats with crossls', async () => {
+		await typeUnformattedLine();
+		await palette('Format Document');
+		await waitFor('main.go to be formatted', async () => /^var formatted = 1$/m.test(await editorText()), 20_000);
 	});
 }
 
