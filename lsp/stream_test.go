@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,14 +18,14 @@ import (
 // client library would refuse to.
 type rawClient struct {
 	t    *testing.T
-	conn net.Conn
+	conn io.ReadWriteCloser
 	in   *bufio.Reader
 	done chan error
 }
 
 func startRaw(t *testing.T) *rawClient {
 	t.Helper()
-	sc, cc := net.Pipe()
+	sc, cc := bufPipe()
 	srv := newServer(Options{Log: testLog{t}})
 	srv.check = nil // nothing here may run an analysis
 	c := &rawClient{t: t, conn: cc, in: bufio.NewReader(cc), done: make(chan error, 1)}
@@ -44,7 +43,6 @@ func startRaw(t *testing.T) *rawClient {
 
 func (c *rawClient) write(s string) {
 	c.t.Helper()
-	c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.WriteString(c.conn, s); err != nil {
 		c.t.Fatalf("write: %v", err)
 	}
@@ -69,7 +67,6 @@ type rawResponse struct {
 func (c *rawClient) next() rawResponse {
 	c.t.Helper()
 	for {
-		c.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 		n := -1
 		for {
 			line, err := c.in.ReadString('\n')
@@ -158,6 +155,26 @@ func TestStreamSurvivesMalformedInput(t *testing.T) {
 	if r.Error == nil || string(r.ID) != "8" {
 		t.Fatalf("params of the wrong type: got %+v", r)
 	}
+
+	// A notification method sent with an id is answered, not fatal.
+	c.send(`{"jsonrpc":"2.0","id":30,"method":"workspace/didChangeWatchedFiles","params":{"changes":[]}}`)
+	if r := c.next(); string(r.ID) != "30" {
+		t.Fatalf("notification with an id: %+v", r)
+	}
+	// Duplicate ids each get their answer.
+	c.send(`{"jsonrpc":"2.0","id":31,"method":"workspace/executeCommand","params":{"command":"crossls.listTargets"}}`)
+	c.send(`{"jsonrpc":"2.0","id":31,"method":"workspace/executeCommand","params":{"command":"crossls.listTargets"}}`)
+	for i := 0; i < 2; i++ {
+		if r := c.next(); string(r.ID) != "31" {
+			t.Fatalf("duplicate id, answer %d: %+v", i, r)
+		}
+	}
+	// A string id, and a URI the library cannot parse in a notification.
+	c.send(`{"jsonrpc":"2.0","id":"s-1","method":"no/such"}`)
+	c.expectError("string id", -32601, `"s-1"`)
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"::not a uri","languageId":"go","version":1,"text":""}}}`)
+	c.send(`{"jsonrpc":"2.0","id":32,"method":"no/such"}`)
+	c.expectError("request after a bad notification", -32601, "32")
 
 	// Still serving, and the lifecycle completes normally.
 	c.send(`{"jsonrpc":"2.0","id":9,"method":"shutdown"}`)
