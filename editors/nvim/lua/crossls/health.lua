@@ -8,6 +8,23 @@ local function first_line(s)
   return (s or ''):match('[^\n]*')
 end
 
+-- build_info describes a Go binary from `go version -m` without running it:
+-- "(devel) go1.26.8 vcs 1234abcd5678+dirty".
+local function build_info(go, path)
+  local out, code = compat.system({ go, 'version', '-m', path })
+  if out == nil or code ~= 0 then
+    return nil
+  end
+  local gover = out:match('^[^\n]*: (go[%w.]+)')
+  local mod = out:match('\n%s*mod%s+%S+%s+(%S+)')
+  local rev = out:match('vcs%.revision=(%x+)')
+  local desc = table.concat({ mod or '?', gover or '' }, ' ')
+  if rev then
+    desc = desc .. ' vcs ' .. rev:sub(1, 12) .. (out:find('vcs.modified=true', 1, true) and '+dirty' or '')
+  end
+  return desc
+end
+
 function M.check()
   local h = compat.health()
   local o = config.options
@@ -16,6 +33,17 @@ function M.check()
   h.ok('client API in use: ' .. compat.api_descriptions[compat.api()])
 
   h.start('crossls: programs')
+  local go = vim.fn.exepath('go')
+  if go == '' then
+    h.error('go not found in PATH: crossls needs the Go toolchain')
+  else
+    local out, code = compat.system({ go, 'version' })
+    if out ~= nil and code == 0 then
+      h.ok(string.format('go: %s', first_line(out)))
+    else
+      h.error(string.format('%s version failed: %s', go, first_line(out or code)))
+    end
+  end
   local exe = o.cmd[1]
   local path = vim.fn.exepath(exe)
   if path == '' then
@@ -28,18 +56,13 @@ function M.check()
     if out ~= nil and code == 0 then
       h.ok(string.format('crossls: %s (%s)', first_line(out), path))
     else
-      h.error(string.format('%s version failed: %s', path, first_line(out or code)))
-    end
-  end
-  local go = vim.fn.exepath('go')
-  if go == '' then
-    h.error('go not found in PATH: crossls needs the Go toolchain')
-  else
-    local out, code = compat.system({ go, 'version' })
-    if out ~= nil and code == 0 then
-      h.ok(string.format('go: %s', first_line(out)))
-    else
-      h.error(string.format('%s version failed: %s', go, first_line(out or code)))
+      -- Builds without a version command still carry Go build info.
+      local info = go ~= '' and build_info(go, path)
+      if info then
+        h.ok(string.format('crossls: %s (%s)', info, path))
+      else
+        h.error(string.format('%s is not a working crossls: %s', path, first_line(out or code)))
+      end
     end
   end
 
