@@ -386,6 +386,36 @@ async function runTrusted() {
 		await page.keyboard.press('Escape');
 	});
 
+	await check('Cancel on the build notification cancels the build', async () => {
+		// A file that takes the compiler seconds, different on every run so
+		// that the build cache cannot answer.
+		const seed = Math.floor(Math.random() * 1e9);
+		let src = '// Code generated for the cancellation test. DO NOT EDIT.\n\npackage main\n\n';
+		for (let i = 0; i < 20000; i++) {
+			src += `func slow${i}() int { x := ${seed} + ${i}; for j := 0; j < x%7; j++ { x = x*31 + j }; return x }\n`;
+		}
+		fs.writeFileSync(path.join(workspace, 'slow.go'), src);
+		const binary = path.join(workspace, 'dist', 'app-linux-amd64');
+		await palette('Crossls: Build for Target...');
+		await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'linux/amd64' }).first().waitFor({ timeout: 20_000 });
+		await page.keyboard.type('linux/amd64');
+		await page.keyboard.press('Enter');
+		const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'crossls: building' });
+		const cancel = toast.first().locator('.monaco-button', { hasText: 'Cancel' });
+		await cancel.waitFor({ timeout: 30_000 });
+		await screenshot('build-to-cancel');
+		await cancel.click();
+		await waitFor(
+			'the status bar to report the build cancelled',
+			async () => /build cancelled/.test((await page.locator('.statusbar-item', { hasText: 'crossls' }).allInnerTexts()).join(' ')),
+			60_000,
+		);
+		if (fs.existsSync(binary)) {
+			throw new Error(`${binary} exists after the build was cancelled`);
+		}
+		fs.rmSync(path.join(workspace, 'slow.go'));
+	});
+
 	await check('without the Go extension, Format Document formats with crossls', async () => {
 		await typeUnformattedLine();
 		await palette('Format Document');
