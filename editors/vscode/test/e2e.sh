@@ -3,7 +3,7 @@
 # 1.100.3, from npm) with the packaged .vsix and the real crossls binary,
 # driven by Debian's headless Chromium through playwright-core.
 #
-# It installs what it needs when missing (apt: chromium libkrb5-dev ripgrep;
+# It installs what it needs when missing (apt: chromium libkrb5-dev ripgrep curl;
 # npm: code-server and playwright-core into editors/vscode/.e2e-cache) and
 # reuses it afterwards. Screenshots go to editors/vscode/test/artifacts.
 # The last line is "N passed, M failed"; the exit status is non-zero on failure.
@@ -39,6 +39,7 @@ export TMPDIR=$run/tmp
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v rg >/dev/null || missing+=(ripgrep)
+command -v curl >/dev/null || missing+=(curl)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
 if [ ${#missing[@]} -gt 0 ]; then
 	log "apt-get install ${missing[*]}"
