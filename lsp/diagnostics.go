@@ -30,6 +30,10 @@ type folder struct {
 	s    *Server
 	dir  string
 	wake chan struct{}
+	// session keeps parsed files, type-checked packages, analysis results
+	// and package metadata between checks: an edit re-checks only what it
+	// can affect.
+	session *matrix.Session
 
 	mu        sync.Mutex
 	timer     *time.Timer
@@ -44,7 +48,7 @@ type folder struct {
 }
 
 func newFolder(s *Server, dir string) *folder {
-	f := &folder{s: s, dir: dir, wake: make(chan struct{}, 1), configed: map[string]bool{}}
+	f := &folder{s: s, dir: dir, wake: make(chan struct{}, 1), configed: map[string]bool{}, session: matrix.NewSession()}
 	s.goSafe("checker "+dir, f.run)
 	return f
 }
@@ -160,7 +164,11 @@ func (f *folder) checkOnce() {
 		overlay[d.path] = []byte(d.text)
 	}
 	start := time.Now()
-	res, err := f.s.check(ctx, matrix.Options{
+	check := f.session.Check
+	if f.s.check != nil {
+		check = f.s.check
+	}
+	res, err := check(ctx, matrix.Options{
 		Dir:       f.dir,
 		Targets:   cfg.targets,
 		Overlay:   overlay,

@@ -24,7 +24,7 @@ func TestEditLatency(t *testing.T) {
 		{"linux/amd64", "linux/arm64", "linux/386", "linux/arm/v7", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64", "freebsd/amd64", "openbsd/amd64"},
 	} {
 		settings, _ := json.Marshal(settings{Targets: targets})
-		e := newEditor(t, "", withSettings(string(settings)), func(_ *editor, s *Server) { s.opts.Debounce = 150 * time.Millisecond })
+		e := newEditor(t, "", withSettings(string(settings)), func(_ *editor, s *Server) { s.opts.Debounce = 30 * time.Millisecond })
 		e.dir = dir
 		e.initialize()
 		e.open(file)

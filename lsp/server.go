@@ -34,7 +34,8 @@ type Options struct {
 	// Env is the base environment of the go command; nil means os.Environ().
 	Env []string
 	// Debounce is how long edits must pause before a check starts;
-	// 0 means 150ms.
+	// 0 means 30ms: superseded checks are cancelled, so the pause only
+	// needs to absorb a burst of keystrokes.
 	Debounce time.Duration
 }
 
@@ -46,7 +47,8 @@ const (
 	stateShutdown
 )
 
-// checkFunc is the analysis driver; matrix.Check except in plumbing tests.
+// checkFunc is the analysis driver: each folder's matrix.Session, except
+// in plumbing tests.
 type checkFunc func(ctx context.Context, opts matrix.Options) (*matrix.Result, error)
 
 // Server is the crossls language server. Create one with Serve.
@@ -98,7 +100,7 @@ func newServer(opts Options) *Server {
 		opts.Env = os.Environ()
 	}
 	if opts.Debounce == 0 {
-		opts.Debounce = 150 * time.Millisecond
+		opts.Debounce = 30 * time.Millisecond
 	}
 	w := opts.Log
 	if w == nil {
@@ -107,7 +109,6 @@ func newServer(opts Options) *Server {
 	s := &Server{
 		opts:   opts,
 		logger: log.New(w, "crossls: ", log.LstdFlags|log.Lmicroseconds),
-		check:  matrix.Check,
 		docs:   newDocuments(),
 		exited: make(chan struct{}),
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+
+	"github.com/crossls/crossls/analysis/matrix"
 )
 
 // rawClient speaks the base protocol byte by byte, to send what a real
@@ -27,7 +30,10 @@ func startRaw(t *testing.T) *rawClient {
 	t.Helper()
 	sc, cc := bufPipe()
 	srv := newServer(Options{Log: testLog{t}})
-	srv.check = nil // nothing here may run an analysis
+	srv.check = func(context.Context, matrix.Options) (*matrix.Result, error) {
+		t.Error("a protocol-only test ran an analysis")
+		return nil, errors.New("no analysis here")
+	}
 	c := &rawClient{t: t, conn: cc, in: bufio.NewReader(cc), done: make(chan error, 1)}
 	go func() { c.done <- srv.serve(context.Background(), sc) }()
 	t.Cleanup(func() {

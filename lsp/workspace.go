@@ -61,6 +61,9 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		return nil
 	}
 	for f := range touched {
+		// Files came, went or changed on disk (a branch switch, a
+		// generator): their package metadata may have changed too.
+		f.session.Invalidate()
 		f.schedule(s.opts.Debounce)
 	}
 	return nil
