@@ -182,6 +182,14 @@ end)
 
 -- The language server ----------------------------------------------------------
 
+local status_events = 0
+vim.api.nvim_create_autocmd('User', {
+  pattern = 'CrosslsStatus',
+  callback = function()
+    status_events = status_events + 1
+  end,
+})
+
 crossls.setup({ cmd = { BIN, 'serve' }, targets = TARGETS })
 
 local main_go = WS .. '/main.go'
@@ -237,6 +245,7 @@ if ok_client then
     expect(vim.deep_equal(got, TARGETS), 'targets %s', vim.inspect(st.targets))
     expect(#st.failing == 1, 'failing %s', vim.inspect(st.failing))
     expect(crossls.statusline(main_buf) == 'crossls: 1/3 failing', 'statusline %q', crossls.statusline(main_buf))
+    expect(status_events > 0, 'User CrosslsStatus did not fire')
   end)
 
   test('one client per root', function()
