@@ -47,7 +47,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# code-server and playwright-core, pinned; see shared notes on editor e2e tests.
+# code-server and playwright-core, pinned: code-server 4.100.3 is the last to
+# accept Node 20.
 tools=$cache/tools
 if [ ! -x "$tools/node_modules/.bin/code-server" ] ||
 	[ ! -f "$tools/node_modules/playwright-core/package.json" ] ||
