@@ -103,13 +103,16 @@ export GOCACHE=${GOCACHE:-$(go env GOCACHE)}
 export GOMODCACHE=${GOMODCACHE:-$(go env GOMODCACHE)}
 export GOFLAGS=${GOFLAGS:-}
 
+# Write the binary under a new name and rename it into place: a server of a
+# previous run may still be exiting and hold the old file open.
 mkdir -p "$cache/bin"
 if [ -n "${CROSSLS_BIN:-}" ]; then
-	cp "$CROSSLS_BIN" "$cache/bin/crossls"
+	cp "$CROSSLS_BIN" "$cache/bin/crossls.new"
 else
 	log "building crossls"
-	(cd "$repo" && go build -o "$cache/bin/crossls" ./cmd/crossls)
+	(cd "$repo" && go build -o "$cache/bin/crossls.new" ./cmd/crossls)
 fi
+mv -f "$cache/bin/crossls.new" "$cache/bin/crossls"
 
 old=$(old_nvim)
 # sid can be mid-transition (uninstallable for a while): fall back to testing.
