@@ -58,6 +58,9 @@ type Session struct {
 	units    *unitCache
 	analyses *analysisCache
 	lists    listCache
+	// toolchain is the Go version of the last check: units of another
+	// toolchain must not be reused.
+	toolchain string
 }
 
 // NewSession returns an empty session.
@@ -99,6 +102,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 
+	s.toolchain = dist.GoVersion
 	lists, err := s.listAll(ctx, &opts)
 	if err != nil {
 		return nil, err
@@ -121,6 +125,11 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := s.merge(&opts, dist.GoVersion, outs)
+	// The check completed: what it did not reuse from earlier checks is
+	// garbage now.
+	s.files.endCheck()
+	s.units.endCheck()
+	s.analyses.endCheck()
 	storeCachedResult(opts.ResultCacheDir, cacheKey, res)
 	return res, nil
 }
@@ -300,14 +309,24 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if len(files) == 0 {
 			continue
 		}
-		full := !p.Standard
-		mode := parser.Mode(0)
-		if full {
-			mode = parser.ParseComments
+		role := roleRoot
+		switch {
+		case p.Standard:
+			role = roleStd
+		case p.DepOnly:
+			role = roleDep
 		}
+		// Files of immutable packages (GOROOT, the module cache) are
+		// identified by path: reading them to hash them would cost more
+		// than the check of an edit.
+		fixed := immutable(p)
 		hashes := make([]string, len(files))
 		for i, f := range files {
-			hashes[i] = f + "@" + s.files.read(f).hash
+			if fixed {
+				hashes[i] = f
+			} else {
+				hashes[i] = f + "@" + s.files.read(f).hash
+			}
 		}
 		depKeys := map[string]string{}
 		depUnits := map[string]*unit{}
@@ -323,12 +342,18 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if p.Module != nil && p.Module.GoVersion != "" && !p.Standard {
 			goVersion = "go" + p.Module.GoVersion
 		}
-		key := unitKey(p, hashes, depKeys, sizes, goVersion, full)
+		key := unitKey(p, hashes, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
 		u, compute := s.units.get(key)
 		if compute {
 			var syntax []*ast.File
 			for _, f := range files {
-				file, _, err := s.files.parse(f, mode)
+				var file *ast.File
+				var err error
+				if role == roleStd {
+					file, err = s.files.parseOnce(f)
+				} else {
+					file, _, err = s.files.parse(f, parser.ParseComments)
+				}
 				if err != nil {
 					u.syntaxErrs = append(u.syntaxErrs, err)
 				}
@@ -336,7 +361,10 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 					syntax = append(syntax, file)
 				}
 			}
-			typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, full)
+			typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
+			if role == roleStd {
+				u.files = nil // only its API is needed; let the syntax go
+			}
 			close(u.done)
 		} else {
 			select {

@@ -80,7 +80,14 @@ func newAnalysisCache() *analysisCache {
 
 func (c *analysisCache) beginCheck() {
 	c.mu.Lock()
-	c.prev, c.entries = c.entries, map[string]*analysisEntry{}
+	c.prev = mergeInto(c.prev, c.entries)
+	c.entries = map[string]*analysisEntry{}
+	c.mu.Unlock()
+}
+
+func (c *analysisCache) endCheck() {
+	c.mu.Lock()
+	c.prev = nil
 	c.mu.Unlock()
 }
 
@@ -113,7 +120,9 @@ type diagnosticOut struct {
 func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagnosticOut, error) {
 	var out []diagnosticOut
 	for _, in := range order {
-		if in.unit == nil || in.unit.pkg == nil {
+		// Standard library packages carry no facts crossls's analyzers
+		// use (cgo never reports them), and keep no syntax.
+		if in.unit == nil || in.unit.pkg == nil || in.list.Standard {
 			continue
 		}
 		results := map[*analysis.Analyzer]any{}

@@ -143,9 +143,9 @@ func (c *unitCache) get(key string) (*unit, bool) {
 
 // unitKey identifies the inputs of a type check: the files' contents, the
 // dependencies' units, the type sizes of the architecture and the mode.
-func unitKey(p *listedPackage, fileHashes []string, depKeys map[string]string, sizes types.Sizes, goVersion string, full bool) string {
+func unitKey(p *listedPackage, fileHashes []string, depKeys map[string]string, sizes types.Sizes, goVersion string, role unitRole) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%v\x00", p.ImportPath, goVersion, full)
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", p.ImportPath, goVersion, role)
 	fmt.Fprintf(h, "%d\x00%d\x00", sizes.Sizeof(types.Typ[types.Uintptr]), sizes.Alignof(types.Typ[types.Complex128]))
 	for _, fh := range fileHashes {
 		fmt.Fprintf(h, "f%s\x00", fh)
@@ -182,8 +182,22 @@ func absFiles(dir string, names []string) []string {
 	return out
 }
 
+// unitRole says how much of a type check the driver keeps.
+type unitRole int
+
+const (
+	// roleRoot: a checked package; analyzers need all type information.
+	roleRoot unitRole = iota
+	// roleDep: a dependency outside the standard library. Its function
+	// bodies are checked (a body that fails for a target fails the build),
+	// but no type information is kept beyond its API.
+	roleDep
+	// roleStd: a standard library package: its API only.
+	roleStd
+)
+
 // typeCheck type-checks p against its dependencies' units.
-func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*unit, fset *token.FileSet, sizes types.Sizes, goVersion string, full bool) {
+func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*unit, fset *token.FileSet, sizes types.Sizes, goVersion string, role unitRole) {
 	u.files = files
 	u.info = &types.Info{
 		Types:        map[ast.Expr]types.TypeAndValue{},
@@ -195,14 +209,14 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 		Instances:    map[*ast.Ident]types.Instance{},
 		FileVersions: map[*ast.File]string{},
 	}
-	if !full {
-		// Dependencies from the standard library are checked for their API
-		// only; their own errors are not ours to report.
+	if role != roleRoot {
 		u.info = &types.Info{}
 	}
 	conf := types.Config{
-		GoVersion:        goVersion,
-		IgnoreFuncBodies: !full,
+		GoVersion: goVersion,
+		// The standard library builds for every valid target: its bodies
+		// are not ours to check.
+		IgnoreFuncBodies: role == roleStd,
 		FakeImportC:      len(p.CgoFiles) > 0,
 		Sizes:            sizes,
 		Importer: importerFunc(func(path string) (*types.Package, error) {
@@ -277,18 +291,55 @@ func hasWasmImport(fd *ast.FuncDecl) bool {
 }
 
 // beginCheck starts a new check: unsaved buffers are replaced, file
-// contents are revalidated against the disk, and last check's syntax stays
-// available for files whose content did not change.
+// contents are revalidated against the disk, and earlier checks' syntax
+// stays available for files whose content did not change.
 func (c *fileCache) beginCheck(overlay map[string][]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.overlay = overlay
-	c.prevContent, c.content = c.content, map[string]*fileContent{}
-	c.prev, c.parsed = c.parsed, map[parseKey]*parsedFile{}
+	c.prevContent = mergeInto(c.prevContent, c.content)
+	c.prev = mergeInto(c.prev, c.parsed)
+	c.content, c.parsed = map[string]*fileContent{}, map[parseKey]*parsedFile{}
+}
+
+// endCheck drops what the completed check did not reuse. A cancelled
+// check never gets here, so its partial results join the earlier ones.
+func (c *fileCache) endCheck() {
+	c.mu.Lock()
+	c.prevContent, c.prev = nil, nil
+	c.mu.Unlock()
 }
 
 func (c *unitCache) beginCheck() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.prev, c.units = c.units, map[string]*unit{}
+	c.prev = mergeInto(c.prev, c.units)
+	c.units = map[string]*unit{}
+}
+
+func (c *unitCache) endCheck() {
+	c.mu.Lock()
+	c.prev = nil
+	c.mu.Unlock()
+}
+
+// mergeInto adds src's entries to dst (allocated if nil) and returns it.
+func mergeInto[K comparable, V any](dst, src map[K]V) map[K]V {
+	if dst == nil {
+		return src
+	}
+	for k, v := range src {
+		dst[k] = v
+	}
+	return dst
+}
+
+// parseOnce parses a file that will not be needed again (a standard
+// library file, whose unit outlives its syntax): nothing is cached.
+func (c *fileCache) parseOnce(path string) (*ast.File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parser.ParseFile(c.fset, path, data, parser.SkipObjectResolution)
 }
