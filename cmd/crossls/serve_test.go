@@ -34,8 +34,14 @@ type lspProcess struct {
 
 func startServe(t *testing.T, bin string, args ...string) *lspProcess {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = t.TempDir()
+	return startServeCmd(t, exec.Command(bin, args...), t.TempDir(), nil)
+}
+
+// startServeCmd starts cmd in dir with env (nil: this process's).
+func startServeCmd(t *testing.T, cmd *exec.Cmd, dir string, env []string) *lspProcess {
+	t.Helper()
+	cmd.Dir = dir
+	cmd.Env = env
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
