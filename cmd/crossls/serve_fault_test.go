@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,9 +57,11 @@ func TestServeClientGoneDuringBuild(t *testing.T) {
 	}
 	server := p.cmd.Process.Pid
 	deadline := time.Now().Add(60 * time.Second)
-	for len(markedProcesses(marker, server)) == 0 {
+	// Wait for the compiler: a child of the go command, which killing
+	// only the go command would leave running.
+	for !slices.ContainsFunc(markedProcesses(marker, server), func(p string) bool { return strings.Contains(p, "/compile ") && strings.Contains(p, "-p main ") }) {
 		if time.Now().After(deadline) {
-			t.Fatal("the build never started a process")
+			t.Fatalf("the build never started the compiler; processes: %v", markedProcesses(marker, server))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -66,7 +69,7 @@ func TestServeClientGoneDuringBuild(t *testing.T) {
 	if code := p.exitCode(); code != 1 {
 		t.Errorf("exit code after the client vanished: %d, want 1", code)
 	}
-	deadline = time.Now().Add(5 * time.Second)
+	deadline = time.Now().Add(time.Second)
 	for {
 		left := markedProcesses(marker, server)
 		if len(left) == 0 {
