@@ -43,6 +43,8 @@ type folder struct {
 	cfgErr    error
 	configed  map[string]bool // config files with published errors
 	failing   []string        // targets that fail in the last check
+	running   bool            // a check is in progress
+	lastEdit  time.Time       // when schedule was last asked for a debounced check
 
 	noModuleWarned bool
 }
@@ -81,11 +83,20 @@ func (f *folder) config() (*folderConfig, error) {
 }
 
 // schedule asks for a check after delay (the debounce interval, or 0).
+// The first edit after a pause is checked at once: the debounce only
+// coalesces a burst of edits, and a check it supersedes is cancelled.
 func (f *folder) schedule(delay time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.stopped {
 		return
+	}
+	if delay > 0 {
+		now := time.Now()
+		if !f.running && now.Sub(f.lastEdit) > delay {
+			delay = 0
+		}
+		f.lastEdit = now
 	}
 	if f.timer != nil {
 		f.timer.Stop()
@@ -155,8 +166,14 @@ func (f *folder) checkOnce() {
 		return
 	}
 	f.cancelRun = cancel
+	f.running = true
 	f.mu.Unlock()
 	defer cancel()
+	defer func() {
+		f.mu.Lock()
+		f.running = false
+		f.mu.Unlock()
+	}()
 
 	docs := f.s.docs.snapshot(f.dir)
 	overlay := make(map[string][]byte, len(docs))
