@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -61,6 +62,8 @@ type Session struct {
 	// toolchain is the Go version of the last check: units of another
 	// toolchain must not be reused.
 	toolchain string
+	// typeChecks counts type checks, for tests of what an edit redoes.
+	typeChecks atomic.Int64
 }
 
 // NewSession returns an empty session.
@@ -332,7 +335,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		depUnits := map[string]*unit{}
 		for _, imp := range p.Imports {
 			if d, ok := inputs[imp]; ok && d.unit != nil {
-				depKeys[imp] = d.unit.key
+				depKeys[imp] = d.unit.apiKey
 				depUnits[imp] = d.unit
 			} else {
 				depKeys[imp] = "-"
@@ -362,8 +365,15 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 				}
 			}
 			typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
+			s.typeChecks.Add(1)
 			if role == roleStd {
 				u.files = nil // only its API is needed; let the syntax go
+			}
+			if fixed {
+				u.apiKey, u.apiPkg = u.key, u.pkg // never edited: its key will do
+			} else {
+				u.apiKey = apiFingerprint(u.pkg, depKeys)
+				u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
 			}
 			close(u.done)
 		} else {
@@ -379,7 +389,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 	}
 
 	world := s.leftOutWorld(order)
-	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]analysisFact{},
+	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]factValue{},
 		cache: s.analyses,
 		cacheKey: func(ba boundAnalyzer, in *passInput) string {
 			return s.analysisKey(t, ba, in, world)

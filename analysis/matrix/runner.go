@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/objectpath"
 
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -31,9 +32,32 @@ type passInput struct {
 	analyzed bool // a root: all analyzers run; otherwise only fact producers
 }
 
+// factKey identifies a fact by its subject's path, not its pointer:
+// importers may see an earlier package object with the same API
+// (unit.apiPkg) than the one analyzed.
 type factKey struct {
-	obj any // types.Object or *types.Package
+	id  string
 	typ reflect.Type
+}
+
+// factValue is a stored fact and the object it was exported for.
+type factValue struct {
+	obj  any // types.Object or *types.Package
+	fact analysis.Fact
+}
+
+func factID(obj any) string {
+	switch o := obj.(type) {
+	case *types.Package:
+		return "p\x00" + o.Path()
+	case types.Object:
+		if o.Pkg() != nil {
+			if p, err := objectpath.For(o); err == nil {
+				return "o\x00" + o.Pkg().Path() + "\x00" + string(p)
+			}
+		}
+	}
+	return fmt.Sprintf("x\x00%p", obj)
 }
 
 // runState holds the facts and results of one target's analysis.
@@ -43,7 +67,7 @@ type runState struct {
 	readFile func(string) ([]byte, error)
 
 	mu    sync.Mutex
-	facts map[factKey]analysis.Fact
+	facts map[factKey]factValue
 
 	// cache holds analysis results of earlier checks; cacheKey returns the
 	// key of an analyzer's run on a package, "" if it must not be cached.
@@ -236,9 +260,9 @@ func (rs *runState) record(a *analysis.Analyzer, obj any, f analysis.Fact) {
 func (rs *runState) importFact(obj any, f analysis.Fact) bool {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	stored, ok := rs.facts[factKey{obj, reflect.TypeOf(f)}]
+	stored, ok := rs.facts[factKey{factID(obj), reflect.TypeOf(f)}]
 	if ok {
-		reflect.ValueOf(f).Elem().Set(reflect.ValueOf(stored).Elem())
+		reflect.ValueOf(f).Elem().Set(reflect.ValueOf(stored.fact).Elem())
 	}
 	return ok
 }
@@ -246,19 +270,19 @@ func (rs *runState) importFact(obj any, f analysis.Fact) bool {
 func (rs *runState) exportFact(obj any, f analysis.Fact) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	rs.facts[factKey{obj, reflect.TypeOf(f)}] = f
+	rs.facts[factKey{factID(obj), reflect.TypeOf(f)}] = factValue{obj, f}
 }
 
-// visible reports the packages whose facts in may see: itself and its
-// transitive dependencies.
-func visible(in *passInput) map[*types.Package]bool {
-	seen := map[*types.Package]bool{}
+// visible reports the packages whose facts in may see, by path: itself
+// and its transitive dependencies.
+func visible(in *passInput) map[string]bool {
+	seen := map[string]bool{}
 	var walk func(*passInput)
 	walk = func(p *passInput) {
-		if p.unit == nil || p.unit.pkg == nil || seen[p.unit.pkg] {
+		if seen[p.list.ImportPath] {
 			return
 		}
-		seen[p.unit.pkg] = true
+		seen[p.list.ImportPath] = true
 		for _, d := range p.deps {
 			walk(d)
 		}
@@ -272,9 +296,9 @@ func (rs *runState) allPackageFacts(in *passInput) []analysis.PackageFact {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	var out []analysis.PackageFact
-	for k, f := range rs.facts {
-		if p, ok := k.obj.(*types.Package); ok && vis[p] {
-			out = append(out, analysis.PackageFact{Package: p, Fact: f})
+	for _, v := range rs.facts {
+		if p, ok := v.obj.(*types.Package); ok && vis[p.Path()] {
+			out = append(out, analysis.PackageFact{Package: p, Fact: v.fact})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Package.Path() < out[j].Package.Path() })
@@ -286,9 +310,9 @@ func (rs *runState) allObjectFacts(in *passInput) []analysis.ObjectFact {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	var out []analysis.ObjectFact
-	for k, f := range rs.facts {
-		if o, ok := k.obj.(types.Object); ok && o.Pkg() != nil && vis[o.Pkg()] {
-			out = append(out, analysis.ObjectFact{Object: o, Fact: f})
+	for _, v := range rs.facts {
+		if o, ok := v.obj.(types.Object); ok && o.Pkg() != nil && vis[o.Pkg().Path()] {
+			out = append(out, analysis.ObjectFact{Object: o, Fact: v.fact})
 		}
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -105,14 +106,25 @@ func (c *fileCache) parse(path string, mode parser.Mode) (*ast.File, *fileConten
 // A unit is one type check of one package with one file set against one
 // set of dependency units. Targets whose inputs are identical share it.
 type unit struct {
-	key   string
-	done  chan struct{}
-	pkg   *types.Package
-	info  *types.Info
-	files []*ast.File
+	key  string
+	done chan struct{}
+	pkg  *types.Package
+	// apiKey identifies what importers see of the package: its API and,
+	// transitively, its dependencies' APIs. Importers are keyed by it, so
+	// an edit that keeps the API re-checks no importer.
+	apiKey string
+	// apiPkg is the package importers type-check against: the first
+	// package with this apiKey, so that importers checked before and after
+	// an edit share one set of objects.
+	apiPkg *types.Package
+	info   *types.Info
+	files  []*ast.File
 	// syntaxErrs and typeErrs are the package's own errors.
 	syntaxErrs []error
 	typeErrs   []types.Error
+
+	bodilessOnce sync.Once
+	bodiless     []*ast.FuncDecl // functions without a body or linkname
 }
 
 // unitCache holds the units of the current check and of the previous one,
@@ -121,9 +133,30 @@ type unitCache struct {
 	mu    sync.Mutex
 	units map[string]*unit
 	prev  map[string]*unit
+	// apis maps an apiKey to the package that represents it.
+	apis     map[string]*types.Package
+	prevAPIs map[string]*types.Package
 }
 
-func newUnitCache() *unitCache { return &unitCache{units: map[string]*unit{}} }
+// apiRepresentative returns the package importers use for apiKey: pkg,
+// unless an earlier package had the same API.
+func (c *unitCache) apiRepresentative(apiKey string, pkg *types.Package) *types.Package {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rep, ok := c.apis[apiKey]; ok {
+		return rep
+	}
+	if rep, ok := c.prevAPIs[apiKey]; ok {
+		c.apis[apiKey] = rep
+		return rep
+	}
+	c.apis[apiKey] = pkg
+	return pkg
+}
+
+func newUnitCache() *unitCache {
+	return &unitCache{units: map[string]*unit{}, apis: map[string]*types.Package{}}
+}
 
 // get returns the unit for key and whether the caller must compute it.
 func (c *unitCache) get(key string) (*unit, bool) {
@@ -227,10 +260,10 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 				path = mapped
 			}
 			d, ok := deps[path]
-			if !ok || d.pkg == nil {
+			if !ok || d.apiPkg == nil {
 				return nil, fmt.Errorf("could not import %s", path)
 			}
-			return d.pkg, nil
+			return d.apiPkg, nil
 		}),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
@@ -248,33 +281,45 @@ func (f importerFunc) Import(path string) (*types.Package, error) { return f(pat
 // missingBodies returns the functions declared without a body in a package
 // the compiler checks with -complete (no assembly or other non-Go files),
 // which `go build` rejects with "missing function body".
-func missingBodies(p *listedPackage, files []*ast.File) []*ast.FuncDecl {
+func missingBodies(p *listedPackage, u *unit) []*ast.FuncDecl {
 	ext := len(p.CgoFiles) + len(p.CFiles) + len(p.CXXFiles) + len(p.MFiles) + len(p.FFiles) +
 		len(p.SFiles) + len(p.SysoFiles) + len(p.SwigFiles) + len(p.SwigCXXFiles)
 	if ext > 0 || p.Standard {
+		return nil
+	}
+	u.bodilessOnce.Do(func() { u.bodiless = bodiless(u.files) })
+	return u.bodiless
+}
+
+// bodiless returns the function declarations without a body that no
+// //go:linkname or //go:wasmimport directive provides.
+func bodiless(files []*ast.File) []*ast.FuncDecl {
+	var decls []*ast.FuncDecl
+	for _, f := range files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body == nil && !hasWasmImport(fd) {
+				decls = append(decls, fd)
+			}
+		}
+	}
+	if len(decls) == 0 {
 		return nil
 	}
 	linknamed := map[string]bool{}
 	for _, f := range files {
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
-				var local string
-				if n, _ := fmt.Sscanf(c.Text, "//go:linkname %s", &local); n == 1 {
-					linknamed[local] = true
+				if rest, ok := strings.CutPrefix(c.Text, "//go:linkname "); ok {
+					if fields := strings.Fields(rest); len(fields) > 0 {
+						linknamed[fields[0]] = true
+					}
 				}
 			}
 		}
 	}
 	var out []*ast.FuncDecl
-	for _, f := range files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body != nil {
-				continue
-			}
-			if linknamed[fd.Name.Name] || hasWasmImport(fd) {
-				continue
-			}
+	for _, fd := range decls {
+		if !linknamed[fd.Name.Name] {
 			out = append(out, fd)
 		}
 	}
@@ -314,12 +359,13 @@ func (c *unitCache) beginCheck() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.prev = mergeInto(c.prev, c.units)
-	c.units = map[string]*unit{}
+	c.prevAPIs = mergeInto(c.prevAPIs, c.apis)
+	c.units, c.apis = map[string]*unit{}, map[string]*types.Package{}
 }
 
 func (c *unitCache) endCheck() {
 	c.mu.Lock()
-	c.prev = nil
+	c.prev, c.prevAPIs = nil, nil
 	c.mu.Unlock()
 }
 
@@ -342,4 +388,41 @@ func (c *fileCache) parseOnce(path string) (*ast.File, error) {
 		return nil, err
 	}
 	return parser.ParseFile(c.fset, path, data, parser.SkipObjectResolution)
+}
+
+// apiFingerprint hashes what an importer can see of pkg: its exported
+// objects, every type declaration (exported API may use unexported types)
+// with its methods, and the API keys of its dependencies.
+func apiFingerprint(pkg *types.Package, depKeys map[string]string) string {
+	h := sha256.New()
+	qual := func(p *types.Package) string { return p.Path() }
+	fmt.Fprintf(h, "%s\x00%s\x00", pkg.Path(), pkg.Name())
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		obj := scope.Lookup(name)
+		tn, isType := obj.(*types.TypeName)
+		if !obj.Exported() && !isType {
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00", types.ObjectString(obj, qual))
+		if !isType {
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00", types.TypeString(tn.Type().Underlying(), qual))
+		if named, ok := tn.Type().(*types.Named); ok {
+			for i := range named.NumMethods() {
+				m := named.Method(i)
+				fmt.Fprintf(h, "m%s %s\x00", m.Name(), types.TypeString(m.Type(), qual))
+			}
+		}
+	}
+	paths := make([]string, 0, len(depKeys))
+	for p := range depKeys {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		fmt.Fprintf(h, "d%s=%s\x00", p, depKeys[p])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -97,7 +97,7 @@ func (s *Session) failureOf(t target.Target, in *passInput, fails map[string]*fa
 		if len(u.typeErrs) > 0 {
 			return s.classify(in)
 		}
-		if fds := missingBodies(p, u.files); len(fds) > 0 {
+		if fds := missingBodies(p, u); len(fds) > 0 {
 			return &failure{ClassTypeError, "missing function body", s.posString(fds[0].Name.Pos())}
 		}
 	}
@@ -240,7 +240,7 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 		}
 	}
 	if len(u.syntaxErrs) == 0 && len(u.typeErrs) == 0 {
-		for _, fd := range missingBodies(p, u.files) {
+		for _, fd := range missingBodies(p, u) {
 			d := s.diag(p, fd.Name, "buildgap", SeverityError,
 				fmt.Sprintf("missing function body: %s has no Go body and no assembly provides it for this target", fd.Name.Name))
 			out.diags = append(out.diags, d)

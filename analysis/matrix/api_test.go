@@ -1,0 +1,82 @@
+package matrix
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// TestEditKeepsImporters checks that an edit that keeps a package's API
+// re-checks no importer, that an API change re-checks them, and that
+// packages checked before and after an edit agree on type identity.
+func TestEditKeepsImporters(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/api\n\ngo 1.22\n",
+		"a/a.go": "package a\n\n// T is shared by b and c.\ntype T struct{ N int }\n\n// New makes a T.\nfunc New() T { return T{N: 1} }\n",
+		"b/b.go": "package b\n\nimport \"example.com/api/a\"\n\n// F returns an a.T.\nfunc F() a.T { return a.New() }\n",
+		"c/c.go": "package c\n\nimport (\n\t\"example.com/api/a\"\n\t\"example.com/api/b\"\n)\n\n// X mixes a's and b's view of a.T.\nvar X a.T = b.F()\n",
+		"d/d.go": "package d\n\nimport \"example.com/api/c\"\n\n// Y uses c.\nvar Y = c.X.N\n",
+	}
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte(content), 0o644)
+	}
+	s := NewSession()
+	targets := []target.Target{{GOOS: "linux", GOARCH: "amd64"}, {GOOS: "windows", GOARCH: "amd64"}}
+	check := func(overlay map[string][]byte) *Result {
+		t.Helper()
+		res, err := s.Check(context.Background(), Options{Dir: dir, Targets: targets, Overlay: overlay})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	errorsOf := func(res *Result) []string {
+		var out []string
+		for _, d := range res.Diagnostics {
+			if d.Severity == SeverityError {
+				out = append(out, d.Message)
+			}
+		}
+		return out
+	}
+	if errs := errorsOf(check(nil)); len(errs) > 0 {
+		t.Fatalf("clean module has errors: %v", errs)
+	}
+	aPath, cPath := filepath.Join(dir, "a/a.go"), filepath.Join(dir, "c/c.go")
+
+	// A body edit in a: only a is type-checked again, at most once per
+	// target (targets with identical inputs share one check).
+	before := s.typeChecks.Load()
+	bodyEdit := []byte(strings.Replace(files["a/a.go"], "N: 1", "N: 2", 1))
+	if errs := errorsOf(check(map[string][]byte{aPath: bodyEdit})); len(errs) > 0 {
+		t.Fatalf("after a body edit: %v", errs)
+	}
+	if n := s.typeChecks.Load() - before; n < 1 || n > int64(len(targets)) {
+		t.Errorf("a body edit type-checked %d packages, want only a (1 to %d checks)", n, len(targets))
+	}
+
+	// Now edit c, which sees a.T both directly (the new a) and through b
+	// (checked against the old a): no identity mismatch may appear.
+	cEdit := []byte(files["c/c.go"] + "\nvar Z a.T = b.F()\n")
+	if errs := errorsOf(check(map[string][]byte{aPath: bodyEdit, cPath: cEdit})); len(errs) > 0 {
+		t.Fatalf("mixing packages checked before and after an edit: %v", errs)
+	}
+
+	// An API change in a re-checks its importers, which now fail.
+	before = s.typeChecks.Load()
+	apiEdit := []byte(strings.Replace(files["a/a.go"], "func New()", "func Make()", 1))
+	errs := errorsOf(check(map[string][]byte{aPath: apiEdit, cPath: cEdit}))
+	if len(errs) == 0 || !strings.Contains(strings.Join(errs, "\n"), "undefined: a.New") {
+		t.Errorf("after renaming a.New, errors: %v", errs)
+	}
+	if n := s.typeChecks.Load() - before; n < 3 {
+		t.Errorf("an API change type-checked %d packages; want a and its importers", n)
+	}
+}
