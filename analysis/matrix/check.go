@@ -173,6 +173,7 @@ func normalize(opts *Options) error {
 type listCache struct {
 	fingerprint string
 	byTarget    map[string][]*listedPackage
+	dirs        []string // patternDirs
 }
 
 func (s *Session) listAll(ctx context.Context, opts *Options) ([][]*listedPackage, error) {

@@ -34,7 +34,7 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 	// Packages the patterns name but the go command left out for some
 	// targets, because no file builds for them.
 	unlisted := map[string]*listedPackage{} // files of packages no target lists
-	for _, dir := range patternDirs(opts.Dir, opts.Patterns) {
+	for _, dir := range s.patternDirs(opts) {
 		var pkg *Package
 		for _, p := range pkgs {
 			if p.Dir == dir {

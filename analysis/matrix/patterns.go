@@ -15,6 +15,15 @@ import (
 // such a package fails. These functions find them, so the verdict table
 // covers every package the patterns name, for every target.
 
+// patternDirs returns patternDirs of opts, remembered while the package
+// metadata is: both change only when files come or go.
+func (s *Session) patternDirs(opts *Options) []string {
+	if s.lists.dirs == nil {
+		s.lists.dirs = patternDirs(opts.Dir, opts.Patterns)
+	}
+	return s.lists.dirs
+}
+
 // patternDirs returns the directories that relative patterns ("./...",
 // "./cmd/...", ".", "./x") match and that hold non-test Go files.
 func patternDirs(dir string, patterns []string) []string {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
-	"io"
 	"reflect"
 	"sort"
 	"sync"
@@ -30,6 +29,10 @@ type passInput struct {
 	other    []string // non-Go files
 	deps     []*passInput
 	analyzed bool // a root: all analyzers run; otherwise only fact producers
+
+	// filesHashes memoizes filesKey for this check: [0] without the
+	// compiled files, [1] with them.
+	filesHashes [2]string
 }
 
 // factKey identifies a fact by its subject's path, not its pointer:
@@ -336,8 +339,16 @@ func immutable(p *listedPackage) bool {
 }
 
 // filesKey hashes the files an analyzer may read besides the type-checked
-// ones: by name for immutable packages, by content otherwise.
-func (s *Session) filesKey(h io.Writer, in *passInput, compiled bool) {
+// ones (and those too if compiled): by name for immutable packages, by
+// content otherwise. It is computed once per package and check.
+func (s *Session) filesKey(in *passInput, compiled bool) string {
+	i := 0
+	if compiled {
+		i = 1
+	}
+	if in.filesHashes[i] != "" {
+		return in.filesHashes[i]
+	}
 	var paths []string
 	if compiled {
 		paths = append(paths, compiledFiles(in.list)...)
@@ -345,6 +356,7 @@ func (s *Session) filesKey(h io.Writer, in *passInput, compiled bool) {
 	paths = append(append(paths, in.ignored...), in.other...)
 	sort.Strings(paths)
 	fixed := immutable(in.list)
+	h := sha256.New()
 	for _, p := range paths {
 		if fixed {
 			fmt.Fprintf(h, "%s\x00", p)
@@ -352,6 +364,8 @@ func (s *Session) filesKey(h io.Writer, in *passInput, compiled bool) {
 			fmt.Fprintf(h, "%s@%s\x00", p, s.files.read(p).hash)
 		}
 	}
+	in.filesHashes[i] = hex.EncodeToString(h.Sum(nil))
+	return in.filesHashes[i]
 }
 
 // leftOutWorld hashes the files that mutable packages of a target's graph
@@ -371,17 +385,12 @@ func (s *Session) leftOutWorld(order []*passInput) string {
 
 // analysisKey identifies the inputs of one analyzer run on one package.
 func (s *Session) analysisKey(t target.Target, ba boundAnalyzer, in *passInput, world string) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", ba.Name, in.list.ImportPath, ba.inputs)
 	switch ba.inputs {
 	case scopeFiles:
-		s.filesKey(h, in, true)
+		return ba.Name + "\x00" + in.list.ImportPath + "\x00" + s.filesKey(in, true)
 	case scopeUnit:
-		fmt.Fprintf(h, "%s\x00", in.unit.key)
-		s.filesKey(h, in, false)
-	case scopeTarget:
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", listKey(t), in.unit.key, world)
-		s.filesKey(h, in, false)
+		return ba.Name + "\x00" + in.unit.key + "\x00" + s.filesKey(in, false)
+	default:
+		return ba.Name + "\x00" + listKey(t) + "\x00" + in.unit.key + "\x00" + world + "\x00" + s.filesKey(in, false)
 	}
-	return hex.EncodeToString(h.Sum(nil))
 }
