@@ -232,14 +232,14 @@ const (
 // typeCheck type-checks p against its dependencies' units.
 func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*unit, fset *token.FileSet, sizes types.Sizes, goVersion string, role unitRole) {
 	u.files = files
+	// The information crossls's analyzers read (TypeOf, Uses, PkgNameOf):
+	// a type check for every target keeps it for every package, so record
+	// no Selections, Scopes or Instances.
 	u.info = &types.Info{
 		Types:        map[ast.Expr]types.TypeAndValue{},
 		Defs:         map[*ast.Ident]types.Object{},
 		Uses:         map[*ast.Ident]types.Object{},
 		Implicits:    map[ast.Node]types.Object{},
-		Selections:   map[*ast.SelectorExpr]*types.Selection{},
-		Scopes:       map[ast.Node]*types.Scope{},
-		Instances:    map[*ast.Ident]types.Instance{},
 		FileVersions: map[*ast.File]string{},
 	}
 	if role != roleRoot {
