@@ -66,7 +66,7 @@ func Suggest(word string, candidates []string) string {
 		if strings.EqualFold(c, word) && c != word {
 			return c
 		}
-		if d := editDistance(word, c); d < bestDist || (d == bestDist && c < best) {
+		if d := EditDistance(word, c); d < bestDist || (d == bestDist && c < best) {
 			best, bestDist = c, d
 		}
 	}
@@ -76,9 +76,9 @@ func Suggest(word string, candidates []string) string {
 	return best
 }
 
-// editDistance is the Damerau-Levenshtein (optimal string alignment)
+// EditDistance is the Damerau-Levenshtein (optimal string alignment)
 // distance, so that a swap of two letters ("windwos") counts as one edit.
-func editDistance(a, b string) int {
+func EditDistance(a, b string) int {
 	d := make([][]int, len(a)+1)
 	for i := range d {
 		d[i] = make([]int, len(b)+1)
