@@ -267,11 +267,14 @@ func TestIntegrationDiagnosticsAndFixes(t *testing.T) {
 		t.Errorf("stub file name %s", got)
 	}
 
-	// Typo'd suffix: rename.
+	// Typo'd suffix: rename, or keep the name and add the constraint.
 	typo := e.diag("util_windwos.go", "windwos")
 	actions = e.codeActions("util_windwos.go", typo, protocol.CodeActionKindQuickFix)
-	if len(actions) != 1 || actions[0].Edit == nil {
-		t.Fatalf("rename actions: %+v", actions)
+	if len(actions) != 2 || actions[0].Edit == nil || actions[1].Edit == nil {
+		t.Fatalf("suffix actions: %+v", actions)
+	}
+	if actions[1].Title != "Add //go:build windows" {
+		t.Errorf("second suffix action: %q, want the constraint line", actions[1].Title)
 	}
 	rf, ok := actions[0].Edit.DocumentChanges[0].(*protocol.RenameFile)
 	if !ok || filepath.Base(rf.NewURI.FsPath()) != "util_windows.go" {

@@ -294,14 +294,34 @@ func checkFileName(pass *analysis.Pass, tf *token.File, content []byte) {
 	if ext != "" {
 		newBase += "." + ext
 	}
+	fixes := []analysis.SuggestedFix{{Message: renamePrefix + newBase}}
+	// The other way to say what the name meant: a constraint line, which
+	// keeps the file name (the file has none, or its name would not count).
+	if expr := nameConstraint(renamed[:n]); expr != "" && ext == "go" {
+		fixes = append(fixes, analysis.SuggestedFix{
+			Message:   "Add //go:build " + expr,
+			TextEdits: []analysis.TextEdit{{Pos: tf.Pos(0), End: tf.Pos(0), NewText: []byte("//go:build " + expr + "\n\n")}},
+		})
+	}
 	pass.Report(analysis.Diagnostic{
-		Pos:      packagePos(tf, content),
-		Category: "rename",
-		Message:  msg,
-		SuggestedFixes: []analysis.SuggestedFix{{
-			Message: renamePrefix + newBase,
-		}},
+		Pos:            packagePos(tf, content),
+		Category:       "rename",
+		Message:        msg,
+		SuggestedFixes: fixes,
 	})
+}
+
+// nameConstraint returns the build expression that the corrected file-name
+// words imply, as go/build reads them: GOOS_GOARCH, GOOS or GOARCH last.
+func nameConstraint(words []string) string {
+	n := len(words)
+	if n >= 3 && target.KnownOS[words[n-2]] && target.KnownArch[words[n-1]] {
+		return words[n-2] + " && " + words[n-1]
+	}
+	if n >= 2 && (target.KnownOS[words[n-1]] || target.KnownArch[words[n-1]]) {
+		return words[n-1]
+	}
+	return ""
 }
 
 func replaceWord(words []string, i int, word string) []string {
