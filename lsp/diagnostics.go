@@ -44,7 +44,6 @@ type folder struct {
 	configed  map[string]bool // config files with published errors
 	failing   []string        // targets that fail in the last check
 	running   bool            // a check is in progress
-	lastEdit  time.Time       // when schedule was last asked for a debounced check
 
 	noModuleWarned bool
 }
@@ -91,18 +90,20 @@ func (f *folder) schedule(delay time.Duration) {
 	if f.stopped {
 		return
 	}
-	if delay > 0 {
-		now := time.Now()
-		if !f.running && now.Sub(f.lastEdit) > delay {
-			delay = 0
-		}
-		f.lastEdit = now
+	// An edit while nothing runs or waits is checked at once; the
+	// debounce only coalesces edits that arrive while a check is pending.
+	if delay > 0 && !f.running && f.timer == nil {
+		delay = 0
 	}
 	if f.timer != nil {
 		f.timer.Stop()
 	}
-	f.timer = time.AfterFunc(delay, func() {
-		f.mu.Lock()
+	var tm *time.Timer
+	tm = time.AfterFunc(delay, func() {
+		f.mu.Lock() // held by schedule until tm is set
+		if f.timer == tm {
+			f.timer = nil
+		}
 		if f.cancelRun != nil {
 			f.cancelRun() // superseded
 		}
@@ -112,6 +113,7 @@ func (f *folder) schedule(delay time.Duration) {
 		default:
 		}
 	})
+	f.timer = tm
 }
 
 func (f *folder) stop() {
