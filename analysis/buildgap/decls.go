@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -49,7 +50,7 @@ func IndexDecls(fset *token.FileSet, files []*ast.File) map[string][]Decl {
 			case *ast.FuncDecl:
 				if d.Recv == nil {
 					site(d.Name.Name, d.Name)
-				} else if recv := receiverName(d.Recv); recv != "" {
+				} else if recv := syntax.ReceiverName(d.Recv); recv != "" {
 					site(recv+"."+d.Name.Name, d.Name)
 				}
 			case *ast.GenDecl:
@@ -67,29 +68,6 @@ func IndexDecls(fset *token.FileSet, files []*ast.File) map[string][]Decl {
 		}
 	}
 	return index
-}
-
-func receiverName(fl *ast.FieldList) string {
-	if fl == nil || len(fl.List) == 0 {
-		return ""
-	}
-	t := fl.List[0].Type
-	for {
-		switch x := t.(type) {
-		case *ast.StarExpr:
-			t = x.X
-		case *ast.IndexExpr:
-			t = x.X
-		case *ast.IndexListExpr:
-			t = x.X
-		case *ast.ParenExpr:
-			t = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return ""
-		}
-	}
 }
 
 // fileName returns the name of f's file. It goes by FileStart, not

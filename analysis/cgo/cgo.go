@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -323,7 +324,7 @@ func topLevelNames(f *ast.File) map[string]*ast.Ident {
 		case *ast.FuncDecl:
 			if decl.Recv == nil {
 				add(decl.Name.Name, decl.Name)
-			} else if recv := receiverName(decl.Recv); recv != "" {
+			} else if recv := syntax.ReceiverName(decl.Recv); recv != "" {
 				add(recv+"."+decl.Name.Name, decl.Name)
 			}
 		case *ast.GenDecl:
@@ -340,28 +341,6 @@ func topLevelNames(f *ast.File) map[string]*ast.Ident {
 		}
 	}
 	return ids
-}
-
-// receiverName returns the name of the base type of a method receiver:
-// "T" for T, *T, T[P] and *T[P].
-func receiverName(recv *ast.FieldList) string {
-	if len(recv.List) != 1 {
-		return ""
-	}
-	x := recv.List[0].Type
-	if star, ok := x.(*ast.StarExpr); ok {
-		x = star.X
-	}
-	switch t := x.(type) {
-	case *ast.IndexExpr:
-		x = t.X
-	case *ast.IndexListExpr:
-		x = t.X
-	}
-	if id, ok := x.(*ast.Ident); ok {
-		return id.Name
-	}
-	return ""
 }
 
 // isStandard reports whether the package of pass belongs to the standard

@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -219,7 +220,7 @@ func (g *generator) addDefFile(name string) error {
 				}
 				continue
 			}
-			recv := recvTypeName(fd.Recv.List[0].Type)
+			recv := syntax.ReceiverName(fd.Recv)
 			key := recv + "." + fd.Name.Name
 			if _, dup := g.index[key]; !dup {
 				d := &decl{file: s, node: fd, names: []string{key}}
@@ -676,26 +677,6 @@ func iotaGroup(gd *ast.GenDecl) bool {
 	return false
 }
 
-// recvTypeName returns the base type name of a method receiver.
-func recvTypeName(t ast.Expr) string {
-	for {
-		switch e := t.(type) {
-		case *ast.StarExpr:
-			t = e.X
-		case *ast.ParenExpr:
-			t = e.X
-		case *ast.IndexExpr:
-			t = e.X
-		case *ast.IndexListExpr:
-			t = e.X
-		case *ast.Ident:
-			return e.Name
-		default:
-			return ""
-		}
-	}
-}
-
 var majorVersion = regexp.MustCompile(`^v[0-9]+$`)
 
 // guessName returns the conventional package name for an import path:
@@ -745,7 +726,7 @@ func declaredFor(req Request) (map[string]string, error) {
 			case *ast.FuncDecl:
 				name := d.Name.Name
 				if d.Recv != nil {
-					name = recvTypeName(d.Recv.List[0].Type) + "." + name
+					name = syntax.ReceiverName(d.Recv) + "." + name
 				}
 				names[name] = full
 			case *ast.GenDecl:
