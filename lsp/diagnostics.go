@@ -194,6 +194,8 @@ func (f *folder) checkOnce() {
 		Analyzers: cfg.analyzers,
 		GoCmd:     f.s.opts.GoCmd,
 		Env:       f.s.opts.Env,
+		// The standard library's API per target survives restarts.
+		TypeCacheDir: matrix.DefaultTypeCacheDir(),
 	})
 	if ctx.Err() != nil {
 		f.s.debugf("check of %s superseded after %v", f.dir, time.Since(start))

@@ -39,6 +39,10 @@ type Options struct {
 	// input (see cache.go), so a check of an unchanged module is nearly
 	// free. Checks with an overlay are never cached.
 	ResultCacheDir string
+	// TypeCacheDir, if set, keeps the standard library's API per target
+	// as export data (see typecache.go), so a new session need not
+	// type-check it from source.
+	TypeCacheDir string
 }
 
 // DefaultResultCacheDir is the result cache in the user's cache directory.
@@ -64,6 +68,8 @@ type Session struct {
 	toolchain string
 	// typeChecks counts type checks, for tests of what an edit redoes.
 	typeChecks atomic.Int64
+	// types is the type cache of Options.TypeCacheDir, nil if none.
+	types *typeCache
 }
 
 // NewSession returns an empty session.
@@ -106,6 +112,11 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	s.toolchain = dist.GoVersion
+	if opts.TypeCacheDir == "" {
+		s.types = nil
+	} else if s.types == nil || s.types.dir != opts.TypeCacheDir {
+		s.types = &typeCache{dir: opts.TypeCacheDir}
+	}
 	lists, err := s.listAll(ctx, &opts)
 	if err != nil {
 		return nil, err
@@ -349,33 +360,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		key := unitKey(p, hashes, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
 		u, compute := s.units.get(key)
 		if compute {
-			var syntax []*ast.File
-			for _, f := range files {
-				var file *ast.File
-				var err error
-				if role == roleStd {
-					file, err = s.files.parseOnce(f)
-				} else {
-					file, _, err = s.files.parse(f, parser.ParseComments)
-				}
-				if err != nil {
-					u.syntaxErrs = append(u.syntaxErrs, err)
-				}
-				if file != nil {
-					syntax = append(syntax, file)
-				}
-			}
-			typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
-			s.typeChecks.Add(1)
-			if role == roleStd {
-				u.files = nil // only its API is needed; let the syntax go
-			}
-			if fixed {
-				u.apiKey, u.apiPkg = u.key, u.pkg // never edited: its key will do
-			} else {
-				u.apiKey = apiFingerprint(u.pkg, depKeys)
-				u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
-			}
+			s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed)
 			close(u.done)
 		} else {
 			select {
@@ -409,4 +394,50 @@ func concat(lists ...[]string) []string {
 		out = append(out, l...)
 	}
 	return out
+}
+
+// computeUnit fills in u: from the type cache for a standard library
+// package seen by an earlier session, else by parsing and type-checking.
+func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnits map[string]*unit, depKeys map[string]string,
+	sizes types.Sizes, goVersion string, role unitRole, fixed bool) {
+	// cgo's stand-in for package C has no export data form.
+	cacheable := role == roleStd && len(p.CgoFiles) == 0 && s.types != nil
+	tc := s.types
+	if cacheable {
+		if pkg, ok := tc.read(s.fset, u.key, p.ImportPath, depUnits); ok {
+			u.pkg, u.info = pkg, &types.Info{}
+			u.apiKey, u.apiPkg = u.key, pkg
+			return
+		}
+	}
+	var syntax []*ast.File
+	for _, f := range files {
+		var file *ast.File
+		var err error
+		if role == roleStd {
+			file, err = s.files.parseOnce(f)
+		} else {
+			file, _, err = s.files.parse(f, parser.ParseComments)
+		}
+		if err != nil {
+			u.syntaxErrs = append(u.syntaxErrs, err)
+		}
+		if file != nil {
+			syntax = append(syntax, file)
+		}
+	}
+	typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
+	s.typeChecks.Add(1)
+	if role == roleStd {
+		u.files = nil // only its API is needed; let the syntax go
+	}
+	if fixed {
+		u.apiKey, u.apiPkg = u.key, u.pkg // never edited: its key will do
+	} else {
+		u.apiKey = apiFingerprint(u.pkg, depKeys)
+		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
+	}
+	if cacheable {
+		tc.write(s.fset, u.key, u.pkg)
+	}
 }

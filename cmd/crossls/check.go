@@ -23,7 +23,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml in the module root)")
 	jsonOut := fs.Bool("json", false, "print one JSON object (see docs/check-json.md)")
 	dir := fs.String("C", ".", "run in `dir`")
-	noCache := fs.Bool("nocache", false, "do not use or store cached results")
+	noCache := fs.Bool("nocache", false, "do not use or store cached results and types")
 	verbose := fs.Bool("v", false, "also list informational findings (files no configured target builds)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: crossls check [-targets LIST] [-config FILE] [-json] [-v] [-C DIR] [packages]")
@@ -46,16 +46,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "crossls: warning:", w)
 	}
 	res, err := matrix.Check(ctx, matrix.Options{
-		Dir:       absDir,
-		Patterns:  fs.Args(),
-		Targets:   cfg.Targets,
-		Analyzers: cfg.Analyzers,
-		ResultCacheDir: func() string {
-			if *noCache {
-				return ""
-			}
-			return matrix.DefaultResultCacheDir()
-		}(),
+		Dir:            absDir,
+		Patterns:       fs.Args(),
+		Targets:        cfg.Targets,
+		Analyzers:      cfg.Analyzers,
+		ResultCacheDir: cacheDir(*noCache, matrix.DefaultResultCacheDir),
+		TypeCacheDir:   cacheDir(*noCache, matrix.DefaultTypeCacheDir),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)
@@ -117,4 +113,12 @@ func printText(w io.Writer, dir string, res *matrix.Result, verbose bool) {
 	if infos > 0 {
 		fmt.Fprintf(w, "(%d informational findings not shown, such as files no configured target builds: -v lists them)\n", infos)
 	}
+}
+
+// cacheDir returns dir(), or "" when caching is off.
+func cacheDir(off bool, dir func() string) string {
+	if off {
+		return ""
+	}
+	return dir()
 }

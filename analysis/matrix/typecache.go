@@ -1,0 +1,149 @@
+package matrix
+
+import (
+	"bytes"
+	"fmt"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/tools/go/gcexportdata"
+)
+
+// The type cache keeps the API of standard library packages, as export
+// data, in the user cache directory: a new session (an editor starting, a
+// check after an edit) then reads each target's standard library instead
+// of type-checking it from source. Entries are keyed by unit key, which
+// covers the toolchain version, the package's files and the target's type
+// sizes and dependencies; they are written atomically and pruned by age
+// and count.
+
+const (
+	typeCacheMaxEntries = 20000
+	typeCacheMaxAge     = 30 * 24 * time.Hour
+)
+
+// DefaultTypeCacheDir is the type cache in the user's cache directory.
+func DefaultTypeCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "crossls", "types")
+}
+
+type typeCache struct {
+	dir       string
+	pruneOnce sync.Once
+}
+
+func (c *typeCache) file(key string) string {
+	return filepath.Join(c.dir, key[:2], key+".x")
+}
+
+// read returns the package stored for key, reading it against the
+// already loaded packages its export data refers to (deps and theirs).
+func (c *typeCache) read(fset *token.FileSet, key, path string, deps map[string]*unit) (*types.Package, bool) {
+	if c == nil {
+		return nil, false
+	}
+	data, err := os.ReadFile(c.file(key))
+	if err != nil {
+		return nil, false
+	}
+	imports := map[string]*types.Package{}
+	var add func(*types.Package)
+	add = func(p *types.Package) {
+		if p == nil || imports[p.Path()] != nil {
+			return
+		}
+		imports[p.Path()] = p
+		for _, q := range p.Imports() {
+			add(q)
+		}
+	}
+	for _, d := range deps {
+		add(d.apiPkg)
+	}
+	pkg, err := gcexportdata.Read(bytes.NewReader(data), fset, imports, path)
+	if err != nil || !pkg.Complete() {
+		return nil, false
+	}
+	return pkg, true
+}
+
+// write stores pkg under key. Failures only cost a later type check.
+func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
+	if c == nil {
+		return
+	}
+	var buf bytes.Buffer
+	if err := safeWrite(&buf, fset, pkg); err != nil {
+		return
+	}
+	dir := filepath.Dir(c.file(key))
+	if os.MkdirAll(dir, 0o755) != nil {
+		return
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(buf.Bytes())
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), c.file(key)) != nil {
+		os.Remove(f.Name())
+	}
+	c.pruneOnce.Do(func() { go c.prune() })
+}
+
+func safeWrite(buf *bytes.Buffer, fset *token.FileSet, pkg *types.Package) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("writing export data for %s: %v", pkg.Path(), r)
+		}
+	}()
+	return gcexportdata.Write(buf, fset, pkg)
+}
+
+// prune drops entries older than the maximum age, then the oldest beyond
+// the maximum count, and temporary files of processes that died.
+func (c *typeCache) prune() {
+	type entry struct {
+		path string
+		mod  time.Time
+	}
+	var list []entry
+	subdirs, _ := os.ReadDir(c.dir)
+	for _, sd := range subdirs {
+		entries, _ := os.ReadDir(filepath.Join(c.dir, sd.Name()))
+		for _, e := range entries {
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			path := filepath.Join(c.dir, sd.Name(), e.Name())
+			switch {
+			case strings.HasPrefix(e.Name(), ".tmp-"):
+				if time.Since(info.ModTime()) > time.Hour {
+					os.Remove(path)
+				}
+			case time.Since(info.ModTime()) > typeCacheMaxAge:
+				os.Remove(path)
+			default:
+				list = append(list, entry{path, info.ModTime()})
+			}
+		}
+	}
+	if len(list) <= typeCacheMaxEntries {
+		return
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].mod.After(list[j].mod) })
+	for _, e := range list[typeCacheMaxEntries:] {
+		os.Remove(e.path)
+	}
+}
