@@ -11,8 +11,6 @@ import (
 	"github.com/crossls/crossls/analysis/target"
 )
 
-type analysisFact = analysis.Fact
-
 // analyzerSpec names an analyzer as configuration does and builds its
 // instance for a target.
 type analyzerSpec struct {

@@ -7,7 +7,6 @@ package matrix
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -293,22 +292,18 @@ func hostTarget(t target.Target) bool {
 	return t.GOOS == runtime.GOOS && t.GOARCH == runtime.GOARCH
 }
 
-var errNoGoFiles = errors.New("build constraints exclude all Go files")
-
 func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Target, pkgs []*listedPackage) (*targetOutput, error) {
 	out := &targetOutput{target: t, name: t.String(), verdicts: map[string]Verdict{}, compiled: map[string]bool{}, seen: map[string]*listedPackage{}}
 	sizes := types.SizesFor("gc", t.GOARCH)
 	if sizes == nil {
 		sizes = types.SizesFor("gc", "amd64")
 	}
-	byPath := map[string]*listedPackage{}
 	inputs := map[string]*passInput{}
 	var order []*passInput
 	for _, p := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		byPath[p.ImportPath] = p
 		in := &passInput{list: p, analyzed: !p.DepOnly}
 		for _, imp := range p.Imports {
 			if d, ok := inputs[imp]; ok {
