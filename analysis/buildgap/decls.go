@@ -39,33 +39,13 @@ func IndexDecls(fset *token.FileSet, files []*ast.File) map[string][]Decl {
 				importsC = true
 			}
 		}
-		site := func(name string, id *ast.Ident) {
+		buildsFor := BuildsFor(path, f)
+		syntax.TopLevelDecls(f, func(name string, id *ast.Ident) {
 			index[name] = append(index[name], Decl{
 				Name: name, File: path, Pos: id.Pos(), End: id.End(),
-				ImportsC: importsC, BuildsFor: BuildsFor(path, f),
+				ImportsC: importsC, BuildsFor: buildsFor,
 			})
-		}
-		for _, d := range f.Decls {
-			switch d := d.(type) {
-			case *ast.FuncDecl:
-				if d.Recv == nil {
-					site(d.Name.Name, d.Name)
-				} else if recv := syntax.ReceiverName(d.Recv); recv != "" {
-					site(recv+"."+d.Name.Name, d.Name)
-				}
-			case *ast.GenDecl:
-				for _, spec := range d.Specs {
-					switch spec := spec.(type) {
-					case *ast.TypeSpec:
-						site(spec.Name.Name, spec.Name)
-					case *ast.ValueSpec:
-						for _, n := range spec.Names {
-							site(n.Name, n)
-						}
-					}
-				}
-			}
-		}
+		})
 	}
 	return index
 }

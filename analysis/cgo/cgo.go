@@ -314,32 +314,11 @@ func receiverNamed(pass *analysis.Pass, pos token.Pos) *types.Named {
 // methods.
 func topLevelNames(f *ast.File) map[string]*ast.Ident {
 	ids := make(map[string]*ast.Ident)
-	add := func(name string, id *ast.Ident) {
+	syntax.TopLevelDecls(f, func(name string, id *ast.Ident) {
 		if id.Name != "_" {
 			ids[name] = id
 		}
-	}
-	for _, decl := range f.Decls {
-		switch decl := decl.(type) {
-		case *ast.FuncDecl:
-			if decl.Recv == nil {
-				add(decl.Name.Name, decl.Name)
-			} else if recv := syntax.ReceiverName(decl.Recv); recv != "" {
-				add(recv+"."+decl.Name.Name, decl.Name)
-			}
-		case *ast.GenDecl:
-			for _, spec := range decl.Specs {
-				switch spec := spec.(type) {
-				case *ast.TypeSpec:
-					add(spec.Name.Name, spec.Name)
-				case *ast.ValueSpec:
-					for _, id := range spec.Names {
-						add(id.Name, id)
-					}
-				}
-			}
-		}
-	}
+	})
 	return ids
 }
 

@@ -32,3 +32,30 @@ func BaseTypeName(t ast.Expr) string {
 		}
 	}
 }
+
+// TopLevelDecls calls yield for each package-level declaration of f with
+// its name ("X" for functions, types, variables and constants, "T.M" for
+// methods) and the declaring identifier.
+func TopLevelDecls(f *ast.File, yield func(name string, id *ast.Ident)) {
+	for _, decl := range f.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			if decl.Recv == nil {
+				yield(decl.Name.Name, decl.Name)
+			} else if recv := ReceiverName(decl.Recv); recv != "" {
+				yield(recv+"."+decl.Name.Name, decl.Name)
+			}
+		case *ast.GenDecl:
+			for _, spec := range decl.Specs {
+				switch spec := spec.(type) {
+				case *ast.TypeSpec:
+					yield(spec.Name.Name, spec.Name)
+				case *ast.ValueSpec:
+					for _, id := range spec.Names {
+						yield(id.Name, id)
+					}
+				}
+			}
+		}
+	}
+}
