@@ -1,18 +1,15 @@
 package taghygiene_test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
 
+	"github.com/crossls/crossls/analysis/internal/analyzetest"
 	"github.com/crossls/crossls/analysis/taghygiene"
 )
 
@@ -93,7 +90,7 @@ func TestIgnoredFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := analyze(t, dir, taghygiene.Analyzer)
+	got := analyzetest.Linux(t, dir, taghygiene.Analyzer)
 	want := []string{
 		`p_plan9.go:1:13: build tag "arm46" is not a known GOARCH and is never set; did you mean "arm64"?`,
 		`q_linxu_arm64.go:1:1: file name suffix "linxu" is not a known GOOS: this file builds for arm64 on every GOOS; did you mean "linux"?`,
@@ -103,38 +100,4 @@ func TestIgnoredFiles(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-}
-
-// analyze runs a on the package in dir for linux/amd64 and returns its
-// diagnostics as "file:line:col: message", sorted.
-func analyze(t *testing.T, dir string, a *analysis.Analyzer) []string {
-	t.Helper()
-	cfg := &packages.Config{
-		Mode: packages.LoadAllSyntax,
-		Dir:  dir,
-		Env:  append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=-mod=mod"),
-	}
-	pkgs, err := packages.Load(cfg, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for act := range graph.All() {
-		if act.Analyzer != a {
-			continue
-		}
-		if act.Err != nil {
-			t.Fatalf("%s: %v", act.Package.PkgPath, act.Err)
-		}
-		for _, d := range act.Diagnostics {
-			p := act.Package.Fset.Position(d.Pos)
-			out = append(out, fmt.Sprintf("%s:%d:%d: %s", filepath.Base(p.Filename), p.Line, p.Column, d.Message))
-		}
-	}
-	slices.Sort(out)
-	return out
 }
