@@ -80,3 +80,46 @@ func TestEditKeepsImporters(t *testing.T) {
 		t.Errorf("an API change type-checked %d packages; want a and its importers", n)
 	}
 }
+
+// TestConstantValueIsAPI checks that changing the value of an exported
+// constant re-checks importers: the value takes part in their constant
+// expressions (array lengths, overflow), though not in the type.
+func TestConstantValueIsAPI(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/cv\n\ngo 1.22\n",
+		"a/a.go": "package a\n\n// N sizes b's table.\nconst N = 4\n",
+		"b/b.go": "package b\n\nimport \"example.com/cv/a\"\n\n// Table has a.N entries.\nvar Table [a.N]int\n\n// Last is the fourth entry.\nvar Last = Table[3]\n",
+	}
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte(content), 0o644)
+	}
+	s := NewSession()
+	check := func(overlay map[string][]byte) []string {
+		t.Helper()
+		res, err := s.Check(context.Background(), Options{Dir: dir, Targets: []target.Target{{GOOS: "linux", GOARCH: "amd64"}}, Overlay: overlay})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range res.Diagnostics {
+			if d.Severity == SeverityError {
+				out = append(out, d.Message)
+			}
+		}
+		return out
+	}
+	if errs := check(nil); len(errs) > 0 {
+		t.Fatalf("clean module has errors: %v", errs)
+	}
+	aPath := filepath.Join(dir, "a/a.go")
+	errs := check(map[string][]byte{aPath: []byte(strings.Replace(files["a/a.go"], "N = 4", "N = 3", 1))})
+	if !strings.Contains(strings.Join(errs, "\n"), "out of bounds") {
+		t.Errorf("after a.N = 3, errors %v; want b's Table[3] out of bounds", errs)
+	}
+	if errs := check(nil); len(errs) > 0 {
+		t.Errorf("after restoring a.N: %v", errs)
+	}
+}

@@ -405,6 +405,10 @@ func apiFingerprint(pkg *types.Package, depKeys map[string]string) string {
 			continue
 		}
 		fmt.Fprintf(h, "%s\x00", types.ObjectString(obj, qual))
+		if c, ok := obj.(*types.Const); ok {
+			// The value takes part in importers' constant expressions.
+			fmt.Fprintf(h, "=%s\x00", c.Val().ExactString())
+		}
 		if !isType {
 			continue
 		}
