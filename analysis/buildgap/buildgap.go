@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/build/constraint"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -52,14 +52,17 @@ const (
 )
 
 func run(pass *analysis.Pass) (any, error) {
-	ignored := parseFiles(pass, pass.IgnoredFiles, parser.ParseComments)
-	index := IndexDecls(pass.Fset, ignored)
+	ignored := parseIgnored(pass)
+	var index map[string][]Decl // built at the first undefined name
 	for _, te := range pass.TypeErrors {
 		if strings.HasPrefix(te.Msg, "could not import ") {
 			continue // reported at the import by the driver, with the dependency's reason
 		}
 		end := identEnd(pass, te.Pos)
 		if name, ok := MissingName(te); ok {
+			if index == nil {
+				index = IndexDecls(pass.Fset, ignored)
+			}
 			if decls := index[name]; len(decls) > 0 {
 				if allImportC(decls) {
 					continue // the cgo analyzer explains these
@@ -140,11 +143,11 @@ func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// parseFiles parses files the configuration ignores; the pass has no
-// syntax for them.
-func parseFiles(pass *analysis.Pass, paths []string, mode parser.Mode) []*ast.File {
+// parseIgnored parses the Go files the configuration ignores; the pass has
+// no syntax for them.
+func parseIgnored(pass *analysis.Pass) []*ast.File {
 	var files []*ast.File
-	for _, path := range paths {
+	for _, path := range pass.IgnoredFiles {
 		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			continue
 		}
@@ -152,7 +155,7 @@ func parseFiles(pass *analysis.Pass, paths []string, mode parser.Mode) []*ast.Fi
 		if err != nil {
 			continue
 		}
-		f, _ := parser.ParseFile(pass.Fset, path, src, mode|parser.SkipObjectResolution)
+		f, _ := syntax.ParseIgnored(pass.Fset, path, src)
 		if f != nil && f.Name != nil {
 			files = append(files, f)
 		}

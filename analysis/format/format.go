@@ -15,6 +15,8 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/crossls/crossls/analysis/internal/syntax"
 )
 
 const Doc = `report syntax errors and files that are not gofmt-formatted
@@ -63,8 +65,7 @@ func run(pass *analysis.Pass) (any, error) {
 			// Ignored files were never parsed, and a driver may have parsed
 			// a file from content other than what ReadFile now returns:
 			// positions must index the content we check.
-			tf = pass.Fset.AddFile(name, -1, len(content))
-			tf.SetLinesForContent(content)
+			tf = syntax.TokenFile(pass.Fset, name, content)
 		}
 		checkFile(pass, tf, content)
 	}

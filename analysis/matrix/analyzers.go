@@ -1,12 +1,16 @@
 package matrix
 
 import (
+	"go/ast"
+	"strings"
+
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildtag"
 
 	"github.com/crossls/crossls/analysis/buildgap"
 	"github.com/crossls/crossls/analysis/cgo"
 	"github.com/crossls/crossls/analysis/format"
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/taghygiene"
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -49,7 +53,7 @@ var analyzerSpecs = []analyzerSpec{
 	{"cgo", cgo.ForTarget, scopeTarget},
 	{"buildgap", always(buildgap.Analyzer), scopeUnit},
 	{"taghygiene", always(taghygiene.Analyzer), scopeFiles},
-	{"taghygiene", always(buildtag.Analyzer), scopeFiles},
+	{"taghygiene", always(buildtagAnalyzer), scopeFiles},
 	{"format", always(format.Analyzer), scopeFiles},
 }
 
@@ -73,4 +77,48 @@ func analyzersFor(t target.Target, enabled map[string]bool) []boundAnalyzer {
 		out = append(out, boundAnalyzer{s.forTarget(t), s.inputs})
 	}
 	return out
+}
+
+// buildtagAnalyzer is x/tools' buildtag with the files the configuration
+// ignores read through the pass (unsaved buffers) and parsed once per
+// content: buildtag.Analyzer parses them from disk on every run, into the
+// session's FileSet, which would grow with every edit.
+var buildtagAnalyzer = &analysis.Analyzer{
+	Name: buildtag.Analyzer.Name,
+	Doc:  buildtag.Analyzer.Doc,
+	URL:  buildtag.Analyzer.URL,
+	Run: func(pass *analysis.Pass) (any, error) {
+		// buildtag's own order and rules: compiled files, other files,
+		// then ignored ones, stopping at an ignored Go file that does not
+		// parse.
+		run := func(files []*ast.File, other []string) error {
+			p := *pass
+			p.Files, p.OtherFiles, p.IgnoredFiles = files, other, nil
+			_, err := buildtag.Analyzer.Run(&p)
+			return err
+		}
+		if err := run(pass.Files, pass.OtherFiles); err != nil {
+			return nil, err
+		}
+		for _, name := range pass.IgnoredFiles {
+			if !strings.HasSuffix(name, ".go") {
+				if err := run(nil, []string{name}); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			src, err := pass.ReadFile(name)
+			if err != nil {
+				return nil, nil
+			}
+			f, err := syntax.ParseIgnored(pass.Fset, name, src)
+			if err != nil {
+				return nil, nil
+			}
+			if err := run([]*ast.File{f}, nil); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	},
 }

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"context"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,5 +122,46 @@ func TestConstantValueIsAPI(t *testing.T) {
 	}
 	if errs := check(nil); len(errs) > 0 {
 		t.Errorf("after restoring a.N: %v", errs)
+	}
+}
+
+// TestEditsDoNotGrowFileSet checks that re-checking adds to the session's
+// FileSet only the new content of the edited file: files the targets
+// leave out are parsed once per content (by buildgap and buildtag) and
+// read as text once per content (taghygiene, format), not once per check.
+func TestEditsDoNotGrowFileSet(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":       "module example.com/fs\n\ngo 1.22\n",
+		"p/p.go":       "package p\n\nvar _ = name\n",
+		"p/p_linux.go": "package p\n\nconst name = \"linux\"\n",
+		"p/p_other.go": "//go:build !linux\n\npackage p\n",
+	}
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte(content), 0o644)
+	}
+	s := NewSession()
+	pPath := filepath.Join(dir, "p/p.go")
+	contents := []string{files["p/p.go"], files["p/p.go"] + "\nvar _ = 1\n"}
+	var others []int // token.Files of files other than the edited one
+	for i := range 6 {
+		overlay := map[string][]byte{pPath: []byte(contents[i%2])}
+		targets := []target.Target{{GOOS: "linux", GOARCH: "amd64"}, {GOOS: "windows", GOARCH: "amd64"}}
+		if _, err := s.Check(context.Background(), Options{Dir: dir, Targets: targets, Overlay: overlay}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		s.fset.Iterate(func(f *token.File) bool {
+			if f.Name() != pPath {
+				n++
+			}
+			return true
+		})
+		others = append(others, n)
+	}
+	if others[5] != others[1] {
+		t.Errorf("token.Files of unedited files after each check: %v; want no growth", others)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -90,8 +91,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		tf := parsed[name]
 		if tf == nil || tf.Size() != len(content) {
-			tf = pass.Fset.AddFile(name, -1, len(content))
-			tf.SetLinesForContent(content)
+			tf = syntax.TokenFile(pass.Fset, name, content)
 		}
 		if constrained := checkConstraints(pass, tf, content); !constrained {
 			checkFileName(pass, tf, content)

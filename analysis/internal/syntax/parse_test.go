@@ -1,0 +1,56 @@
+package syntax
+
+import (
+	"fmt"
+	"go/token"
+	"testing"
+)
+
+func TestParseIgnoredOncePerContent(t *testing.T) {
+	fset := token.NewFileSet()
+	src := []byte("//go:build linux\n\npackage p\n\nfunc F() {}\n")
+	f1, err := ParseIgnored(fset, "/m/p/f_linux.go", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, _ := ParseIgnored(fset, "/m/p/f_linux.go", append([]byte(nil), src...))
+	if f1 != f2 {
+		t.Error("the same content was parsed twice")
+	}
+	if n := countFiles(fset); n != 1 {
+		t.Errorf("FileSet holds %d files after two parses of one content, want 1", n)
+	}
+	if len(f1.Comments) == 0 {
+		t.Error("comments not parsed")
+	}
+	f3, _ := ParseIgnored(fset, "/m/p/f_linux.go", []byte("package p\n\nfunc G() {}\n"))
+	if f3 == f1 {
+		t.Error("new content returned the old syntax")
+	}
+	other := token.NewFileSet()
+	if f4, _ := ParseIgnored(other, "/m/p/f_linux.go", src); f4 == f1 || other.File(f4.FileStart) == nil {
+		t.Error("a parse for another FileSet must be positioned in that FileSet")
+	}
+	if _, err := ParseIgnored(fset, "/m/p/bad.go", []byte("package p\nfunc (")); err == nil {
+		t.Error("syntax error not returned")
+	}
+}
+
+func TestParseMemoBounded(t *testing.T) {
+	m := &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 100}
+	for i := range 50 {
+		m.add(parseKey{path: fmt.Sprint(i)}, &parseEntry{}, 10)
+	}
+	if m.bytes > 100 || len(m.entries) != 10 || len(m.order) != 10 {
+		t.Errorf("memo holds %d bytes in %d entries (%d ordered), want at most 100 bytes", m.bytes, len(m.entries), len(m.order))
+	}
+	if _, ok := m.entries[parseKey{path: "49"}]; !ok {
+		t.Error("newest entry evicted")
+	}
+}
+
+func countFiles(fset *token.FileSet) int {
+	n := 0
+	fset.Iterate(func(*token.File) bool { n++; return true })
+	return n
+}
