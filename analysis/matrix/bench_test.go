@@ -20,8 +20,15 @@ func BenchmarkEdit(b *testing.B) {
 	if dir == "" || file == "" {
 		b.Skip("set CROSSLS_BENCH_MODULE (a module directory) and CROSSLS_BENCH_FILE (a file in it)")
 	}
-	all := []string{"linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64", "linux/386", "linux/arm/v7",
-		"freebsd/amd64", "openbsd/amd64", "netbsd/amd64", "windows/arm64"}
+	// The editor benchmark's matrices (bench/cmd/crossbench).
+	all := []string{"linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64", "linux/arm/v7", "linux/386",
+		"darwin/amd64", "windows/386", "freebsd/amd64", "js/wasm"}
+	// CROSSLS_BENCH_LINE is appended on every other edit (by default a
+	// function that changes nothing else); the edits in between remove it.
+	line := os.Getenv("CROSSLS_BENCH_LINE")
+	if line == "" {
+		line = "func benchEdit() {}"
+	}
 	for _, n := range []int{1, 4, 10} {
 		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
 			var ts []target.Target
@@ -41,7 +48,10 @@ func BenchmarkEdit(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				edited := append(append([]byte(nil), src...), fmt.Sprintf("\nfunc benchEdit%d() {}\n", i%2)...)
+				edited := src
+				if i%2 == 0 {
+					edited = append(append([]byte(nil), src...), "\n"+line+"\n"...)
+				}
 				opts.Overlay = map[string][]byte{path: edited}
 				if _, err := s.Check(context.Background(), opts); err != nil {
 					b.Fatal(err)

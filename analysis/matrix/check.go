@@ -315,7 +315,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if !p.DepOnly {
 			out.roots = append(out.roots, p)
 		}
-		files := compiledFiles(p)
+		files := p.files
 		if len(files) == 0 {
 			continue
 		}
@@ -326,33 +326,44 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		case p.DepOnly:
 			role = roleDep
 		}
-		// Files of immutable packages (GOROOT, the module cache) are
-		// identified by path: reading them to hash them would cost more
-		// than the check of an edit.
-		fixed := immutable(p)
-		hashes := make([]string, len(files))
-		for i, f := range files {
-			if fixed {
-				hashes[i] = f
-			} else {
-				hashes[i] = f + "@" + s.files.read(f).hash
-			}
-		}
+		fixed := p.fixed
 		depKeys := map[string]string{}
 		depUnits := map[string]*unit{}
+		depsFixed := true
 		for _, imp := range p.Imports {
 			if d, ok := inputs[imp]; ok && d.unit != nil {
 				depKeys[imp] = d.unit.apiKey
 				depUnits[imp] = d.unit
+				depsFixed = depsFixed && d.list.fixedKey.Load() != nil
 			} else {
 				depKeys[imp] = "-"
+				depsFixed = false
 			}
 		}
 		goVersion := ""
 		if p.Module != nil && p.Module.GoVersion != "" && !p.Standard {
 			goVersion = "go" + p.Module.GoVersion
 		}
-		key := unitKey(p, hashes, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
+		var key string
+		if k := p.fixedKey.Load(); k != nil {
+			key = *k
+		} else {
+			// Files of immutable packages (GOROOT, the module cache) are
+			// identified by path: reading them to hash them would cost
+			// more than the check of an edit.
+			hashes := make([]string, len(files))
+			for i, f := range files {
+				if fixed {
+					hashes[i] = f
+				} else {
+					hashes[i] = f + "@" + s.files.read(f).hash
+				}
+			}
+			key = unitKey(p, hashes, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
+			if fixed && depsFixed {
+				p.fixedKey.Store(&key)
+			}
+		}
 		u, compute := s.units.get(key)
 		if compute {
 			s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed)
@@ -365,8 +376,8 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			}
 		}
 		in.unit = u
-		in.ignored = absFiles(p.Dir, p.IgnoredGoFiles)
-		in.other = absFiles(p.Dir, concat(p.CFiles, p.CXXFiles, p.MFiles, p.FFiles, p.SFiles, p.SysoFiles))
+		in.ignored = p.ignored
+		in.other = p.other
 	}
 
 	world := s.leftOutWorld(order)

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/crossls/crossls/analysis/internal/proc"
 	"github.com/crossls/crossls/analysis/target"
@@ -47,6 +48,29 @@ type listedPackage struct {
 		Dir       string
 		GoVersion string
 		Main      bool
+	}
+
+	// Derived once per listing, as checks reuse a listing for many edits.
+	files   []string // compiledFiles
+	ignored []string // IgnoredGoFiles, absolute
+	other   []string // non-Go source files, absolute
+	fixed   bool     // immutable
+	// fixedKey is the unit key of an immutable package whose dependencies
+	// are all immutable: the same for every check of this listing.
+	fixedKey atomic.Pointer[string]
+	// filesKeys are Session.filesKey of an immutable package, whose files
+	// are identified by path.
+	filesKeys [2]string
+}
+
+// derive fills in the fields computed from go list's output.
+func (p *listedPackage) derive() {
+	p.files = compiledFiles(p)
+	p.ignored = absFiles(p.Dir, p.IgnoredGoFiles)
+	p.other = absFiles(p.Dir, concat(p.CFiles, p.CXXFiles, p.MFiles, p.FFiles, p.SFiles, p.SysoFiles))
+	p.fixed = immutable(p)
+	if p.fixed {
+		p.filesKeys = [2]string{hashFiles(p, false, nil), hashFiles(p, true, nil)}
 	}
 }
 
@@ -100,6 +124,7 @@ func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile
 		} else if err != nil {
 			return nil, fmt.Errorf("go list for %s: reading output: %v", t, err)
 		}
+		p.derive()
 		pkgs = append(pkgs, p)
 	}
 	return pkgs, nil

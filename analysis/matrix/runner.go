@@ -349,23 +349,31 @@ func (s *Session) filesKey(in *passInput, compiled bool) string {
 	if in.filesHashes[i] != "" {
 		return in.filesHashes[i]
 	}
+	if in.list.fixed {
+		in.filesHashes[i] = in.list.filesKeys[i]
+	} else {
+		in.filesHashes[i] = hashFiles(in.list, compiled, s.files.read)
+	}
+	return in.filesHashes[i]
+}
+
+// hashFiles hashes the paths of p's files, and with read their contents.
+func hashFiles(p *listedPackage, compiled bool, read func(string) *fileContent) string {
 	var paths []string
 	if compiled {
-		paths = append(paths, compiledFiles(in.list)...)
+		paths = append(paths, p.files...)
 	}
-	paths = append(append(paths, in.ignored...), in.other...)
+	paths = append(append(paths, p.ignored...), p.other...)
 	sort.Strings(paths)
-	fixed := immutable(in.list)
 	h := sha256.New()
-	for _, p := range paths {
-		if fixed {
-			fmt.Fprintf(h, "%s\x00", p)
+	for _, path := range paths {
+		if read == nil {
+			fmt.Fprintf(h, "%s\x00", path)
 		} else {
-			fmt.Fprintf(h, "%s@%s\x00", p, s.files.read(p).hash)
+			fmt.Fprintf(h, "%s@%s\x00", path, read(path).hash)
 		}
 	}
-	in.filesHashes[i] = hex.EncodeToString(h.Sum(nil))
-	return in.filesHashes[i]
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // leftOutWorld hashes the files that mutable packages of a target's graph
@@ -373,9 +381,9 @@ func (s *Session) filesKey(in *passInput, compiled bool) string {
 func (s *Session) leftOutWorld(order []*passInput) string {
 	h := sha256.New()
 	for _, in := range order {
-		if !immutable(in.list) {
+		if !in.list.fixed {
 			fmt.Fprintf(h, "%s\x00", in.list.ImportPath)
-			for _, p := range absFiles(in.list.Dir, in.list.IgnoredGoFiles) {
+			for _, p := range in.list.ignored {
 				fmt.Fprintf(h, "%s@%s\x00", p, s.files.read(p).hash)
 			}
 		}
