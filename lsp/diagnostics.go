@@ -197,6 +197,12 @@ func (f *folder) checkOnce() {
 		// The standard library's API per target survives restarts.
 		TypeCacheDir: matrix.DefaultTypeCacheDir(),
 	})
+	// The check is over: an edit that arrives while its results are
+	// published (the client may answer them with the next keystroke) is
+	// checked at once rather than debounced.
+	f.mu.Lock()
+	f.running = false
+	f.mu.Unlock()
 	if ctx.Err() != nil {
 		f.s.debugf("check of %s superseded after %v", f.dir, time.Since(start))
 		return
