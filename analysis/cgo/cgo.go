@@ -281,12 +281,17 @@ func selectorAt(pass *analysis.Pass, pos token.Pos) *ast.SelectorExpr {
 	return nil
 }
 
-// qualifiedPackage returns the imported package named qual in the
-// qualified identifier at pos, or nil.
+// qualifiedPackage returns the imported package named qual in the file
+// that holds pos, or nil. "undefined: qual.X" means qual denotes a package
+// there, so the file's imports say which (and a driver need not record
+// every identifier's use).
 func qualifiedPackage(pass *analysis.Pass, pos token.Pos, qual string) *types.Package {
-	if sel := selectorAt(pass, pos); sel != nil {
-		if x, ok := sel.X.(*ast.Ident); ok && x.Name == qual {
-			if pkgName, ok := pass.TypesInfo.Uses[x].(*types.PkgName); ok {
+	for _, f := range pass.Files {
+		if pos < f.FileStart || pos >= f.FileEnd {
+			continue
+		}
+		for _, spec := range f.Imports {
+			if pkgName := pass.TypesInfo.PkgNameOf(spec); pkgName != nil && pkgName.Name() == qual {
 				return pkgName.Imported()
 			}
 		}

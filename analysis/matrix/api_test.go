@@ -148,7 +148,9 @@ func TestEditsDoNotGrowFileSet(t *testing.T) {
 	var others []int // token.Files of files other than the edited one
 	for i := range 6 {
 		overlay := map[string][]byte{pPath: []byte(contents[i%2])}
-		targets := []target.Target{{GOOS: "linux", GOARCH: "amd64"}, {GOOS: "windows", GOARCH: "amd64"}}
+		// One target: with more, which target's pass runs the analyzers that
+		// see only files varies, and with it which files are read as text.
+		targets := []target.Target{{GOOS: "windows", GOARCH: "amd64"}}
 		if _, err := s.Check(context.Background(), Options{Dir: dir, Targets: targets, Overlay: overlay}); err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +163,7 @@ func TestEditsDoNotGrowFileSet(t *testing.T) {
 		})
 		others = append(others, n)
 	}
-	if others[5] != others[1] {
+	if others[5] != others[0] {
 		t.Errorf("token.Files of unedited files after each check: %v; want no growth", others)
 	}
 }

@@ -121,3 +121,29 @@ func TestOverlayEdits(t *testing.T) {
 		t.Errorf("after dropping the overlay: %v", res.Diagnostics)
 	}
 }
+
+// TestCgoChainThroughDriver runs the cgo analyzer's dependency chains
+// through the driver, whose type checks record less than go/packages: the
+// uses of names and methods defined only in a dependency's cgo files must
+// still be explained.
+func TestCgoChainThroughDriver(t *testing.T) {
+	res, dir := checkFixture(t, NewSession(), "cgochain", "linux/amd64", nil)
+	var got []string
+	for _, d := range res.Diagnostics {
+		if rel, _ := filepath.Rel(dir, d.File); rel == filepath.Join("user", "user.go") {
+			got = append(got, fmt.Sprintf("%d %s", d.Line, d.Message))
+		}
+	}
+	want := []string{
+		`3 [linux/amd64] chain/c needs cgo: c.go imports "C"`,
+		`7 [linux/amd64] db.Exec undefined (type c.DB has no field or method Exec)`,
+		`7 [linux/amd64] method c.DB.Exec is defined only in a cgo file of chain/c (c.go), which is left out when CGO_ENABLED=0`,
+		`8 [linux/amd64] c.Free is defined only in a cgo file of chain/c (c.go), which is left out when CGO_ENABLED=0`,
+		`8 [linux/amd64] undefined: c.Free`,
+		`9 [linux/amd64] c.Open is defined only in a cgo file of chain/c (c.go), which is left out when CGO_ENABLED=0`,
+		`9 [linux/amd64] undefined: c.Open`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("user.go:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

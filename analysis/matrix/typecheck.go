@@ -232,13 +232,13 @@ const (
 // typeCheck type-checks p against its dependencies' units.
 func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*unit, fset *token.FileSet, sizes types.Sizes, goVersion string, role unitRole) {
 	u.files = files
-	// The information crossls's analyzers read (TypeOf, Uses, PkgNameOf):
-	// a type check for every target keeps it for every package, so record
-	// no Selections, Scopes or Instances.
+	// The information crossls's analyzers read of a root: PkgNameOf for
+	// imports (Defs, Implicits). Recording the type of every expression
+	// and the object of every identifier for every target would double
+	// the allocation of an edit's check; the cgo analyzer needs them only
+	// to explain a missing method, so such a package is checked again.
 	u.info = &types.Info{
-		Types:        map[ast.Expr]types.TypeAndValue{},
 		Defs:         map[*ast.Ident]types.Object{},
-		Uses:         map[*ast.Ident]types.Object{},
 		Implicits:    map[ast.Node]types.Object{},
 		FileVersions: map[*ast.File]string{},
 	}
@@ -272,6 +272,21 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 		},
 	}
 	u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+	if role == roleRoot && slices.ContainsFunc(u.typeErrs, needsExpressionTypes) {
+		u.typeErrs = nil
+		u.info.Types = map[ast.Expr]types.TypeAndValue{}
+		u.info.Uses = map[*ast.Ident]types.Object{}
+		clear(u.info.Defs)
+		clear(u.info.Implicits)
+		clear(u.info.FileVersions)
+		u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+	}
+}
+
+// needsExpressionTypes reports a type error that an analyzer explains from
+// the type of an expression: a selector's missing field or method.
+func needsExpressionTypes(err types.Error) bool {
+	return strings.Contains(err.Msg, " has no field or method ")
 }
 
 type importerFunc func(path string) (*types.Package, error)
