@@ -50,9 +50,9 @@ func TokenFile(fset *token.FileSet, path string, src []byte) *token.File {
 
 type parseKey struct {
 	lines bool // TokenFile's entries
-	fset *token.FileSet
-	path string
-	sum  [sha256.Size]byte
+	fset  *token.FileSet
+	path  string
+	sum   [sha256.Size]byte
 }
 
 type parseEntry struct {
