@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -215,6 +216,34 @@ const boringcrypto = "goexperiment.boringcrypto"
 // compiler, Go release and custom tags) satisfies expr together with the
 // file-name constraints goos and goarch ("" for none).
 func Satisfiable(expr constraint.Expr, goos, goarch string) bool {
+	key := goos + "/" + goarch
+	if expr != nil {
+		key += " " + expr.String()
+	}
+	satisfiableMemo.Lock()
+	ok, found := satisfiableMemo.m[key]
+	satisfiableMemo.Unlock()
+	if !found {
+		ok = satisfiable(expr, goos, goarch)
+		satisfiableMemo.Lock()
+		if len(satisfiableMemo.m) >= 4096 {
+			clear(satisfiableMemo.m)
+		}
+		satisfiableMemo.m[key] = ok
+		satisfiableMemo.Unlock()
+	}
+	return ok
+}
+
+// satisfiableMemo keeps Satisfiable's answers: a driver asks about the same
+// few constraints for every target and edit, and each answer enumerates
+// every GOOS/GOARCH.
+var satisfiableMemo = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+func satisfiable(expr constraint.Expr, goos, goarch string) bool {
 	free := map[string]bool{}
 	if expr != nil {
 		collectTags(expr, free)

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/crossls/crossls/analysis/internal/proc"
@@ -58,6 +59,10 @@ type listedPackage struct {
 	// fixedKey is the unit key of an immutable package whose dependencies
 	// are all immutable: the same for every check of this listing.
 	fixedKey atomic.Pointer[string]
+	// Memos of Session.buildsFor and Session.cgoOnly for immutable packages.
+	buildsForOnce, cgoOnlyOnce sync.Once
+	buildsFor                  string
+	cgoOnly                    bool
 	// filesKeys are Session.filesKey of an immutable package, whose files
 	// are identified by path.
 	filesKeys [2]string

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -117,17 +118,25 @@ func (s *Session) cgoOnly(t target.Target, p *listedPackage) bool {
 	if t.Cgo {
 		return false
 	}
-	ctxt := t.Context()
-	ctxt.CgoEnabled = true
-	for _, name := range p.IgnoredGoFiles {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
+	match := func() bool {
+		ctxt := t.Context()
+		ctxt.CgoEnabled = true
+		for _, name := range p.IgnoredGoFiles {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			if ok, err := ctxt.MatchFile(p.Dir, name); err == nil && ok {
+				return true
+			}
 		}
-		if ok, err := ctxt.MatchFile(p.Dir, name); err == nil && ok {
-			return true
-		}
+		return false
 	}
-	return false
+	if !p.fixed {
+		return match()
+	}
+	// A listing is per target: an immutable package's answer is kept.
+	p.cgoOnlyOnce.Do(func() { p.cgoOnly = match() })
+	return p.cgoOnly
 }
 
 func syntaxError(err error) (msg, pos string) {
@@ -248,15 +257,29 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 	}
 }
 
-// buildsFor describes the constraints of a package's excluded files.
+// buildsFor describes the constraints of a package's excluded files. Only
+// their headers are read; an immutable package's answer is kept.
 func (s *Session) buildsFor(p *listedPackage) string {
+	if !p.fixed {
+		return describeIgnored(p, func(path string) []byte { return s.files.read(path).data })
+	}
+	p.buildsForOnce.Do(func() {
+		p.buildsFor = describeIgnored(p, func(path string) []byte {
+			data, _ := os.ReadFile(path)
+			return data
+		})
+	})
+	return p.buildsFor
+}
+
+func describeIgnored(p *listedPackage, read func(string) []byte) string {
 	var where []string
 	for _, name := range p.IgnoredGoFiles {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
 		path := filepath.Join(p.Dir, name)
-		f, _, _ := s.files.parse(path, parser.ParseComments)
+		f, _ := parser.ParseFile(token.NewFileSet(), path, read(path), parser.PackageClauseOnly|parser.ParseComments)
 		if f == nil {
 			continue
 		}

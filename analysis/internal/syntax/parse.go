@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"sync"
+	"unsafe"
 )
 
 // ParseIgnored parses a file that the pass's configuration leaves out,
@@ -15,7 +16,7 @@ import (
 // parse and keeps the FileSet from growing with every run. The result is
 // shared and must not be modified.
 func ParseIgnored(fset *token.FileSet, path string, src []byte) (*ast.File, error) {
-	key := parseKey{fset: fset, path: path, sum: sha256.Sum256(src)}
+	key := parseKey{fset: fset, path: path, sum: contentSum(path, src)}
 	ignoredFiles.mu.Lock()
 	e, ok := ignoredFiles.entries[key]
 	if !ok {
@@ -33,7 +34,7 @@ func ParseIgnored(fset *token.FileSet, path string, src []byte) (*ast.File, erro
 // an analyzer reads as text (one the driver did not parse, or parsed from
 // other content): once per content and FileSet, like ParseIgnored.
 func TokenFile(fset *token.FileSet, path string, src []byte) *token.File {
-	key := parseKey{fset: fset, path: path, sum: sha256.Sum256(src), lines: true}
+	key := parseKey{fset: fset, path: path, sum: contentSum(path, src), lines: true}
 	textFiles.mu.Lock()
 	e, ok := textFiles.entries[key]
 	if !ok {
@@ -47,6 +48,36 @@ func TokenFile(fset *token.FileSet, path string, src []byte) *token.File {
 	})
 	return e.tf
 }
+
+// contentSum returns the SHA-256 of src. A driver hands out the same slice
+// for content it has not re-read, and hashing every left-out file of every
+// target on every edit would cost more than the memo saves: the sum of the
+// last slice seen for a path is kept.
+func contentSum(path string, src []byte) [sha256.Size]byte {
+	ptr := unsafe.SliceData(src)
+	sums.Lock()
+	defer sums.Unlock()
+	if e, ok := sums.m[path]; ok && e.ptr == ptr && e.len == len(src) {
+		return e.sum
+	}
+	if len(sums.m) >= 4096 {
+		clear(sums.m)
+	}
+	e := sumEntry{ptr, len(src), sha256.Sum256(src)}
+	sums.m[path] = e
+	return e.sum
+}
+
+type sumEntry struct {
+	ptr *byte // keeps the slice alive, so the address is not reused
+	len int
+	sum [sha256.Size]byte
+}
+
+var sums = struct {
+	sync.Mutex
+	m map[string]sumEntry
+}{m: map[string]sumEntry{}}
 
 type parseKey struct {
 	lines bool // TokenFile's entries
