@@ -65,8 +65,9 @@ type Session struct {
 	// toolchain is the Go version of the last check: units of another
 	// toolchain must not be reused.
 	toolchain string
-	// typeChecks counts type checks, for tests of what an edit redoes.
-	typeChecks atomic.Int64
+	// typeChecks counts type checks, for tests of what an edit redoes;
+	// derived counts those that deriveUnit did.
+	typeChecks, derived atomic.Int64
 	// types is the type cache of Options.TypeCacheDir, nil if none.
 	types *typeCache
 }
@@ -364,9 +365,19 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 				p.fixedKey.Store(&key)
 			}
 		}
+		// A root the user edits: a check of new contents may start from
+		// the latest unit of the same shape.
+		shape := ""
+		if role == roleRoot && !fixed {
+			shape = unitKey(p, files, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
+		}
 		u, compute := s.units.get(key)
 		if compute {
-			s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed)
+			var base *unit
+			if shape != "" {
+				base = s.units.base(shape)
+			}
+			s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, base)
 			close(u.done)
 		} else {
 			select {
@@ -374,6 +385,9 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}
+		}
+		if shape != "" {
+			s.units.setBase(shape, u)
 		}
 		in.unit = u
 		in.ignored = p.ignored
@@ -405,7 +419,7 @@ func concat(lists ...[]string) []string {
 // computeUnit fills in u: from the type cache for a standard library
 // package seen by an earlier session, else by parsing and type-checking.
 func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnits map[string]*unit, depKeys map[string]string,
-	sizes types.Sizes, goVersion string, role unitRole, fixed bool) {
+	sizes types.Sizes, goVersion string, role unitRole, fixed bool, base *unit) {
 	// cgo's stand-in for package C has no export data form.
 	cacheable := role == roleStd && len(p.CgoFiles) == 0 && s.types != nil
 	tc := s.types
@@ -432,7 +446,12 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 			syntax = append(syntax, file)
 		}
 	}
-	typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
+	if base != nil && s.deriveUnit(u, base, p, syntax, depUnits, sizes, goVersion) {
+		s.derived.Add(1)
+	} else {
+		u.typeErrs = nil
+		typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
+	}
 	s.typeChecks.Add(1)
 	if role == roleStd {
 		u.files = nil // only its API is needed; let the syntax go

@@ -28,6 +28,18 @@ type fileCache struct {
 	prevContent map[string]*fileContent  // path -> content, previous check
 	parsed      map[parseKey]*parsedFile // content identity -> syntax, this check
 	prev        map[parseKey]*parsedFile // previous check's syntax, reused when unchanged
+	// For the files of this check's syntax: the content each was parsed
+	// from, and its copy without function bodies (deriveUnit).
+	sources  map[*ast.File][]byte
+	stripped map[*ast.File]*ast.File
+}
+
+// source returns the content f was parsed from.
+func (c *fileCache) source(f *ast.File) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	src, ok := c.sources[f]
+	return src, ok
 }
 
 type fileContent struct {
@@ -50,7 +62,8 @@ type parsedFile struct {
 }
 
 func newFileCache(fset *token.FileSet) *fileCache {
-	return &fileCache{fset: fset, content: map[string]*fileContent{}, parsed: map[parseKey]*parsedFile{}}
+	return &fileCache{fset: fset, content: map[string]*fileContent{}, parsed: map[parseKey]*parsedFile{},
+		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}}
 }
 
 // read returns the content of path: the unsaved buffer if there is one.
@@ -99,6 +112,11 @@ func (c *fileCache) parse(path string, mode parser.Mode) (*ast.File, *fileConten
 	c.mu.Unlock()
 	pf.once.Do(func() {
 		pf.file, pf.err = parser.ParseFile(c.fset, path, fc.data, mode|parser.SkipObjectResolution)
+		if pf.file != nil {
+			c.mu.Lock()
+			c.sources[pf.file] = fc.data
+			c.mu.Unlock()
+		}
 	})
 	return pf.file, fc, pf.err
 }
@@ -136,6 +154,27 @@ type unitCache struct {
 	// apis maps an apiKey to the package that represents it.
 	apis     map[string]*types.Package
 	prevAPIs map[string]*types.Package
+	// bases maps a root package's shape (its import path, file names,
+	// dependencies and configuration, not file contents) to its latest
+	// unit, from which deriveUnit starts.
+	bases     map[string]*unit
+	prevBases map[string]*unit
+}
+
+// base returns the latest unit of shape, or nil.
+func (c *unitCache) base(shape string) *unit {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if u, ok := c.bases[shape]; ok {
+		return u
+	}
+	return c.prevBases[shape]
+}
+
+func (c *unitCache) setBase(shape string, u *unit) {
+	c.mu.Lock()
+	c.bases[shape] = u
+	c.mu.Unlock()
 }
 
 // apiRepresentative returns the package importers use for apiKey: pkg,
@@ -155,7 +194,7 @@ func (c *unitCache) apiRepresentative(apiKey string, pkg *types.Package) *types.
 }
 
 func newUnitCache() *unitCache {
-	return &unitCache{units: map[string]*unit{}, apis: map[string]*types.Package{}}
+	return &unitCache{units: map[string]*unit{}, apis: map[string]*types.Package{}, bases: map[string]*unit{}}
 }
 
 // get returns the unit for key and whether the caller must compute it.
@@ -281,6 +320,7 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 		clear(u.info.FileVersions)
 		u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
 	}
+	sortTypeErrors(fset, files, u.typeErrs)
 }
 
 // needsExpressionTypes reports a type error that an analyzer explains from
@@ -367,6 +407,20 @@ func (c *fileCache) beginCheck(overlay map[string][]byte) {
 func (c *fileCache) endCheck() {
 	c.mu.Lock()
 	c.prevContent, c.prev = nil, nil
+	live := make(map[*ast.File]bool, len(c.parsed))
+	for _, pf := range c.parsed {
+		live[pf.file] = true
+	}
+	for f := range c.sources {
+		if !live[f] {
+			delete(c.sources, f)
+		}
+	}
+	for f := range c.stripped {
+		if !live[f] {
+			delete(c.stripped, f)
+		}
+	}
 	c.mu.Unlock()
 }
 
@@ -375,12 +429,13 @@ func (c *unitCache) beginCheck() {
 	defer c.mu.Unlock()
 	c.prev = mergeInto(c.prev, c.units)
 	c.prevAPIs = mergeInto(c.prevAPIs, c.apis)
-	c.units, c.apis = map[string]*unit{}, map[string]*types.Package{}
+	c.prevBases = mergeInto(c.prevBases, c.bases)
+	c.units, c.apis, c.bases = map[string]*unit{}, map[string]*types.Package{}, map[string]*unit{}
 }
 
 func (c *unitCache) endCheck() {
 	c.mu.Lock()
-	c.prev, c.prevAPIs = nil, nil
+	c.prev, c.prevAPIs, c.prevBases = nil, nil, nil
 	c.mu.Unlock()
 }
 

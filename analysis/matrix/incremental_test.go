@@ -1,0 +1,277 @@
+package matrix
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// incrementalModule has errors in function bodies of files other than the
+// edited one (carried over by deriveUnit), imports used only in bodies,
+// per-target definitions, an importer and a package-level function value.
+var incrementalModule = map[string]string{
+	"go.mod": "module example.com/inc\n\ngo 1.22\n",
+	"p/a.go": `package p
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Exported is used by q.
+func Exported(s string) string { return strings.ToUpper(s) }
+
+var defaults = map[string]int{"a": 1}
+
+var getenv = os.Getenv
+
+type T struct{ N int }
+
+func (t *T) Method() int {
+	x := t.N
+	return x + 1
+}
+
+func body1() {
+	fmt.Println("a")
+}
+
+func body2(n int) int {
+	if n > 0 {
+		return n
+	}
+	return -n
+}
+
+func init() {
+	_ = defaults
+}
+`,
+	"p/b_linux.go": `package p
+
+import "syscall"
+
+func platform() string { return "linux" }
+
+func linuxOnly() int { return syscall.Getpid() }
+`,
+	"p/b_windows.go": `package p
+
+func platform() string { return "windows" }
+`,
+	"p/c.go": `package p
+
+import (
+	"errors"
+	"io"
+)
+
+var ErrX = errors.New("x")
+
+func usesLinux() int {
+	return linuxOnly()
+}
+
+func copyAll(w io.Writer) error {
+	_, err := io.WriteString(w, platform())
+	return err
+}
+
+func Generic[E any](e E) E { return e }
+
+func callers(t *T) int {
+	return body2(3) + t.Method()
+}
+`,
+	"q/q.go": `package q
+
+import "example.com/inc/p"
+
+var V = p.Exported("x")
+`,
+}
+
+// incrementalEdits are edits of p/a.go: each replaces the first occurrence
+// of old with new. Some keep the declarations (deriveUnit applies), some
+// do not (it must decline); all must give a full check's result.
+var incrementalEdits = []struct{ old, new string }{
+	{"\tfmt.Println(\"a\")\n", "\tfmt.Println(\"a\")\n\t_ = linuxOnly()\n"},
+	{"\tfmt.Println(\"a\")\n", "\tvar unused int\n"},
+	{"\tfmt.Println(\"a\")\n", "\t_ = undefinedName\n\tfmt.Println(\"a\")\n"},
+	{"\tfmt.Println(\"a\")\n", ""},
+	{"\treturn x + 1\n", "\treturn x + \"s\"\n"},
+	{"\treturn -n\n", "\treturn platform()\n"},
+	{"\t_ = defaults\n", "\t_ = defaults\n\t_ = undefinedInInit\n"},
+	{"type T struct{ N int }", "type T struct{ N int }\n\nvar _ = linuxOnly"},
+	{"type T struct{ N int }", "type T struct{ N int }\n\nvar _ int = \"s\""},
+	{"var getenv = os.Getenv", "var getenv = os.Getenv\n\nvar _ = T.Method"},
+	{"func body2(n int) int {", "func body2(n int) string {"},
+	{"func Exported(s string) string {", "func Exported(s string, n int) string {"},
+	{"var defaults = map[string]int{\"a\": 1}", "var defaults = map[string]int{\"a\": body2(1)}"},
+	{"var defaults = map[string]int{\"a\": 1}", "var defaults = map[string]int{\"a\": cyc()}\n\nfunc cyc() int { return len(defaults) }"},
+	{"\t\"strings\"\n", "\t\"strings\"\n\t\"bytes\"\n"},
+	{"\tx := t.N\n", "\tx := t.Missing\n"},
+}
+
+// cycleModule's variable initializer reaches a.go's function bodies through
+// c.go's: an edit of a body in a.go can close an initialization cycle that
+// runs through bodies deriveUnit would leave out.
+var cycleModule = map[string]string{
+	"go.mod": "module example.com/cyc\n\ngo 1.22\n",
+	"r/a.go": "package r\n\nfunc helper() int {\n\treturn 0\n}\n\nfunc other() int {\n\treturn 1\n}\n",
+	"r/c.go": "package r\n\nvar total = sum()\n\nfunc sum() int { return helper() }\n",
+}
+
+var cycleEdits = []struct{ old, new string }{
+	{"\treturn 0\n", "\treturn total\n"},
+	{"\treturn 1\n", "\treturn 2\n"},
+	{"\treturn 1\n", "\treturn undefinedName\n"},
+}
+
+// TestDeriveMatchesFullCheck applies random sequences of edits to a file
+// and compares every result of a long-lived session, which derives what
+// it can from earlier checks, with a new session's full check.
+func TestDeriveMatchesFullCheck(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		module  map[string]string
+		file    string
+		edits   []struct{ old, new string }
+		derives bool
+	}{
+		{"bodies", incrementalModule, "p/a.go", incrementalEdits, true},
+		{"init-cycle", cycleModule, "r/a.go", cycleEdits, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			derived := checkEditsAgainstFull(t, c.module, c.file, c.edits)
+			if c.derives && derived == 0 {
+				t.Error("no check was derived: the test exercises nothing")
+			}
+			if !c.derives && derived > 0 {
+				t.Errorf("%d checks derived; an initializer reaches the bodies", derived)
+			}
+		})
+	}
+}
+
+func checkEditsAgainstFull(t *testing.T, module map[string]string, file string, edits []struct{ old, new string }) int64 {
+	dir := t.TempDir()
+	for name, content := range module {
+		path := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	targets, err := target.ParseList("linux/amd64,windows/amd64,linux/386")
+	if err != nil {
+		t.Fatal(err)
+	}
+	editPath := filepath.Join(dir, file)
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := NewSession()
+	// The fresh sessions read the standard library's API from a type
+	// cache: what is compared is the check of the module's packages.
+	typeCache := t.TempDir()
+	steps := 60
+	if testing.Short() {
+		steps = 20
+	}
+	for step := range steps {
+		// One to three edits from the original file, so that sequences
+		// go back and forth between error states.
+		text := module[file]
+		var applied []int
+		for range 1 + rng.IntN(3) {
+			i := rng.IntN(len(edits))
+			e := edits[i]
+			if strings.Contains(text, e.old) {
+				text = strings.Replace(text, e.old, e.new, 1)
+				applied = append(applied, i)
+			}
+		}
+		overlay := map[string][]byte{editPath: []byte(text)}
+		opts := Options{Dir: dir, Targets: targets, Overlay: overlay, TypeCacheDir: typeCache}
+		got, err := s.Check(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := NewSession().Check(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := describe(got), describe(want); g != w {
+			t.Fatalf("step %d, edits %v: incremental check differs from a full one:\n--- incremental\n%s\n--- full\n%s\n--- %s\n%s", step, applied, g, w, file, text)
+		}
+	}
+	t.Logf("%d of %d type checks derived", s.derived.Load(), s.typeChecks.Load())
+	return s.derived.Load()
+}
+
+func describe(res *Result) string {
+	var b strings.Builder
+	for _, d := range res.Diagnostics {
+		fmt.Fprintf(&b, "%s:%d:%d-%d:%d %s %s %s\n", filepath.Base(d.File), d.Line, d.Column, d.EndLine, d.EndColumn, d.Analyzer, d.Severity, d.Message)
+		for _, r := range d.Related {
+			fmt.Fprintf(&b, "\trelated %s:%d %s\n", filepath.Base(r.File), r.Line, r.Message)
+		}
+	}
+	var pkgs []string
+	for _, p := range res.Packages {
+		var ts []string
+		for tg, v := range p.Targets {
+			ts = append(ts, fmt.Sprintf("%s=%s/%s/%s", tg, v.Status, v.Class, v.Message))
+		}
+		slices.Sort(ts)
+		pkgs = append(pkgs, p.Path+" "+strings.Join(ts, " "))
+	}
+	slices.Sort(pkgs)
+	b.WriteString(strings.Join(pkgs, "\n"))
+	return b.String()
+}
+
+func TestSkeleton(t *testing.T) {
+	s := NewSession()
+	parse := func(src string) *ast.File {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "f.go")
+		os.WriteFile(path, []byte(src), 0o644)
+		s.files.beginCheck(nil)
+		f, _, err := s.files.parse(path, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	base := "package p\n\nimport \"fmt\"\n\n// F prints.\nfunc F(x int) {\n\tfmt.Println(x)\n}\n\nvar V = 1\n"
+	for _, c := range []struct {
+		src  string
+		same bool
+	}{
+		{base, true},
+		{strings.Replace(base, "\tfmt.Println(x)\n", "\tfmt.Println(x)\n\tfmt.Println(x + 1)\n", 1), true},
+		{strings.Replace(base, "// F prints.", "// F prints x.\n// More.", 1), true},
+		{base + "\nvar _ = F\n", true},
+		{base + "\nvar _, _ = F, V\n", true},
+		{strings.Replace(base, "var V = 1", "var V = 2", 1), false},
+		{strings.Replace(base, "func F(x int)", "func F(x int64)", 1), false},
+		{base + "\nvar _, W = F, V\n", false},
+		{base + "\nfunc G() {}\n", false},
+		{strings.Replace(base, "import \"fmt\"", "import (\n\t\"fmt\"\n\t\"os\"\n)", 1), false},
+	} {
+		a, b := parse(base), parse(c.src)
+		if got := s.sameSkeleton(a, b); got != c.same {
+			t.Errorf("sameSkeleton(base, %q) = %v, want %v", c.src, got, c.same)
+		}
+	}
+}
