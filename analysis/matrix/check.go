@@ -328,27 +328,34 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			role = roleDep
 		}
 		fixed := p.fixed
-		depKeys := map[string]string{}
-		depUnits := map[string]*unit{}
-		depsFixed := true
-		for _, imp := range p.Imports {
-			if d, ok := inputs[imp]; ok && d.unit != nil {
-				depKeys[imp] = d.unit.apiKey
-				depUnits[imp] = d.unit
-				depsFixed = depsFixed && d.list.fixedKey.Load() != nil
-			} else {
-				depKeys[imp] = "-"
-				depsFixed = false
-			}
-		}
 		goVersion := ""
 		if p.Module != nil && p.Module.GoVersion != "" && !p.Standard {
 			goVersion = "go" + p.Module.GoVersion
+		}
+		// The dependencies' keys and units: needed for a key not known
+		// yet, or for a type check.
+		var depKeys map[string]string
+		var depUnits map[string]*unit
+		collectDeps := func() (depsFixed bool) {
+			depKeys, depUnits = make(map[string]string, len(p.Imports)), make(map[string]*unit, len(p.Imports))
+			depsFixed = true
+			for _, imp := range p.Imports {
+				if d, ok := inputs[imp]; ok && d.unit != nil {
+					depKeys[imp] = d.unit.apiKey
+					depUnits[imp] = d.unit
+					depsFixed = depsFixed && d.list.fixedKey.Load() != nil
+				} else {
+					depKeys[imp] = "-"
+					depsFixed = false
+				}
+			}
+			return depsFixed
 		}
 		var key string
 		if k := p.fixedKey.Load(); k != nil {
 			key = *k
 		} else {
+			depsFixed := collectDeps()
 			// Files of immutable packages (GOROOT, the module cache) are
 			// identified by path: reading them to hash them would cost
 			// more than the check of an edit.
@@ -373,6 +380,9 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		}
 		u, compute := s.units.get(key)
 		if compute {
+			if depUnits == nil {
+				collectDeps()
+			}
 			var base *unit
 			if shape != "" {
 				base = s.units.base(shape)

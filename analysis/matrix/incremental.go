@@ -159,7 +159,24 @@ type skeletonToken struct {
 	lit string
 }
 
+// skeleton returns f's tokens outside function bodies and blank variable
+// declarations, or nil if its source is unknown. It is kept per file: the
+// targets that share a file ask for it in turn.
 func (s *Session) skeleton(f *ast.File) []skeletonToken {
+	c := s.files
+	c.mu.Lock()
+	toks, ok := c.skeletons[f]
+	c.mu.Unlock()
+	if !ok {
+		toks = s.scanSkeleton(f)
+		c.mu.Lock()
+		c.skeletons[f] = toks
+		c.mu.Unlock()
+	}
+	return toks
+}
+
+func (s *Session) scanSkeleton(f *ast.File) []skeletonToken {
 	tf := s.fset.File(f.FileStart)
 	src, ok := s.files.source(f)
 	if tf == nil || !ok || len(src) != tf.Size() {

@@ -30,8 +30,9 @@ type fileCache struct {
 	prev        map[parseKey]*parsedFile // previous check's syntax, reused when unchanged
 	// For the files of this check's syntax: the content each was parsed
 	// from, and its copy without function bodies (deriveUnit).
-	sources  map[*ast.File][]byte
-	stripped map[*ast.File]*ast.File
+	sources   map[*ast.File][]byte
+	stripped  map[*ast.File]*ast.File
+	skeletons map[*ast.File][]skeletonToken
 }
 
 // source returns the content f was parsed from.
@@ -63,7 +64,7 @@ type parsedFile struct {
 
 func newFileCache(fset *token.FileSet) *fileCache {
 	return &fileCache{fset: fset, content: map[string]*fileContent{}, parsed: map[parseKey]*parsedFile{},
-		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}}
+		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}, skeletons: map[*ast.File][]skeletonToken{}}
 }
 
 // read returns the content of path: the unsaved buffer if there is one.
@@ -419,6 +420,11 @@ func (c *fileCache) endCheck() {
 	for f := range c.stripped {
 		if !live[f] {
 			delete(c.stripped, f)
+		}
+	}
+	for f := range c.skeletons {
+		if !live[f] {
+			delete(c.skeletons, f)
 		}
 	}
 	c.mu.Unlock()

@@ -79,13 +79,21 @@ func Suggest(word string, candidates []string) string {
 // EditDistance is the Damerau-Levenshtein (optimal string alignment)
 // distance, so that a swap of two letters ("windwos") counts as one edit.
 func EditDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
+	// One row-major table; the words compared are short, so it usually
+	// lives on the stack.
+	w := len(b) + 1
+	var buf [512]int
+	d := buf[:0]
+	if n := (len(a) + 1) * w; n <= len(buf) {
+		d = buf[:n]
+	} else {
+		d = make([]int, n)
 	}
-	for j := range d[0] {
-		d[0][j] = j
+	for i := 0; i <= len(a); i++ {
+		d[i*w] = i
+	}
+	for j := 0; j <= len(b); j++ {
+		d[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
 		for j := 1; j <= len(b); j++ {
@@ -93,13 +101,14 @@ func EditDistance(a, b string) int {
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			v := min(d[(i-1)*w+j]+1, d[i*w+j-1]+1, d[(i-1)*w+j-1]+cost)
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				v = min(v, d[(i-2)*w+j-2]+1)
 			}
+			d[i*w+j] = v
 		}
 	}
-	return d[len(a)][len(b)]
+	return d[len(a)*w+len(b)]
 }
 
 // KnownOS and KnownArch are the GOOS and GOARCH words that go/build
