@@ -456,7 +456,8 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 			syntax = append(syntax, file)
 		}
 	}
-	if base != nil && s.deriveUnit(u, base, p, syntax, depUnits, sizes, goVersion) {
+	derived := base != nil && s.deriveUnit(u, base, p, syntax, depUnits, sizes, goVersion)
+	if derived {
 		s.derived.Add(1)
 	} else {
 		u.typeErrs = nil
@@ -466,9 +467,14 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	if role == roleStd {
 		u.files = nil // only its API is needed; let the syntax go
 	}
-	if fixed {
+	switch {
+	case fixed:
 		u.apiKey, u.apiPkg = u.key, u.pkg // never edited: its key will do
-	} else {
+	case derived:
+		// Same declarations and dependencies as the base: same API.
+		u.apiKey = base.apiKey
+		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
+	default:
 		u.apiKey = apiFingerprint(u.pkg, depKeys)
 		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
 	}
