@@ -27,7 +27,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	opts := lsp.Options{Verbose: *verbose}
+	// The server paces the collector unless the user tuned it.
+	opts := lsp.Options{Verbose: *verbose, PaceGC: os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == ""}
 	if *logfile != "" {
 		f, err := os.OpenFile(*logfile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
