@@ -94,6 +94,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, f := range s.snapshotFolders() {
 		f.stop()
 	}
+	// The type cache is written after checks, in the background: finish
+	// it before the client's exit.
+	for _, f := range s.snapshotFolders() {
+		f.session.Flush()
+	}
 	return nil
 }
 

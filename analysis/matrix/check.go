@@ -49,7 +49,9 @@ func DefaultResultCacheDir() string { return defaultCacheDir() }
 
 // Check checks the packages for every target. It is a one-shot Session.
 func Check(ctx context.Context, opts Options) (*Result, error) {
-	return NewSession().Check(ctx, opts)
+	s := NewSession()
+	defer s.Flush()
+	return s.Check(ctx, opts)
 }
 
 // A Session keeps parsed files, type-checked units and package metadata
@@ -145,7 +147,17 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	s.units.endCheck()
 	s.analyses.endCheck()
 	storeCachedResult(opts.ResultCacheDir, cacheKey, res)
+	s.types.flush(s.fset)
 	return res, nil
+}
+
+// Flush waits until what the checks so far have written to the type cache
+// is on disk; a process that exits after a check calls it first.
+func (s *Session) Flush() {
+	s.mu.Lock()
+	tc := s.types
+	s.mu.Unlock()
+	tc.wait()
 }
 
 func normalize(opts *Options) error {
@@ -479,6 +491,6 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
 	}
 	if cacheable {
-		tc.write(s.fset, u.key, u.pkg)
+		tc.queue(u.key, u.pkg)
 	}
 }

@@ -206,14 +206,17 @@ func checkEditsAgainstFull(t *testing.T, module map[string]string, file string, 
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := NewSession().Check(context.Background(), opts)
+		fresh := NewSession()
+		want, err := fresh.Check(context.Background(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
+		fresh.Flush()
 		if g, w := describe(got), describe(want); g != w {
 			t.Fatalf("step %d, edits %v: incremental check differs from a full one:\n--- incremental\n%s\n--- full\n%s\n--- %s\n%s", step, applied, g, w, file, text)
 		}
 	}
+	s.Flush()
 	t.Logf("%d of %d type checks derived", s.derived.Load(), s.typeChecks.Load())
 	return s.derived.Load()
 }

@@ -40,6 +40,51 @@ func DefaultTypeCacheDir() string {
 type typeCache struct {
 	dir       string
 	pruneOnce sync.Once
+
+	// Writes are queued during a check and made after it, so that the
+	// first results do not wait for export data to be encoded.
+	mu      sync.Mutex
+	pending []pendingWrite
+	writing sync.WaitGroup
+}
+
+type pendingWrite struct {
+	key string
+	pkg *types.Package
+}
+
+// queue schedules pkg to be stored under key by the next flush.
+func (c *typeCache) queue(key string, pkg *types.Package) {
+	c.mu.Lock()
+	c.pending = append(c.pending, pendingWrite{key, pkg})
+	c.mu.Unlock()
+}
+
+// flush writes the queued packages in the background; wait waits for it.
+func (c *typeCache) flush(fset *token.FileSet) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	todo := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	if len(todo) == 0 {
+		return
+	}
+	c.writing.Add(1)
+	go func() {
+		defer c.writing.Done()
+		for _, w := range todo {
+			c.write(fset, w.key, w.pkg)
+		}
+	}()
+}
+
+func (c *typeCache) wait() {
+	if c != nil {
+		c.writing.Wait()
+	}
 }
 
 func (c *typeCache) file(key string) string {

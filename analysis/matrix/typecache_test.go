@@ -22,6 +22,7 @@ func TestTypeCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		s.Flush() // the cache is written after the check
 		return res, s.typeChecks.Load()
 	}
 	cold, coldChecks := run()
