@@ -144,6 +144,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	// The check completed: what it did not reuse from earlier checks is
 	// garbage now.
 	s.files.endCheck()
+	s.files.dropStd()
 	s.units.endCheck()
 	s.analyses.endCheck()
 	storeCachedResult(opts.ResultCacheDir, cacheKey, res)
@@ -457,7 +458,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		var file *ast.File
 		var err error
 		if role == roleStd {
-			file, err = s.files.parseOnce(f)
+			file, err = s.files.parseStd(f)
 		} else {
 			file, _, err = s.files.parse(f, parser.ParseComments)
 		}

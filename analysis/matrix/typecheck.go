@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -33,6 +34,11 @@ type fileCache struct {
 	sources   map[*ast.File][]byte
 	stripped  map[*ast.File]*ast.File
 	skeletons map[*ast.File][]skeletonToken
+
+	stdMu    sync.Mutex
+	std      map[string]*stdParse // by path: GOROOT does not change
+	stdLRU   *list.List           // of paths, most recent first
+	stdBytes int
 }
 
 // source returns the content f was parsed from.
@@ -64,7 +70,8 @@ type parsedFile struct {
 
 func newFileCache(fset *token.FileSet) *fileCache {
 	return &fileCache{fset: fset, content: map[string]*fileContent{}, parsed: map[parseKey]*parsedFile{},
-		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}, skeletons: map[*ast.File][]skeletonToken{}}
+		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}, skeletons: map[*ast.File][]skeletonToken{},
+		std: map[string]*stdParse{}, stdLRU: list.New()}
 }
 
 // read returns the content of path: the unsaved buffer if there is one.
@@ -456,14 +463,70 @@ func mergeInto[K comparable, V any](dst, src map[K]V) map[K]V {
 	return dst
 }
 
-// parseOnce parses a file that will not be needed again (a standard
-// library file, whose unit outlives its syntax): nothing is cached.
-func (c *fileCache) parseOnce(path string) (*ast.File, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+// parseStd parses a standard library file for a check of its API only:
+// function bodies are dropped at once. Targets whose configurations differ
+// check many of the same files, at about the same time (see
+// Session.compute): the syntax of recently parsed files is kept, up to
+// stdParseBudget bytes of their source.
+func (c *fileCache) parseStd(path string) (*ast.File, error) {
+	c.stdMu.Lock()
+	if e, ok := c.std[path]; ok {
+		c.stdLRU.MoveToFront(e.elem)
+		c.stdMu.Unlock()
+		e.once.Do(func() {}) // wait for the parse
+		return e.file, e.err
 	}
-	return parser.ParseFile(c.fset, path, data, parser.SkipObjectResolution)
+	e := &stdParse{}
+	e.elem = c.stdLRU.PushFront(path)
+	c.std[path] = e
+	c.stdMu.Unlock()
+	e.once.Do(func() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.size = len(data)
+		e.file, e.err = parser.ParseFile(c.fset, path, data, parser.SkipObjectResolution)
+		if e.file != nil {
+			for _, d := range e.file.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok {
+					fd.Body = nil
+				}
+			}
+		}
+	})
+	c.stdMu.Lock()
+	if c.std[path] == e {
+		c.stdBytes += e.size
+	}
+	for c.stdBytes > stdParseBudget && c.stdLRU.Len() > 1 {
+		old := c.stdLRU.Back()
+		oldPath := c.stdLRU.Remove(old).(string)
+		c.stdBytes -= c.std[oldPath].size
+		delete(c.std, oldPath)
+	}
+	c.stdMu.Unlock()
+	return e.file, e.err
+}
+
+// stdParseBudget bounds the source size of the standard library files
+// whose syntax (without bodies, about 5 times the source) is kept.
+const stdParseBudget = 16 << 20
+
+type stdParse struct {
+	once sync.Once
+	elem *list.Element
+	file *ast.File
+	err  error
+	size int
+}
+
+// dropStd lets the kept standard library syntax go, after a check.
+func (c *fileCache) dropStd() {
+	c.stdMu.Lock()
+	c.std, c.stdLRU, c.stdBytes = map[string]*stdParse{}, list.New(), 0
+	c.stdMu.Unlock()
 }
 
 // apiFingerprint hashes what an importer can see of pkg: its exported
