@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -177,12 +178,12 @@ func checkImports(pass *analysis.Pass) *needsCgo {
 	var shortest *needsCgo
 	for _, f := range pass.Files {
 		for _, spec := range f.Imports {
-			pkgName := pass.TypesInfo.PkgNameOf(spec)
-			if pkgName == nil {
+			imported := importedPackage(pass, spec)
+			if imported == nil {
 				continue // import failed
 			}
 			var dep needsCgo
-			if !pass.ImportPackageFact(pkgName.Imported(), &dep) || dep.File == "" {
+			if !pass.ImportPackageFact(imported, &dep) || dep.File == "" {
 				continue
 			}
 			chain := append([]string{pass.Pkg.Path()}, dep.Via...)
@@ -202,6 +203,25 @@ func checkImports(pass *analysis.Pass) *needsCgo {
 		}
 	}
 	return shortest
+}
+
+// importedPackage returns the package spec imports, or nil if the import
+// failed. A driver may run this analyzer on dependencies without recording
+// their syntax's objects; the package's imports then say.
+func importedPackage(pass *analysis.Pass, spec *ast.ImportSpec) *types.Package {
+	if pkgName := pass.TypesInfo.PkgNameOf(spec); pkgName != nil {
+		return pkgName.Imported()
+	}
+	path, err := strconv.Unquote(spec.Path.Value)
+	if err != nil {
+		return nil
+	}
+	for _, imp := range pass.Pkg.Imports() {
+		if imp.Path() == path || strings.HasSuffix(imp.Path(), "/vendor/"+path) {
+			return imp
+		}
+	}
+	return nil
 }
 
 // missingMethod matches the type error of a selector whose method is not

@@ -147,3 +147,23 @@ func TestCgoChainThroughDriver(t *testing.T) {
 		t.Errorf("user.go:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestCgoChainThroughDependencies checks the chain when the packages in
+// between are dependencies rather than checked packages: their facts come
+// from type checks that record no syntax information.
+func TestCgoChainThroughDependencies(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("testdata", "cgochain"))
+	ts, _ := target.ParseList("linux/amd64")
+	res, err := NewSession().Check(context.Background(), Options{Dir: dir, Targets: ts, Patterns: []string{"./a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range res.Diagnostics {
+		got = append(got, fmt.Sprintf("%s:%d %s", filepath.Base(d.File), d.Line, d.Message))
+	}
+	want := `a.go:6 [linux/amd64] chain/c needs cgo: c.go imports "C" (via chain/a -> chain/b -> chain/c)`
+	if !slices.Contains(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant among them:\n%s", strings.Join(got, "\n"), want)
+	}
+}
