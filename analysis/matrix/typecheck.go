@@ -492,6 +492,9 @@ func (c *fileCache) parseStd(path string) (*ast.File, error) {
 			for _, d := range e.file.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok {
 					fd.Body = nil
+					unnameParams(fd.Recv)
+					unnameParams(fd.Type.Params)
+					unnameParams(fd.Type.Results)
 				}
 			}
 		}
@@ -508,6 +511,25 @@ func (c *fileCache) parseStd(path string) (*ast.File, error) {
 	}
 	c.stdMu.Unlock()
 	return e.file, e.err
+}
+
+// unnameParams drops the names of a function's parameters: without a body
+// nothing refers to them, and a named parameter costs a scope entry per
+// function of every target's standard library, a third of the heap a
+// session keeps. Each name becomes a parameter of its own ("a, b int" is
+// two), which keeps the signature.
+func unnameParams(fields *ast.FieldList) {
+	if fields == nil {
+		return
+	}
+	var list []*ast.Field
+	for _, f := range fields.List {
+		n := max(1, len(f.Names))
+		for range n {
+			list = append(list, &ast.Field{Type: f.Type})
+		}
+	}
+	fields.List = list
 }
 
 // stdParseBudget bounds the source size of the standard library files
