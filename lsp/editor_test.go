@@ -154,8 +154,14 @@ func (e *editor) call(method string, params, result any) {
 func (e *editor) callErr(method string, params, result any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	_, err := e.conn.Call(ctx, method, params, result)
-	return err
+	// The connection may decode the result into slices of its read
+	// buffer, which later messages reuse: results (raw data fields of code
+	// actions) are decoded from a copy of their own.
+	var raw json.RawMessage
+	if _, err := e.conn.Call(ctx, method, params, &raw); err != nil || result == nil {
+		return err
+	}
+	return protocol.Unmarshal(append([]byte(nil), raw...), result)
 }
 
 func (e *editor) notify(method string, params any) {
