@@ -37,10 +37,6 @@ type Options struct {
 	// 0 means 30ms: superseded checks are cancelled, so the pause only
 	// needs to absorb a burst of keystrokes.
 	Debounce time.Duration
-	// PaceGC lets the server tune the process's garbage collector and
-	// collect between checks (see gcPacer): for a process that serves
-	// one client, like `crossls serve`.
-	PaceGC bool
 }
 
 type lifecycle int
@@ -86,7 +82,6 @@ type Server struct {
 	exitOnce   sync.Once
 	builds     *builder
 	progressID int
-	gc         *gcPacer // nil unless Options.PaceGC
 }
 
 // Serve runs a server on rwc (stdin/stdout for `crossls serve`) until the
@@ -122,9 +117,6 @@ func newServer(opts Options) *Server {
 	}
 	s.pub = newPublisher(s)
 	s.builds = &builder{s: s}
-	if opts.PaceGC {
-		s.gc = newGCPacer()
-	}
 	return s
 }
 

@@ -27,8 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	// The server paces the collector unless the user tuned it.
-	opts := lsp.Options{Verbose: *verbose, PaceGC: os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == ""}
+	opts := lsp.Options{Verbose: *verbose}
 	if *logfile != "" {
 		f, err := os.OpenFile(*logfile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
