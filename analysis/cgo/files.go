@@ -2,6 +2,7 @@ package cgo
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/build"
@@ -11,6 +12,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/crossls/crossls/analysis/internal/syntax"
 )
 
 // A droppedFile is a Go file that a configuration with cgo disabled leaves
@@ -47,7 +51,7 @@ func droppedFiles(fset *token.FileSet, ctxt *build.Context, names []string, read
 		if importC(header) == nil && matches(ctxt, false, name, src) {
 			continue // left out for another reason, e.g. a different package clause
 		}
-		f, _ := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+		f, _ := syntax.ParseIgnored(fset, name, src)
 		if f == nil || f.Name == nil {
 			continue
 		}
@@ -60,6 +64,40 @@ func droppedFiles(fset *token.FileSet, ctxt *build.Context, names []string, read
 // file name with content src, by go/build's rules for file name suffixes
 // and build constraints.
 func matches(ctxt *build.Context, cgo bool, name string, src []byte) bool {
+	// A driver asks for every left-out file of a package, for every edit
+	// of it: the answers for a file's content and configuration are kept.
+	key := matchKey{name, syntax.ContentSum(name, src), ctxt.GOOS, ctxt.GOARCH, ctxt.Compiler,
+		strings.Join(ctxt.BuildTags, ","), strings.Join(ctxt.ToolTags, ","), strings.Join(ctxt.ReleaseTags, ","), cgo}
+	matchMemo.Lock()
+	ok, found := matchMemo.m[key]
+	matchMemo.Unlock()
+	if found {
+		return ok
+	}
+	ok = matchFile(ctxt, cgo, name, src)
+	matchMemo.Lock()
+	if len(matchMemo.m) >= 8192 {
+		clear(matchMemo.m)
+	}
+	matchMemo.m[key] = ok
+	matchMemo.Unlock()
+	return ok
+}
+
+type matchKey struct {
+	name                      string
+	sum                       [sha256.Size]byte
+	goos, goarch, compiler    string
+	buildTags, toolTags, rels string
+	cgo                       bool
+}
+
+var matchMemo = struct {
+	sync.Mutex
+	m map[matchKey]bool
+}{m: map[matchKey]bool{}}
+
+func matchFile(ctxt *build.Context, cgo bool, name string, src []byte) bool {
 	c := *ctxt
 	c.CgoEnabled = cgo
 	c.UseAllFiles = false

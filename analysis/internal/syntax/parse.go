@@ -16,7 +16,7 @@ import (
 // parse and keeps the FileSet from growing with every run. The result is
 // shared and must not be modified.
 func ParseIgnored(fset *token.FileSet, path string, src []byte) (*ast.File, error) {
-	key := parseKey{fset: fset, path: path, sum: contentSum(path, src)}
+	key := parseKey{fset: fset, path: path, sum: ContentSum(path, src)}
 	ignoredFiles.mu.Lock()
 	e, ok := ignoredFiles.entries[key]
 	if !ok {
@@ -34,7 +34,7 @@ func ParseIgnored(fset *token.FileSet, path string, src []byte) (*ast.File, erro
 // an analyzer reads as text (one the driver did not parse, or parsed from
 // other content): once per content and FileSet, like ParseIgnored.
 func TokenFile(fset *token.FileSet, path string, src []byte) *token.File {
-	key := parseKey{fset: fset, path: path, sum: contentSum(path, src), lines: true}
+	key := parseKey{fset: fset, path: path, sum: ContentSum(path, src), lines: true}
 	textFiles.mu.Lock()
 	e, ok := textFiles.entries[key]
 	if !ok {
@@ -49,11 +49,11 @@ func TokenFile(fset *token.FileSet, path string, src []byte) *token.File {
 	return e.tf
 }
 
-// contentSum returns the SHA-256 of src. A driver hands out the same slice
+// ContentSum returns the SHA-256 of src, which must not change later. A driver hands out the same slice
 // for content it has not re-read, and hashing every left-out file of every
 // target on every edit would cost more than the memo saves: the sum of the
 // last slice seen for a path is kept.
-func contentSum(path string, src []byte) [sha256.Size]byte {
+func ContentSum(path string, src []byte) [sha256.Size]byte {
 	ptr := unsafe.SliceData(src)
 	sums.Lock()
 	defer sums.Unlock()
