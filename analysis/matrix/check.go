@@ -80,12 +80,15 @@ func NewSession() *Session {
 	return &Session{fset: fset, files: newFileCache(fset), units: newUnitCache(), analyses: newAnalysisCache()}
 }
 
-// Invalidate forgets the package metadata, to be called when files were
-// created, deleted or renamed, or go.mod/go.work changed on disk.
+// Invalidate forgets the package metadata and makes the next check compare
+// every file with the disk, to be called when files were created, changed,
+// deleted or renamed on disk. Without it, a check trusts a file read in
+// the last second.
 func (s *Session) Invalidate() {
 	s.mu.Lock()
 	s.lists = listCache{}
 	s.mu.Unlock()
+	s.files.restatAll()
 }
 
 // Check checks opts.Patterns for every target in opts.Targets.
@@ -369,27 +372,42 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			key = *k
 		} else {
 			depsFixed := collectDeps()
-			// Files of immutable packages (GOROOT, the module cache) are
-			// identified by path: reading them to hash them would cost
-			// more than the check of an edit.
-			hashes := make([]string, len(files))
-			for i, f := range files {
-				if fixed {
-					hashes[i] = f
-				} else {
-					hashes[i] = f + "@" + s.files.read(f).hash
+			var contents []*fileContent
+			if !fixed {
+				contents = make([]*fileContent, len(files))
+				for i, f := range files {
+					contents[i] = s.files.read(f)
 				}
 			}
-			key = unitKey(p, hashes, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
-			if fixed && depsFixed {
-				p.fixedKey.Store(&key)
+			if k, ok := p.mutableKeys.lookup(contents, depKeys); ok {
+				key = k
+			} else {
+				// Files of immutable packages (GOROOT, the module cache)
+				// are identified by path: reading them to hash them would
+				// cost more than the check of an edit.
+				hashes := make([]string, len(files))
+				for i, f := range files {
+					if fixed {
+						hashes[i] = f
+					} else {
+						hashes[i] = f + "@" + contents[i].hash
+					}
+				}
+				key = unitKey(p, hashes, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
+				if fixed && depsFixed {
+					p.fixedKey.Store(&key)
+				} else if !fixed {
+					p.mutableKeys.store(contents, depKeys, key)
+				}
 			}
 		}
 		// A root the user edits: a check of new contents may start from
 		// the latest unit of the same shape.
 		shape := ""
 		if role == roleRoot && !fixed {
-			shape = unitKey(p, files, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
+			shape = p.mutableKeys.shapeFor(depKeys, func() string {
+				return unitKey(p, files, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
+			})
 		}
 		u, compute := s.units.get(key)
 		if compute {

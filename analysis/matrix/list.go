@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,6 +65,10 @@ type listedPackage struct {
 	buildsForOnce, cgoOnlyOnce sync.Once
 	buildsFor                  string
 	cgoOnly                    bool
+	// mutableKeys remembers the last unit key of a package the user may
+	// edit, for the same file contents and dependencies.
+	mutableKeys keyMemo
+	filesMemo   [2]keyMemo // Session.filesKey of a mutable package
 	// filesKeys are Session.filesKey of an immutable package, whose files
 	// are identified by path.
 	filesKeys [2]string
@@ -178,4 +184,42 @@ func writeOverlay(dir string, overlay map[string][]byte) (string, error) {
 	data, _ := json.Marshal(map[string]any{"Replace": replace})
 	file := filepath.Join(dir, "overlay.json")
 	return file, os.WriteFile(file, data, 0o600)
+}
+
+// keyMemo remembers a mutable package's last unit key and shape. The file
+// cache keeps one *fileContent per unchanged content, so comparing them
+// and the dependencies' keys costs less than hashing again: most packages
+// of a large module are untouched by an edit, for every target.
+type keyMemo struct {
+	mu       sync.Mutex
+	contents []*fileContent
+	depKeys  map[string]string
+	key      string
+	shapeDep map[string]string
+	shape    string
+}
+
+func (m *keyMemo) lookup(contents []*fileContent, depKeys map[string]string) (string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.key == "" || !slices.Equal(m.contents, contents) || !maps.Equal(m.depKeys, depKeys) {
+		return "", false
+	}
+	return m.key, true
+}
+
+func (m *keyMemo) store(contents []*fileContent, depKeys map[string]string, key string) {
+	m.mu.Lock()
+	m.contents, m.depKeys, m.key = contents, depKeys, key
+	m.mu.Unlock()
+}
+
+// shapeFor returns the shape for depKeys, computing it if they changed.
+func (m *keyMemo) shapeFor(depKeys map[string]string, compute func() string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.shape == "" || !maps.Equal(m.shapeDep, depKeys) {
+		m.shapeDep, m.shape = depKeys, compute()
+	}
+	return m.shape
 }

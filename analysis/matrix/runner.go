@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 
@@ -349,10 +350,23 @@ func (s *Session) filesKey(in *passInput, compiled bool) string {
 	if in.filesHashes[i] != "" {
 		return in.filesHashes[i]
 	}
-	if in.list.fixed {
-		in.filesHashes[i] = in.list.filesKeys[i]
-	} else {
-		in.filesHashes[i] = hashFiles(in.list, compiled, s.files.read)
+	switch p := in.list; {
+	case p.fixed:
+		in.filesHashes[i] = p.filesKeys[i]
+	default:
+		// The contents of all of the package's files: unchanged contents
+		// keep their *fileContent, so the last hash can be reused.
+		all := slices.Concat(p.files, p.ignored, p.other)
+		contents := make([]*fileContent, len(all))
+		for j, path := range all {
+			contents[j] = s.files.read(path)
+		}
+		key, ok := p.filesMemo[i].lookup(contents, nil)
+		if !ok {
+			key = hashFiles(p, compiled, s.files.read)
+			p.filesMemo[i].store(contents, nil, key)
+		}
+		in.filesHashes[i] = key
 	}
 	return in.filesHashes[i]
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // fileCache reads and parses each file once per content, whatever the
@@ -25,6 +26,9 @@ type fileCache struct {
 	overlay map[string][]byte
 
 	mu          sync.Mutex
+	now         time.Time                // of the current check
+	restat      bool                     // stat every file in this check
+	restatNext  bool                     // ... and in the next (Session.Invalidate)
 	content     map[string]*fileContent  // path -> content, this check
 	prevContent map[string]*fileContent  // path -> content, previous check
 	parsed      map[parseKey]*parsedFile // content identity -> syntax, this check
@@ -55,6 +59,7 @@ type fileContent struct {
 	err     error
 	size    int64 // of the file on disk when read; -1 for unsaved buffers
 	modTime int64
+	checked time.Time // when last found unchanged on disk (under fileCache.mu)
 }
 
 type parseKey struct {
@@ -81,25 +86,42 @@ func (c *fileCache) read(path string) *fileContent {
 	if fc, ok := c.content[path]; ok {
 		return fc
 	}
+	old, hadOld := c.prevContent[path]
 	fc := &fileContent{size: -1}
 	if data, ok := c.overlay[path]; ok {
 		fc.data = data
 	} else {
+		// A file read from disk is trusted for statInterval: a check
+		// after an edit would otherwise stat every file of every
+		// package. Invalidate makes the next check look again.
+		if hadOld && old.err == nil && old.size >= 0 && !c.restat && c.now.Sub(old.checked) < statInterval {
+			c.content[path] = old
+			return old
+		}
 		fi, err := os.Stat(path)
 		if err == nil {
-			if old, ok := c.prevContent[path]; ok && old.err == nil && old.size == fi.Size() && old.modTime == fi.ModTime().UnixNano() {
+			if hadOld && old.err == nil && old.size == fi.Size() && old.modTime == fi.ModTime().UnixNano() {
+				old.checked = c.now
 				c.content[path] = old
 				return old
 			}
 			fc.size, fc.modTime = fi.Size(), fi.ModTime().UnixNano()
 		}
 		fc.data, fc.err = os.ReadFile(path)
+		fc.checked = c.now
 	}
 	sum := sha256.Sum256(fc.data)
 	fc.hash = hex.EncodeToString(sum[:16])
+	if hadOld && old.size < 0 && fc.size < 0 && old.hash == fc.hash && old.err == nil {
+		fc = old // an unchanged buffer: keep one identity for its content
+	}
 	c.content[path] = fc
 	return fc
 }
+
+// statInterval is how long a file read from disk is trusted without a
+// stat, unless Session.Invalidate reports changes.
+const statInterval = time.Second
 
 // parse returns the syntax of path. Dependencies are parsed without
 // comments: only analyzed packages need them.
@@ -398,12 +420,21 @@ func hasWasmImport(fd *ast.FuncDecl) bool {
 	})
 }
 
+// restatAll makes the next check compare every file with the disk.
+func (c *fileCache) restatAll() {
+	c.mu.Lock()
+	c.restatNext = true
+	c.mu.Unlock()
+}
+
 // beginCheck starts a new check: unsaved buffers are replaced, file
 // contents are revalidated against the disk, and earlier checks' syntax
 // stays available for files whose content did not change.
 func (c *fileCache) beginCheck(overlay map[string][]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.now = time.Now()
+	c.restat, c.restatNext = c.restatNext, false
 	c.overlay = overlay
 	c.prevContent = mergeInto(c.prevContent, c.content)
 	c.prev = mergeInto(c.prev, c.parsed)
