@@ -148,11 +148,24 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	// garbage now.
 	s.files.endCheck()
 	s.files.dropStd()
+	s.units.dropDepSyntax()
 	s.units.endCheck()
 	s.analyses.endCheck()
 	storeCachedResult(opts.ResultCacheDir, cacheKey, res)
 	s.types.flush(s.fset)
 	return res, nil
+}
+
+// reparse parses a dependency's files again for an analyzer that runs on
+// it after its syntax was dropped (a target added later).
+func (s *Session) reparse(p *listedPackage) []*ast.File {
+	var files []*ast.File
+	for _, path := range p.files {
+		if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 // Flush waits until what the checks so far have written to the type cache
@@ -437,6 +450,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 
 	world := s.leftOutWorld(order)
 	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]factValue{},
+		reparse: s.reparse,
 		cache: s.analyses,
 		cacheKey: func(ba boundAnalyzer, in *passInput) string {
 			return s.analysisKey(t, ba, in, world)
@@ -495,8 +509,14 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
 	}
 	s.typeChecks.Add(1)
-	if role == roleStd {
+	switch role {
+	case roleStd:
 		u.files = nil // only its API is needed; let the syntax go
+	case roleDep:
+		// Its syntax goes after the check (Session.Check); what needs
+		// the syntax besides analyzers is computed now.
+		u.dep = true
+		missingBodies(p, u)
 	}
 	switch {
 	case fixed:

@@ -3,6 +3,7 @@ package matrix
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -154,16 +155,29 @@ func TestCgoChainThroughDriver(t *testing.T) {
 func TestCgoChainThroughDependencies(t *testing.T) {
 	dir, _ := filepath.Abs(filepath.Join("testdata", "cgochain"))
 	ts, _ := target.ParseList("linux/amd64")
-	res, err := NewSession().Check(context.Background(), Options{Dir: dir, Targets: ts, Patterns: []string{"./a"}})
+	s := NewSession()
+	check := func(overlay map[string][]byte) {
+		t.Helper()
+		res, err := s.Check(context.Background(), Options{Dir: dir, Targets: ts, Patterns: []string{"./a"}, Overlay: overlay})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range res.Diagnostics {
+			got = append(got, fmt.Sprintf("%s:%d %s", filepath.Base(d.File), d.Line, d.Message))
+		}
+		want := `a.go:6 [linux/amd64] chain/c needs cgo: c.go imports "C" (via chain/a -> chain/b -> chain/c)`
+		if !slices.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant among them:\n%s", strings.Join(got, "\n"), want)
+		}
+	}
+	check(nil)
+	// A change to a file the target leaves out runs the cgo analyzer on
+	// the dependencies again, after the session dropped their syntax.
+	cgoFile := filepath.Join(dir, "c", "c.go")
+	src, err := os.ReadFile(cgoFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, d := range res.Diagnostics {
-		got = append(got, fmt.Sprintf("%s:%d %s", filepath.Base(d.File), d.Line, d.Message))
-	}
-	want := `a.go:6 [linux/amd64] chain/c needs cgo: c.go imports "C" (via chain/a -> chain/b -> chain/c)`
-	if !slices.Contains(got, want) {
-		t.Errorf("diagnostics:\n%s\nwant among them:\n%s", strings.Join(got, "\n"), want)
-	}
+	check(map[string][]byte{cgoFile: append(src, "\n// edited\n"...)})
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go/ast"
 	"go/token"
 	"go/types"
 	"reflect"
@@ -69,6 +70,7 @@ type runState struct {
 	fset     *token.FileSet
 	sizes    types.Sizes
 	readFile func(string) ([]byte, error)
+	reparse  func(*listedPackage) []*ast.File // a dependency's dropped syntax
 
 	mu    sync.Mutex
 	facts map[factKey]factValue
@@ -208,10 +210,14 @@ func (rs *runState) apply(a *analysis.Analyzer, in *passInput, results map[*anal
 	}
 	var typeErrs []types.Error
 	typeErrs = append(typeErrs, u.typeErrs...)
+	files := u.files
+	if files == nil && u.dep {
+		files = rs.reparse(in.list)
+	}
 	pass := &analysis.Pass{
 		Analyzer:     a,
 		Fset:         rs.fset,
-		Files:        u.files,
+		Files:        files,
 		OtherFiles:   in.other,
 		IgnoredFiles: in.ignored,
 		Pkg:          u.pkg,

@@ -173,6 +173,22 @@ type unit struct {
 
 	bodilessOnce sync.Once
 	bodiless     []*ast.FuncDecl // functions without a body or linkname
+
+	// dep marks a dependency outside the checked packages: its syntax is
+	// dropped after each check, its type information kept.
+	dep bool
+}
+
+// dropDepSyntax lets the syntax of dependencies go: analyzers have run on
+// them, and their type information does not refer to it.
+func (c *unitCache) dropDepSyntax() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, u := range c.units {
+		if u.dep {
+			u.files = nil
+		}
+	}
 }
 
 // unitCache holds the units of the current check and of the previous one,
