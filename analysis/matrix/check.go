@@ -451,7 +451,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 	world := s.leftOutWorld(order)
 	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]factValue{},
 		reparse: s.reparse,
-		cache: s.analyses,
+		cache:   s.analyses,
 		cacheKey: func(ba boundAnalyzer, in *passInput) string {
 			return s.analysisKey(t, ba, in, world)
 		}}
