@@ -311,8 +311,16 @@ func qualifiedPackage(pass *analysis.Pass, pos token.Pos, qual string) *types.Pa
 			continue
 		}
 		for _, spec := range f.Imports {
-			if pkgName := pass.TypesInfo.PkgNameOf(spec); pkgName != nil && pkgName.Name() == qual {
-				return pkgName.Imported()
+			imported := importedPackage(pass, spec)
+			if imported == nil {
+				continue
+			}
+			name := imported.Name()
+			if spec.Name != nil {
+				name = spec.Name.Name
+			}
+			if name == qual {
+				return imported
 			}
 		}
 	}

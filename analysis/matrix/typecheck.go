@@ -317,19 +317,13 @@ const (
 // typeCheck type-checks p against its dependencies' units.
 func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*unit, fset *token.FileSet, sizes types.Sizes, goVersion string, role unitRole) {
 	u.files = files
-	// The information crossls's analyzers read of a root: PkgNameOf for
-	// imports (Defs, Implicits). Recording the type of every expression
-	// and the object of every identifier for every target would double
-	// the allocation of an edit's check; the cgo analyzer needs them only
-	// to explain a missing method, so such a package is checked again.
-	u.info = &types.Info{
-		Defs:         map[*ast.Ident]types.Object{},
-		Implicits:    map[ast.Node]types.Object{},
-		FileVersions: map[*ast.File]string{},
-	}
-	if role != roleRoot {
-		u.info = &types.Info{}
-	}
+	// crossls's analyzers find imported packages through the package's
+	// imports, not through recorded objects. Recording the type of every
+	// expression and the object of every identifier for every target
+	// would double the allocation of an edit's check; the cgo analyzer
+	// needs them only to explain a missing method, so such a package is
+	// checked again with them.
+	u.info = &types.Info{}
 	conf := types.Config{
 		GoVersion: goVersion,
 		// The standard library builds for every valid target: its bodies
@@ -359,11 +353,12 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 	u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
 	if role == roleRoot && slices.ContainsFunc(u.typeErrs, needsExpressionTypes) {
 		u.typeErrs = nil
-		u.info.Types = map[ast.Expr]types.TypeAndValue{}
-		u.info.Uses = map[*ast.Ident]types.Object{}
-		clear(u.info.Defs)
-		clear(u.info.Implicits)
-		clear(u.info.FileVersions)
+		u.info = &types.Info{
+			Types:     map[ast.Expr]types.TypeAndValue{},
+			Defs:      map[*ast.Ident]types.Object{},
+			Uses:      map[*ast.Ident]types.Object{},
+			Implicits: map[ast.Node]types.Object{},
+		}
 		u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
 	}
 	sortTypeErrors(fset, files, u.typeErrs)
