@@ -323,13 +323,13 @@ func hostTarget(t target.Target) bool {
 }
 
 func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Target, pkgs []*listedPackage) (*targetOutput, error) {
-	out := &targetOutput{target: t, name: t.String(), verdicts: map[string]Verdict{}, compiled: map[string]bool{}, seen: map[string]*listedPackage{}}
+	out := &targetOutput{target: t, name: t.String(), verdicts: make(map[string]Verdict, len(pkgs)), compiled: map[string]bool{}, seen: make(map[string]*listedPackage, len(pkgs))}
 	sizes := types.SizesFor("gc", t.GOARCH)
 	if sizes == nil {
 		sizes = types.SizesFor("gc", "amd64")
 	}
-	inputs := map[string]*passInput{}
-	var order []*passInput
+	inputs := make(map[string]*passInput, len(pkgs))
+	order := make([]*passInput, 0, len(pkgs))
 	for _, p := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -361,30 +361,44 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if p.Module != nil && p.Module.GoVersion != "" && !p.Standard {
 			goVersion = "go" + p.Module.GoVersion
 		}
-		// The dependencies' keys and units: needed for a key not known
-		// yet, or for a type check.
-		var depKeys map[string]string
-		var depUnits map[string]*unit
-		collectDeps := func() (depsFixed bool) {
-			depKeys, depUnits = make(map[string]string, len(p.Imports)), make(map[string]*unit, len(p.Imports))
-			depsFixed = true
-			for _, imp := range p.Imports {
+		// The dependencies' API keys, in p.Imports order; as maps (with
+		// the units) only for a key not known yet or a type check.
+		var depList []string
+		depsFixed := true
+		listDeps := func() {
+			depList = make([]string, len(p.Imports))
+			for i, imp := range p.Imports {
 				if d, ok := inputs[imp]; ok && d.unit != nil {
-					depKeys[imp] = d.unit.apiKey
-					depUnits[imp] = d.unit
+					depList[i] = d.unit.apiKey
 					depsFixed = depsFixed && d.list.fixedKey.Load() != nil
 				} else {
-					depKeys[imp] = "-"
+					depList[i] = "-"
 					depsFixed = false
 				}
 			}
-			return depsFixed
+		}
+		var depKeys map[string]string
+		var depUnits map[string]*unit
+		mapDeps := func() {
+			if depKeys != nil {
+				return
+			}
+			if depList == nil {
+				listDeps()
+			}
+			depKeys, depUnits = make(map[string]string, len(p.Imports)), make(map[string]*unit, len(p.Imports))
+			for i, imp := range p.Imports {
+				depKeys[imp] = depList[i]
+				if d, ok := inputs[imp]; ok && d.unit != nil {
+					depUnits[imp] = d.unit
+				}
+			}
 		}
 		var key string
 		if k := p.fixedKey.Load(); k != nil {
 			key = *k
 		} else {
-			depsFixed := collectDeps()
+			listDeps()
 			var contents []*fileContent
 			if !fixed {
 				contents = make([]*fileContent, len(files))
@@ -392,9 +406,10 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 					contents[i] = s.files.read(f)
 				}
 			}
-			if k, ok := p.mutableKeys.lookup(contents, depKeys); ok {
+			if k, ok := p.mutableKeys.lookup(contents, depList); ok {
 				key = k
 			} else {
+				mapDeps()
 				// Files of immutable packages (GOROOT, the module cache)
 				// are identified by path: reading them to hash them would
 				// cost more than the check of an edit.
@@ -410,7 +425,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 				if fixed && depsFixed {
 					p.fixedKey.Store(&key)
 				} else if !fixed {
-					p.mutableKeys.store(contents, depKeys, key)
+					p.mutableKeys.store(contents, depList, key)
 				}
 			}
 		}
@@ -418,15 +433,14 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		// the latest unit of the same shape.
 		shape := ""
 		if role == roleRoot && !fixed {
-			shape = p.mutableKeys.shapeFor(depKeys, func() string {
+			shape = p.mutableKeys.shapeFor(depList, func() string {
+				mapDeps()
 				return unitKey(p, files, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
 			})
 		}
 		u, compute := s.units.get(key)
 		if compute {
-			if depUnits == nil {
-				collectDeps()
-			}
+			mapDeps()
 			var base *unit
 			if shape != "" {
 				base = s.units.base(shape)

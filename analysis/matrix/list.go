@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,32 +192,32 @@ func writeOverlay(dir string, overlay map[string][]byte) (string, error) {
 type keyMemo struct {
 	mu       sync.Mutex
 	contents []*fileContent
-	depKeys  map[string]string
+	depKeys  []string // in Imports order
 	key      string
-	shapeDep map[string]string
+	shapeDep []string
 	shape    string
 }
 
-func (m *keyMemo) lookup(contents []*fileContent, depKeys map[string]string) (string, bool) {
+func (m *keyMemo) lookup(contents []*fileContent, depKeys []string) (string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.key == "" || !slices.Equal(m.contents, contents) || !maps.Equal(m.depKeys, depKeys) {
+	if m.key == "" || !slices.Equal(m.contents, contents) || !slices.Equal(m.depKeys, depKeys) {
 		return "", false
 	}
 	return m.key, true
 }
 
-func (m *keyMemo) store(contents []*fileContent, depKeys map[string]string, key string) {
+func (m *keyMemo) store(contents []*fileContent, depKeys []string, key string) {
 	m.mu.Lock()
 	m.contents, m.depKeys, m.key = contents, depKeys, key
 	m.mu.Unlock()
 }
 
 // shapeFor returns the shape for depKeys, computing it if they changed.
-func (m *keyMemo) shapeFor(depKeys map[string]string, compute func() string) string {
+func (m *keyMemo) shapeFor(depKeys []string, compute func() string) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.shape == "" || !maps.Equal(m.shapeDep, depKeys) {
+	if m.shape == "" || !slices.Equal(m.shapeDep, depKeys) {
 		m.shapeDep, m.shape = depKeys, compute()
 	}
 	return m.shape

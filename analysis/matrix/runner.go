@@ -111,7 +111,8 @@ func newAnalysisCache() *analysisCache {
 func (c *analysisCache) beginCheck() {
 	c.mu.Lock()
 	c.prev = mergeInto(c.prev, c.entries)
-	c.entries = map[string]*analysisEntry{}
+	// Sized like the last check's, which most checks resemble.
+	c.entries = make(map[string]*analysisEntry, len(c.prev))
 	c.mu.Unlock()
 }
 

@@ -449,7 +449,8 @@ func (c *fileCache) beginCheck(overlay map[string][]byte) {
 	c.overlay = overlay
 	c.prevContent = mergeInto(c.prevContent, c.content)
 	c.prev = mergeInto(c.prev, c.parsed)
-	c.content, c.parsed = map[string]*fileContent{}, map[parseKey]*parsedFile{}
+	// Sized like the last check's, which most checks resemble.
+	c.content, c.parsed = make(map[string]*fileContent, len(c.prevContent)), make(map[parseKey]*parsedFile, len(c.prev))
 }
 
 // endCheck drops what the completed check did not reuse. A cancelled
@@ -485,7 +486,9 @@ func (c *unitCache) beginCheck() {
 	c.prev = mergeInto(c.prev, c.units)
 	c.prevAPIs = mergeInto(c.prevAPIs, c.apis)
 	c.prevBases = mergeInto(c.prevBases, c.bases)
-	c.units, c.apis, c.bases = map[string]*unit{}, map[string]*types.Package{}, map[string]*unit{}
+	c.units = make(map[string]*unit, len(c.prev))
+	c.apis = make(map[string]*types.Package, len(c.prevAPIs))
+	c.bases = make(map[string]*unit, len(c.prevBases))
 }
 
 func (c *unitCache) endCheck() {
