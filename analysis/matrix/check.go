@@ -334,7 +334,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		in := &passInput{list: p, analyzed: !p.DepOnly}
+		in := &passInput{list: p, analyzed: !p.DepOnly, deps: make([]*passInput, 0, len(p.Imports))}
 		for _, imp := range p.Imports {
 			if d, ok := inputs[imp]; ok {
 				in.deps = append(in.deps, d)
@@ -463,11 +463,12 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 	}
 
 	world := s.leftOutWorld(order)
+	list := listKey(t)
 	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]factValue{},
 		reparse: s.reparse,
 		cache:   s.analyses,
-		cacheKey: func(ba boundAnalyzer, in *passInput) string {
-			return s.analysisKey(t, ba, in, world)
+		cacheKey: func(ba boundAnalyzer, in *passInput) analysisKey {
+			return s.analysisKey(list, ba, in, world)
 		}}
 	diags, err := rs.run(analyzersFor(t, opts.Analyzers), order)
 	if err != nil {

@@ -14,8 +14,6 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/objectpath"
-
-	"github.com/crossls/crossls/analysis/target"
 )
 
 // The analysis runner applies analyzers to the packages of one target.
@@ -76,9 +74,9 @@ type runState struct {
 	facts map[factKey]factValue
 
 	// cache holds analysis results of earlier checks; cacheKey returns the
-	// key of an analyzer's run on a package, "" if it must not be cached.
+	// key of an analyzer's run on a package.
 	cache     *analysisCache
-	cacheKey  func(boundAnalyzer, *passInput) string
+	cacheKey  func(boundAnalyzer, *passInput) analysisKey
 	recording *analysisEntry // the entry being filled by the running top-level analyzer
 }
 
@@ -87,8 +85,8 @@ type runState struct {
 // re-analyzes only the packages whose inputs changed.
 type analysisCache struct {
 	mu      sync.Mutex
-	entries map[string]*analysisEntry
-	prev    map[string]*analysisEntry
+	entries map[analysisKey]*analysisEntry
+	prev    map[analysisKey]*analysisEntry
 }
 
 type analysisEntry struct {
@@ -105,14 +103,14 @@ type storedFact struct {
 }
 
 func newAnalysisCache() *analysisCache {
-	return &analysisCache{entries: map[string]*analysisEntry{}}
+	return &analysisCache{entries: map[analysisKey]*analysisEntry{}}
 }
 
 func (c *analysisCache) beginCheck() {
 	c.mu.Lock()
 	c.prev = mergeInto(c.prev, c.entries)
 	// Sized like the last check's, which most checks resemble.
-	c.entries = make(map[string]*analysisEntry, len(c.prev))
+	c.entries = make(map[analysisKey]*analysisEntry, len(c.prev))
 	c.mu.Unlock()
 }
 
@@ -125,7 +123,7 @@ func (c *analysisCache) endCheck() {
 // claim returns the entry for key and whether the caller must compute it
 // (and then close its done channel). Targets running at the same time
 // thus compute each entry once.
-func (c *analysisCache) claim(key string, top *analysis.Analyzer) (*analysisEntry, bool) {
+func (c *analysisCache) claim(key analysisKey, top *analysis.Analyzer) (*analysisEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[key]; ok {
@@ -412,14 +410,20 @@ func (s *Session) leftOutWorld(order []*passInput) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// analysisKey identifies the inputs of one analyzer run on one package.
-func (s *Session) analysisKey(t target.Target, ba boundAnalyzer, in *passInput, world string) string {
+// analysisKey identifies the inputs of one analyzer run on one package. It
+// is a struct of the inputs' own keys, not their concatenation: it is
+// built for every analyzer, package and target of every check.
+type analysisKey struct {
+	analyzer, pkg, list, unit, world, files string
+}
+
+func (s *Session) analysisKey(list string, ba boundAnalyzer, in *passInput, world string) analysisKey {
 	switch ba.inputs {
 	case scopeFiles:
-		return ba.Name + "\x00" + in.list.ImportPath + "\x00" + s.filesKey(in, true)
+		return analysisKey{analyzer: ba.Name, pkg: in.list.ImportPath, files: s.filesKey(in, true)}
 	case scopeUnit:
-		return ba.Name + "\x00" + in.unit.key + "\x00" + s.filesKey(in, false)
+		return analysisKey{analyzer: ba.Name, unit: in.unit.key, files: s.filesKey(in, false)}
 	default:
-		return ba.Name + "\x00" + listKey(t) + "\x00" + in.unit.key + "\x00" + world + "\x00" + s.filesKey(in, false)
+		return analysisKey{analyzer: ba.Name, list: list, unit: in.unit.key, world: world, files: s.filesKey(in, false)}
 	}
 }
