@@ -112,13 +112,18 @@ type syntaxError struct {
 // re-analyzes a package after an edit re-checks only the edited file.
 var results struct {
 	sync.Mutex
-	m map[[sha256.Size]byte]*fileResult
+	m map[resultKey]*fileResult
+}
+
+type resultKey struct {
+	name string
+	sum  [sha256.Size]byte
 }
 
 const maxMemoized = 4096
 
 func checkContent(name string, content []byte) *fileResult {
-	key := sha256.Sum256(append([]byte(name+"\x00"), content...))
+	key := resultKey{name, syntax.ContentSum(name, content)}
 	results.Lock()
 	r, ok := results.m[key]
 	results.Unlock()
@@ -128,7 +133,7 @@ func checkContent(name string, content []byte) *fileResult {
 	r = computeContent(name, content)
 	results.Lock()
 	if results.m == nil || len(results.m) >= maxMemoized {
-		results.m = map[[sha256.Size]byte]*fileResult{}
+		results.m = map[resultKey]*fileResult{}
 	}
 	results.m[key] = r
 	results.Unlock()
