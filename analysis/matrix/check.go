@@ -157,11 +157,13 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 }
 
 // reparse parses a dependency's files again for an analyzer that runs on
-// it after its syntax was dropped (a target added later).
+// it without its syntax (dropped after a check, or never parsed because
+// the type cache had it). Analyzers run on dependencies only to compute
+// facts, and crossls's one fact producer (cgo) reads only their imports.
 func (s *Session) reparse(p *listedPackage) []*ast.File {
 	var files []*ast.File
 	for _, path := range p.files {
-		if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+		if f, _, _ := s.files.parse(path, parser.ImportsOnly); f != nil {
 			files = append(files, f)
 		}
 	}
@@ -490,13 +492,22 @@ func concat(lists ...[]string) []string {
 // package seen by an earlier session, else by parsing and type-checking.
 func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnits map[string]*unit, depKeys map[string]string,
 	sizes types.Sizes, goVersion string, role unitRole, fixed bool, base *unit) {
-	// cgo's stand-in for package C has no export data form.
-	cacheable := role == roleStd && len(p.CgoFiles) == 0 && s.types != nil
+	// The type cache holds the standard library and the dependencies in
+	// the module cache that type-check without errors for the target
+	// (their verdict is then known: they build). cgo's stand-in for
+	// package C has no export data form.
+	cacheable := (role == roleStd || role == roleDep && fixed) && len(p.CgoFiles) == 0 && s.types != nil
 	tc := s.types
 	if cacheable {
 		if pkg, ok := tc.read(s.fset, u.key, p.ImportPath, depUnits); ok {
 			u.pkg, u.info = pkg, &types.Info{}
 			u.apiKey, u.apiPkg = u.key, pkg
+			if role == roleDep {
+				// Analyzers parse its files when they need them; it has
+				// no function without a body (else it was not stored).
+				u.dep = true
+				u.bodilessOnce.Do(func() {})
+			}
 			return
 		}
 	}
@@ -544,7 +555,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		u.apiKey = apiFingerprint(u.pkg, depKeys)
 		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
 	}
-	if cacheable {
+	if cacheable && (role == roleStd || len(u.typeErrs) == 0 && len(u.syntaxErrs) == 0 && len(missingBodies(p, u)) == 0) {
 		tc.queue(u.key, u.pkg)
 	}
 }

@@ -40,6 +40,22 @@ func TestOracleRealModules(t *testing.T) {
 			for _, d := range res.Diagnostics {
 				t.Logf("%s:%d: %s (%s, %s)", filepath.Base(d.File), d.Line, d.Message, d.Analyzer, d.Severity)
 			}
+			// A session that writes the type cache and one that reads it
+			// (the standard library and the module cache dependencies,
+			// whose facts then come from their imports alone) find the
+			// same as the session without it.
+			cache := t.TempDir()
+			for _, run := range []string{"writes", "reads"} {
+				s := NewSession()
+				cached, err := s.Check(context.Background(), Options{Dir: dir, Targets: targets, TypeCacheDir: cache})
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.Flush()
+				if g, w := describe(cached), describe(res); g != w {
+					t.Errorf("the session that %s the type cache differs:\n%s\nwithout it:\n%s", run, g, w)
+				}
+			}
 		})
 	}
 }
