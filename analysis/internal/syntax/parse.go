@@ -105,8 +105,10 @@ type parseMemo struct {
 }
 
 // ignoredFiles holds the parses of ParseIgnored. Syntax trees take about
-// 20 times the size of their source.
-var ignoredFiles = &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 8 << 20}
+// 20 times the size of their source: 4 MB of source (a module's usual
+// left-out files many times over) keeps the memo under 100 MB when a
+// package leaves out hundreds of large generated files.
+var ignoredFiles = &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 4 << 20}
 
 // textFiles holds TokenFile's files: their line tables are small.
 var textFiles = &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 64 << 20}
