@@ -15,7 +15,6 @@ import (
 // re-checks no importer, that an API change re-checks them, and that
 // packages checked before and after an edit agree on type identity.
 func TestEditKeepsImporters(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod": "module example.com/api\n\ngo 1.22\n",
 		"a/a.go": "package a\n\n// T is shared by b and c.\ntype T struct{ N int }\n\n// New makes a T.\nfunc New() T { return T{N: 1} }\n",
@@ -23,11 +22,7 @@ func TestEditKeepsImporters(t *testing.T) {
 		"c/c.go": "package c\n\nimport (\n\t\"example.com/api/a\"\n\t\"example.com/api/b\"\n)\n\n// X mixes a's and b's view of a.T.\nvar X a.T = b.F()\n",
 		"d/d.go": "package d\n\nimport \"example.com/api/c\"\n\n// Y uses c.\nvar Y = c.X.N\n",
 	}
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		os.WriteFile(path, []byte(content), 0o644)
-	}
+	dir := writeModule(t, files)
 	s := NewSession()
 	targets := []target.Target{{GOOS: "linux", GOARCH: "amd64"}, {GOOS: "windows", GOARCH: "amd64"}}
 	check := func(overlay map[string][]byte) *Result {
@@ -86,17 +81,12 @@ func TestEditKeepsImporters(t *testing.T) {
 // constant re-checks importers: the value takes part in their constant
 // expressions (array lengths, overflow), though not in the type.
 func TestConstantValueIsAPI(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod": "module example.com/cv\n\ngo 1.22\n",
 		"a/a.go": "package a\n\n// N sizes b's table.\nconst N = 4\n",
 		"b/b.go": "package b\n\nimport \"example.com/cv/a\"\n\n// Table has a.N entries.\nvar Table [a.N]int\n\n// Last is the fourth entry.\nvar Last = Table[3]\n",
 	}
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		os.WriteFile(path, []byte(content), 0o644)
-	}
+	dir := writeModule(t, files)
 	s := NewSession()
 	check := func(overlay map[string][]byte) []string {
 		t.Helper()
@@ -130,18 +120,13 @@ func TestConstantValueIsAPI(t *testing.T) {
 // leave out are parsed once per content (by buildgap and buildtag) and
 // read as text once per content (taghygiene, format), not once per check.
 func TestEditsDoNotGrowFileSet(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":       "module example.com/fs\n\ngo 1.22\n",
 		"p/p.go":       "package p\n\nvar _ = name\n",
 		"p/p_linux.go": "package p\n\nconst name = \"linux\"\n",
 		"p/p_other.go": "//go:build !linux\n\npackage p\n",
 	}
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		os.WriteFile(path, []byte(content), 0o644)
-	}
+	dir := writeModule(t, files)
 	s := NewSession()
 	pPath := filepath.Join(dir, "p/p.go")
 	contents := []string{files["p/p.go"], files["p/p.go"] + "\nvar _ = 1\n"}
@@ -166,4 +151,20 @@ func TestEditsDoNotGrowFileSet(t *testing.T) {
 	if others[5] != others[0] {
 		t.Errorf("token.Files of unedited files after each check: %v; want no growth", others)
 	}
+}
+
+// writeModule writes files (by slash-separated name) to a new directory.
+func writeModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

@@ -165,14 +165,7 @@ func TestDeriveMatchesFullCheck(t *testing.T) {
 }
 
 func checkEditsAgainstFull(t *testing.T, module map[string]string, file string, edits []struct{ old, new string }) int64 {
-	dir := t.TempDir()
-	for name, content := range module {
-		path := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeModule(t, module)
 	targets, err := target.ParseList("linux/amd64,windows/amd64,linux/386")
 	if err != nil {
 		t.Fatal(err)
