@@ -13,10 +13,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/crossls/crossls/analysis/internal/memo"
 	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -220,28 +220,13 @@ func Satisfiable(expr constraint.Expr, goos, goarch string) bool {
 	if expr != nil {
 		key += " " + expr.String()
 	}
-	satisfiableMemo.Lock()
-	ok, found := satisfiableMemo.m[key]
-	satisfiableMemo.Unlock()
-	if !found {
-		ok = satisfiable(expr, goos, goarch)
-		satisfiableMemo.Lock()
-		if len(satisfiableMemo.m) >= 4096 {
-			clear(satisfiableMemo.m)
-		}
-		satisfiableMemo.m[key] = ok
-		satisfiableMemo.Unlock()
-	}
-	return ok
+	return satisfiableMemo.Get(key, func() bool { return satisfiable(expr, goos, goarch) })
 }
 
 // satisfiableMemo keeps Satisfiable's answers: a driver asks about the same
 // few constraints for every target and edit, and each answer enumerates
 // every GOOS/GOARCH.
-var satisfiableMemo = struct {
-	sync.Mutex
-	m map[string]bool
-}{m: map[string]bool{}}
+var satisfiableMemo = memo.New[string, bool](4096)
 
 func satisfiable(expr constraint.Expr, goos, goarch string) bool {
 	free := map[string]bool{}

@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/crossls/crossls/analysis/internal/memo"
 	"github.com/crossls/crossls/analysis/internal/syntax"
 )
 
@@ -68,20 +68,7 @@ func matches(ctxt *build.Context, cgo bool, name string, src []byte) bool {
 	// of it: the answers for a file's content and configuration are kept.
 	key := matchKey{name, syntax.ContentSum(name, src), ctxt.GOOS, ctxt.GOARCH, ctxt.Compiler,
 		strings.Join(ctxt.BuildTags, ","), strings.Join(ctxt.ToolTags, ","), strings.Join(ctxt.ReleaseTags, ","), cgo}
-	matchMemo.Lock()
-	ok, found := matchMemo.m[key]
-	matchMemo.Unlock()
-	if found {
-		return ok
-	}
-	ok = matchFile(ctxt, cgo, name, src)
-	matchMemo.Lock()
-	if len(matchMemo.m) >= 8192 {
-		clear(matchMemo.m)
-	}
-	matchMemo.m[key] = ok
-	matchMemo.Unlock()
-	return ok
+	return matchMemo.Get(key, func() bool { return matchFile(ctxt, cgo, name, src) })
 }
 
 type matchKey struct {
@@ -92,10 +79,7 @@ type matchKey struct {
 	cgo                       bool
 }
 
-var matchMemo = struct {
-	sync.Mutex
-	m map[matchKey]bool
-}{m: map[matchKey]bool{}}
+var matchMemo = memo.New[matchKey, bool](8192)
 
 func matchFile(ctxt *build.Context, cgo bool, name string, src []byte) bool {
 	c := *ctxt

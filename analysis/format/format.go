@@ -12,10 +12,10 @@ import (
 	"go/scanner"
 	"go/token"
 	"strings"
-	"sync"
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/crossls/crossls/analysis/internal/memo"
 	"github.com/crossls/crossls/analysis/internal/syntax"
 )
 
@@ -110,34 +110,16 @@ type syntaxError struct {
 
 // results memoizes checkContent by file name and content: a driver that
 // re-analyzes a package after an edit re-checks only the edited file.
-var results struct {
-	sync.Mutex
-	m map[resultKey]*fileResult
-}
+var results = memo.New[resultKey, *fileResult](4096)
 
 type resultKey struct {
 	name string
 	sum  [sha256.Size]byte
 }
 
-const maxMemoized = 4096
-
 func checkContent(name string, content []byte) *fileResult {
 	key := resultKey{name, syntax.ContentSum(name, content)}
-	results.Lock()
-	r, ok := results.m[key]
-	results.Unlock()
-	if ok {
-		return r
-	}
-	r = computeContent(name, content)
-	results.Lock()
-	if results.m == nil || len(results.m) >= maxMemoized {
-		results.m = map[resultKey]*fileResult{}
-	}
-	results.m[key] = r
-	results.Unlock()
-	return r
+	return results.Get(key, func() *fileResult { return computeContent(name, content) })
 }
 
 func computeContent(name string, content []byte) *fileResult {
