@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -70,6 +71,17 @@ type Session struct {
 	// typeChecks counts type checks, for tests of what an edit redoes;
 	// derived counts those that deriveUnit did.
 	typeChecks, derived atomic.Int64
+	// bodiesDerived counts the derived checks of function bodies alone.
+	bodiesDerived atomic.Int64
+
+	// checking counts the checks running; lastCheck is when the last one
+	// ended (UnixNano). Background work waits for idle.
+	checking  atomic.Int32
+	lastCheck atomic.Int64
+
+	// plans are deriveBodies' plans for the edits of the current check.
+	plansMu sync.Mutex
+	plans   map[planKey]*bodiesPlan
 	// types is the type cache of Options.TypeCacheDir, nil if none.
 	types *typeCache
 }
@@ -120,14 +132,22 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	if opts.TypeCacheDir == "" {
 		s.types = nil
 	} else if s.types == nil || s.types.dir != opts.TypeCacheDir {
-		s.types = &typeCache{dir: opts.TypeCacheDir}
+		s.types = &typeCache{dir: opts.TypeCacheDir, idle: s.idle}
 	}
+	s.checking.Add(1)
+	defer func() {
+		s.lastCheck.Store(time.Now().UnixNano())
+		s.checking.Add(-1)
+	}()
 	lists, err := s.listAll(ctx, &opts)
 	if err != nil {
 		return nil, err
 	}
 
 	s.files.beginCheck(opts.Overlay)
+	s.plansMu.Lock()
+	s.plans = nil
+	s.plansMu.Unlock()
 	s.units.beginCheck()
 	s.analyses.beginCheck()
 	outs := make([]*targetOutput, len(opts.Targets))
@@ -168,6 +188,15 @@ func (s *Session) reparse(p *listedPackage) []*ast.File {
 		}
 	}
 	return files
+}
+
+// quietPeriod is how long after a check the session counts as idle: edits
+// come in bursts.
+const quietPeriod = 500 * time.Millisecond
+
+// idle reports whether no check runs, nor ran within quietPeriod.
+func (s *Session) idle() bool {
+	return s.checking.Load() == 0 && time.Since(time.Unix(0, s.lastCheck.Load())) > quietPeriod
 }
 
 // Flush waits until what the checks so far have written to the type cache

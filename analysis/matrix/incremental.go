@@ -56,6 +56,10 @@ func (s *Session) deriveUnit(u, base *unit, p *listedPackage, syntax []*ast.File
 	if !s.sameSkeleton(base.files[edited], syntax[edited]) || initializersReachBodies(syntax) {
 		return false
 	}
+	if s.deriveBodies(u, base, p, syntax, edited, deps, sizes, goVersion) {
+		s.bodiesDerived.Add(1)
+		return true
+	}
 
 	checked := make([]*ast.File, len(syntax))
 	for i, f := range syntax {
@@ -150,8 +154,8 @@ func (s *Session) sameSkeleton(a, b *ast.File) bool {
 	if len(a.Imports) != len(b.Imports) {
 		return false
 	}
-	ta, tb := s.skeleton(a), s.skeleton(b)
-	return ta != nil && tb != nil && slices.Equal(ta, tb)
+	sa, sb := s.skeleton(a), s.skeleton(b)
+	return sa != nil && sb != nil && slices.Equal(sa.toks, sb.toks)
 }
 
 type skeletonToken struct {
@@ -159,24 +163,30 @@ type skeletonToken struct {
 	lit string
 }
 
-// skeleton returns f's tokens outside function bodies and blank variable
-// declarations, or nil if its source is unknown. It is kept per file: the
-// targets that share a file ask for it in turn.
-func (s *Session) skeleton(f *ast.File) []skeletonToken {
-	c := s.files
-	c.mu.Lock()
-	toks, ok := c.skeletons[f]
-	c.mu.Unlock()
-	if !ok {
-		toks = s.scanSkeleton(f)
-		c.mu.Lock()
-		c.skeletons[f] = toks
-		c.mu.Unlock()
-	}
-	return toks
+// A skeletonScan is a file's tokens outside function bodies and blank
+// variable declarations, with their offsets.
+type skeletonScan struct {
+	toks []skeletonToken
+	offs []int
 }
 
-func (s *Session) scanSkeleton(f *ast.File) []skeletonToken {
+// skeleton returns f's skeleton, or nil if its source is unknown. It is
+// kept per file: the targets that share a file ask for it in turn.
+func (s *Session) skeleton(f *ast.File) *skeletonScan {
+	c := s.files
+	c.mu.Lock()
+	sk, ok := c.skeletons[f]
+	c.mu.Unlock()
+	if !ok {
+		sk = s.scanSkeleton(f)
+		c.mu.Lock()
+		c.skeletons[f] = sk
+		c.mu.Unlock()
+	}
+	return sk
+}
+
+func (s *Session) scanSkeleton(f *ast.File) *skeletonScan {
 	tf := s.fset.File(f.FileStart)
 	src, ok := s.files.source(f)
 	if tf == nil || !ok || len(src) != tf.Size() {
@@ -199,11 +209,11 @@ func (s *Session) scanSkeleton(f *ast.File) []skeletonToken {
 	var sc scanner.Scanner
 	scanFile := token.NewFileSet().AddFile("", -1, len(src))
 	sc.Init(scanFile, src, nil, 0)
-	var toks []skeletonToken
+	sk := &skeletonScan{}
 	for {
 		pos, tok, lit := sc.Scan()
 		if tok == token.EOF {
-			return toks
+			return sk
 		}
 		off := scanFile.Offset(pos)
 		for len(skip) > 0 && off > skip[0][1] {
@@ -214,7 +224,8 @@ func (s *Session) scanSkeleton(f *ast.File) []skeletonToken {
 		if len(skip) > 0 && off >= skip[0][0] && (off < skip[0][1] || off == skip[0][1] && tok == token.SEMICOLON) {
 			continue
 		}
-		toks = append(toks, skeletonToken{tok, lit})
+		sk.toks = append(sk.toks, skeletonToken{tok, lit})
+		sk.offs = append(sk.offs, off)
 	}
 }
 

@@ -138,6 +138,131 @@ var cycleEdits = []struct{ old, new string }{
 	{"\treturn 1\n", "\treturn undefinedName\n"},
 }
 
+// bodiesModule's edited file has what deriveBodies turns into literals
+// (unnamed receivers and parameters, named results, labels, variadic
+// parameters, init), imports used only in declarations or only in
+// bodies, and an error in a declaration that edits above it move.
+var bodiesModule = map[string]string{
+	"go.mod": "module example.com/bod\n\ngo 1.22\n",
+	"p/a.go": `package p
+
+import (
+	"fmt"
+	"io"
+	"os"
+	str "strings"
+	"time"
+)
+
+// Clock uses time in a declaration only.
+type Clock struct {
+	Every time.Duration
+}
+
+var Bad int = "a declaration's error"
+
+type R struct{ n int }
+
+func (R) Unnamed(int, string) int {
+	return 1
+}
+
+func (R) Mixed(a int) int {
+	return a
+}
+
+func (r R) Skip(int) int {
+	return r.n
+}
+
+func (r *R) Named(a, b int) (sum int) {
+	sum = a + b + r.n
+	return
+}
+
+func variadic(prefix string, rest ...string) string {
+	return prefix + str.Join(rest, ",")
+}
+
+func usesFmt() {
+	fmt.Println(os.Args)
+}
+
+func shadowsStr() string {
+	str := struct{ Join string }{"local"}
+	return str.Join
+}
+
+func loop() int {
+	n := 0
+outer:
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			if j == 2 {
+				continue outer
+			}
+			n++
+		}
+	}
+	return n
+}
+
+func init() {
+	_ = variadic
+}
+
+func (c Clock) Wait(w io.Writer) error {
+	_, err := fmt.Fprint(w, c.Every)
+	return err
+}
+`,
+	"p/b_linux.go": "package p\n\nfunc linuxOnly() int { return 1 }\n",
+	"p/c.go": `package p
+
+import "errors"
+
+func Gen[T any](v T) T { return v }
+
+func otherBody() int {
+	return "an error in another file's body"
+}
+`,
+}
+
+var bodiesEdits = []struct{ old, new string }{
+	{"\treturn prefix + str.Join(rest, \",\")\n", "\treturn prefix\n"},
+	{"\tfmt.Println(os.Args)\n", ""},
+	{"\tfmt.Println(os.Args)\n", "\tfmt.Println(os.Args, time.Now())\n"},
+	{"\tfmt.Println(os.Args)\n", "\tfmt := 3\n\t_ = fmt\n"},
+	{"// Clock uses time in a declaration only.\n", "// Clock uses time in a declaration only.\n//\n// Two more lines.\n"},
+	{"\t\t\tn++\n", "\t\t\tn += \"x\"\n"},
+	{"\treturn n\n", ""},
+	{"\t\t\t\tcontinue outer\n", "\t\t\t\tcontinue\n"},
+	{"\tn := 0\n", "\tn := 0\n\tunusedVar := 1\n"},
+	{"\treturn 1\n", "\treturn \"s\"\n"},
+	{"\treturn 1\n", "\treturn len(\"x\") + linuxOnly()\n"},
+	{"\treturn a\n", "\treturn a + 1\n"},
+	{"\treturn r.n\n", "\treturn r.n + r.Mixed(1)\n"},
+	{"\tsum = a + b + r.n\n", "\tf := func() int { return r.n + Bad }\n\tsum = a + b + f()\n"},
+	{"type R struct{ n int }\n", "type R struct{ n int }\n\nvar _ = R.Unnamed\n\nvar _ = (*R).Named\n\nvar _ = Gen[int]\n"},
+	{"type R struct{ n int }\n", "type R struct{ n int }\n\nvar _ int = R{}.Missing\n"},
+	{"func variadic(prefix string, rest ...string) string {", "func variadic(prefix string, rest ...int) string {"},
+	{"\t_ = variadic\n", "\t_ = variadic(\"a\", \"b\")\n\t_ = undefinedInInit\n"},
+}
+
+// shadowModule's declarations name a parameter like an import, so that a
+// qualified identifier there is not the import's use: deriveBodies must
+// decline rather than count it.
+var shadowModule = map[string]string{
+	"go.mod": "module example.com/sha\n\ngo 1.22\n",
+	"s/a.go": "package s\n\nimport \"os\"\n\nvar hook = func(os struct{ Args int }) int { return os.Args }\n\nfunc args() []string {\n\treturn os.Args\n}\n",
+}
+
+var shadowEdits = []struct{ old, new string }{
+	{"\treturn os.Args\n", "\treturn nil\n"},
+	{"\treturn os.Args\n", "\treturn append(os.Args, \"x\")\n"},
+}
+
 // TestDeriveMatchesFullCheck applies random sequences of edits to a file
 // and compares every result of a long-lived session, which derives what
 // it can from earlier checks, with a new session's full check.
@@ -151,6 +276,8 @@ func TestDeriveMatchesFullCheck(t *testing.T) {
 	}{
 		{"bodies", incrementalModule, "p/a.go", incrementalEdits, true},
 		{"init-cycle", cycleModule, "r/a.go", cycleEdits, false},
+		{"literals", bodiesModule, "p/a.go", bodiesEdits, true},
+		{"shadowed-import", shadowModule, "s/a.go", shadowEdits, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			derived := checkEditsAgainstFull(t, c.module, c.file, c.edits)
@@ -210,7 +337,7 @@ func checkEditsAgainstFull(t *testing.T, module map[string]string, file string, 
 		}
 	}
 	s.Flush()
-	t.Logf("%d of %d type checks derived", s.derived.Load(), s.typeChecks.Load())
+	t.Logf("%d of %d type checks derived, %d of them from bodies alone", s.derived.Load(), s.typeChecks.Load(), s.bodiesDerived.Load())
 	return s.derived.Load()
 }
 

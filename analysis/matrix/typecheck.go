@@ -37,7 +37,7 @@ type fileCache struct {
 	// from, and its copy without function bodies (deriveUnit).
 	sources   map[*ast.File][]byte
 	stripped  map[*ast.File]*ast.File
-	skeletons map[*ast.File][]skeletonToken
+	skeletons map[*ast.File]*skeletonScan
 
 	stdMu    sync.Mutex
 	std      map[string]*stdParse // by path: GOROOT does not change
@@ -75,7 +75,7 @@ type parsedFile struct {
 
 func newFileCache(fset *token.FileSet) *fileCache {
 	return &fileCache{fset: fset, content: map[string]*fileContent{}, parsed: map[parseKey]*parsedFile{},
-		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}, skeletons: map[*ast.File][]skeletonToken{},
+		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}, skeletons: map[*ast.File]*skeletonScan{},
 		std: map[string]*stdParse{}, stdLRU: list.New()}
 }
 
@@ -324,13 +324,31 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 	// needs them only to explain a missing method, so such a package is
 	// checked again with them.
 	u.info = &types.Info{}
-	conf := types.Config{
-		GoVersion: goVersion,
-		// The standard library builds for every valid target: its bodies
-		// are not ours to check.
-		IgnoreFuncBodies: role == roleStd,
-		FakeImportC:      len(p.CgoFiles) > 0,
-		Sizes:            sizes,
+	conf := checkConfig(p, deps, sizes, goVersion, func(te types.Error) { u.typeErrs = append(u.typeErrs, te) })
+	// The standard library builds for every valid target: its bodies are
+	// not ours to check.
+	conf.IgnoreFuncBodies = role == roleStd
+	u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+	if role == roleRoot && slices.ContainsFunc(u.typeErrs, needsExpressionTypes) {
+		u.typeErrs = nil
+		u.info = &types.Info{
+			Types:     map[ast.Expr]types.TypeAndValue{},
+			Defs:      map[*ast.Ident]types.Object{},
+			Uses:      map[*ast.Ident]types.Object{},
+			Implicits: map[ast.Node]types.Object{},
+		}
+		u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+	}
+	sortTypeErrors(fset, files, u.typeErrs)
+}
+
+// checkConfig is the configuration of p's type checks: dependencies
+// resolve to the packages that represent their API.
+func checkConfig(p *listedPackage, deps map[string]*unit, sizes types.Sizes, goVersion string, report func(types.Error)) *types.Config {
+	return &types.Config{
+		GoVersion:   goVersion,
+		FakeImportC: len(p.CgoFiles) > 0,
+		Sizes:       sizes,
 		Importer: importerFunc(func(path string) (*types.Package, error) {
 			if path == "unsafe" {
 				return types.Unsafe, nil
@@ -346,22 +364,10 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 		}),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
-				u.typeErrs = append(u.typeErrs, te)
+				report(te)
 			}
 		},
 	}
-	u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
-	if role == roleRoot && slices.ContainsFunc(u.typeErrs, needsExpressionTypes) {
-		u.typeErrs = nil
-		u.info = &types.Info{
-			Types:     map[ast.Expr]types.TypeAndValue{},
-			Defs:      map[*ast.Ident]types.Object{},
-			Uses:      map[*ast.Ident]types.Object{},
-			Implicits: map[ast.Node]types.Object{},
-		}
-		u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
-	}
-	sortTypeErrors(fset, files, u.typeErrs)
 }
 
 // needsExpressionTypes reports a type error that an analyzer explains from
