@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/tools/go/gcexportdata"
@@ -42,10 +43,15 @@ type typeCache struct {
 	pruneOnce sync.Once
 
 	// Writes are queued during a check and made after it, so that the
-	// first results do not wait for export data to be encoded.
+	// first results do not wait for export data to be encoded; and each
+	// waits until idle reports that no check runs or ran a moment ago, so
+	// that encoding competes with no edit's check (it costs more CPU than
+	// a cold check's type checking). wait makes the rest urgent.
 	mu      sync.Mutex
 	pending []pendingWrite
 	writing sync.WaitGroup
+	idle    func() bool
+	urgent  atomic.Bool
 }
 
 type pendingWrite struct {
@@ -76,14 +82,23 @@ func (c *typeCache) flush(fset *token.FileSet) {
 	go func() {
 		defer c.writing.Done()
 		for _, w := range todo {
+			for c.idle != nil && !c.urgent.Load() && !c.idle() {
+				time.Sleep(idlePoll)
+			}
 			c.write(fset, w.key, w.pkg)
 		}
 	}()
 }
 
+const idlePoll = 50 * time.Millisecond
+
+// wait writes what is queued without waiting for idleness, and returns
+// when it is written.
 func (c *typeCache) wait() {
 	if c != nil {
+		c.urgent.Store(true)
 		c.writing.Wait()
+		c.urgent.Store(false)
 	}
 }
 

@@ -2,9 +2,14 @@ package matrix
 
 import (
 	"context"
+	"go/constant"
+	"go/token"
+	"go/types"
 	"path/filepath"
 	"reflect"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -40,4 +45,42 @@ func TestTypeCache(t *testing.T) {
 		t.Errorf("type checks: %d cold, %d with the cache; want at most a quarter", coldChecks, warmChecks)
 	}
 	t.Logf("type checks: %d cold, %d with the cache; %d entries", coldChecks, warmChecks, len(files))
+}
+
+// TestTypeCacheWritesWaitForIdle checks that queued writes wait while the
+// session is busy, and that Flush writes them at once.
+func TestTypeCacheWritesWaitForIdle(t *testing.T) {
+	dir := t.TempDir()
+	var idle atomic.Bool
+	c := &typeCache{dir: dir, idle: idle.Load}
+	fset := token.NewFileSet()
+	stored := func() int {
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "*.x"))
+		return len(files)
+	}
+	pkg := types.NewPackage("example.com/a", "a")
+	pkg.Scope().Insert(types.NewConst(token.NoPos, pkg, "N", types.Typ[types.Int], constant.MakeInt64(1)))
+	pkg.MarkComplete()
+	c.queue("aa01", pkg)
+	c.flush(fset)
+	time.Sleep(4 * idlePoll)
+	if n := stored(); n != 0 {
+		t.Fatalf("%d entries written while busy", n)
+	}
+	idle.Store(true)
+	deadline := time.Now().Add(10 * time.Second)
+	for stored() == 0 && time.Now().Before(deadline) {
+		time.Sleep(idlePoll)
+	}
+	if stored() != 1 {
+		t.Fatal("the entry was not written once idle")
+	}
+
+	idle.Store(false)
+	c.queue("bb02", pkg)
+	c.flush(fset)
+	c.wait() // urgent: no waiting for idleness
+	if n := stored(); n != 2 {
+		t.Fatalf("%d entries after wait, want 2", n)
+	}
 }
