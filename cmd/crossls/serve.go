@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/crossls/crossls/lsp"
 )
@@ -20,8 +21,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Bool("stdio", true, "communicate over stdin/stdout (the only transport; accepted for editor clients)")
 	logfile := fs.String("logfile", "", "write the server's debug log to `file`")
 	verbose := fs.Bool("v", false, "log every check and build step")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the session to `file` (for performance reports)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: crossls serve [-logfile FILE] [-v]")
+		fmt.Fprintln(stderr, "usage: crossls serve [-logfile FILE] [-v] [-cpuprofile FILE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -36,6 +38,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer f.Close()
 		opts.Log = f
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "crossls:", err)
+			return 2
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
 	}
 	if err := lsp.Serve(ctx, stdio{stdout: stdout}, opts); err != nil {
 		fmt.Fprintln(stderr, "crossls serve:", err)
