@@ -63,6 +63,8 @@ type editorScenario struct {
 	Budget  time.Duration // no new edit pair starts after this much time
 	Timeout time.Duration // for any single wait
 	LogDir  string        // server stderr goes here
+	// LogSuffix tells apart the logs of runs of one scenario (the restart).
+	LogSuffix string
 }
 
 func (s *editorScenario) name() string {
@@ -123,7 +125,7 @@ func (s *editorScenario) run(ctx context.Context) (res editorResult) {
 		res.Err = fmt.Errorf("%s: %v", path, err)
 		return res
 	}
-	logPath := filepath.Join(s.LogDir, strings.NewReplacer(" ", "_", "=", "-").Replace(s.Module.short()+"-"+s.name())+".log")
+	logPath := filepath.Join(s.LogDir, strings.NewReplacer(" ", "_", "=", "-").Replace(s.Module.short()+"-"+s.name()+s.LogSuffix)+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		res.Err = err

@@ -174,6 +174,7 @@ func editorPart(ctx context.Context, cfg *config, base []string, mods []*module,
 			}
 			again := *s
 			again.Edits = 1
+			again.LogSuffix = "-restart"
 			restart := again.run(ctx)
 			if ctx.Err() != nil {
 				return rows, ctx.Err()
