@@ -79,6 +79,11 @@ type Session struct {
 	checking  atomic.Int32
 	lastCheck atomic.Int64
 
+	rootFilesMu sync.Mutex
+	rootFiles   map[*listedPackage]*rootFiles // by a listing's first package
+	// targetStates carry each target's last check to its next.
+	targetStates map[targetStateKey]*targetState
+
 	// plans are deriveBodies' plans for the edits of the current check.
 	plansMu sync.Mutex
 	plans   map[planKey]*bodiesPlan
@@ -143,6 +148,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.pruneRootFiles()
 
 	s.files.beginCheck(opts.Overlay)
 	s.plansMu.Lock()
@@ -241,6 +247,66 @@ func normalize(opts *Options) error {
 // and the headers of unsaved buffers (package clause, imports, build
 // constraints) stay the same: an edit inside a function body then costs no
 // go command at all.
+// rootFiles are the root files of one listing: those compiled, and every
+// .go file with its package. They change only with the listing.
+type rootFiles struct {
+	compiled map[string]bool
+	seen     map[string]*listedPackage
+}
+
+// rootFilesOf returns the root files of the listing pkgs, computed once.
+func (s *Session) rootFilesOf(pkgs []*listedPackage) *rootFiles {
+	if len(pkgs) == 0 {
+		return &rootFiles{compiled: map[string]bool{}, seen: map[string]*listedPackage{}}
+	}
+	s.rootFilesMu.Lock()
+	defer s.rootFilesMu.Unlock()
+	if rf, ok := s.rootFiles[pkgs[0]]; ok {
+		return rf
+	}
+	rf := &rootFiles{compiled: map[string]bool{}, seen: map[string]*listedPackage{}}
+	for _, p := range pkgs {
+		if p.DepOnly {
+			continue
+		}
+		for _, path := range p.files {
+			rf.compiled[path], rf.seen[path] = true, p
+		}
+		for i, name := range p.IgnoredGoFiles {
+			if !strings.HasSuffix(name, "_test.go") {
+				rf.seen[p.ignored[i]] = p
+			}
+		}
+	}
+	if s.rootFiles == nil {
+		s.rootFiles = map[*listedPackage]*rootFiles{}
+	}
+	s.rootFiles[pkgs[0]] = rf
+	return rf
+}
+
+// pruneRootFiles forgets the root files of listings no longer in use.
+func (s *Session) pruneRootFiles() {
+	current := map[*listedPackage]bool{}
+	for _, pkgs := range s.lists.byTarget {
+		if len(pkgs) > 0 {
+			current[pkgs[0]] = true
+		}
+	}
+	s.rootFilesMu.Lock()
+	for first := range s.rootFiles {
+		if !current[first] {
+			delete(s.rootFiles, first)
+		}
+	}
+	for key := range s.targetStates {
+		if !current[key.first] {
+			delete(s.targetStates, key)
+		}
+	}
+	s.rootFilesMu.Unlock()
+}
+
 type listCache struct {
 	fingerprint string
 	byTarget    map[string][]*listedPackage
@@ -354,18 +420,28 @@ func hostTarget(t target.Target) bool {
 }
 
 func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Target, pkgs []*listedPackage) (*targetOutput, error) {
-	out := &targetOutput{target: t, name: t.String(), verdicts: make(map[string]Verdict, len(pkgs)), compiled: map[string]bool{}, seen: make(map[string]*listedPackage, len(pkgs))}
+	rf := s.rootFilesOf(pkgs)
+	out := &targetOutput{target: t, name: t.String(), verdicts: make(map[string]Verdict, len(pkgs)), compiled: rf.compiled, seen: rf.seen}
 	sizes := types.SizesFor("gc", t.GOARCH)
 	if sizes == nil {
 		sizes = types.SizesFor("gc", "amd64")
 	}
+	analyzers := analyzersFor(t, opts.Analyzers)
+	st := s.targetStateFor(t, pkgs)
+	prev := st.inputs
+	if st.toolchain != s.toolchain || st.analyzers != analyzerNames(analyzers) || len(prev) != len(pkgs) {
+		prev = nil
+	}
 	inputs := make(map[string]*passInput, len(pkgs))
 	order := make([]*passInput, 0, len(pkgs))
-	for _, p := range pkgs {
+	for i, p := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		in := &passInput{list: p, analyzed: !p.DepOnly, deps: make([]*passInput, 0, len(p.Imports))}
+		if prev != nil {
+			in.prev = prev[i]
+		}
 		for _, imp := range p.Imports {
 			if d, ok := inputs[imp]; ok {
 				in.deps = append(in.deps, d)
@@ -388,6 +464,14 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			role = roleDep
 		}
 		fixed := p.fixed
+		if pv := in.prev; pv != nil && s.sameUnitInputs(in, pv, files, fixed) {
+			// Nothing the unit depends on changed since this target's
+			// last check: the same files and dependency APIs.
+			in.unit, in.contents, in.shape = pv.unit, pv.contents, pv.shape
+			s.units.keep(pv.unit, pv.shape)
+			in.ignored, in.other = p.ignored, p.other
+			continue
+		}
 		goVersion := ""
 		if p.Module != nil && p.Module.GoVersion != "" && !p.Standard {
 			goVersion = "go" + p.Module.GoVersion
@@ -436,6 +520,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 				for i, f := range files {
 					contents[i] = s.files.read(f)
 				}
+				in.contents = contents
 			}
 			if k, ok := p.mutableKeys.lookup(contents, depList); ok {
 				key = k
@@ -488,6 +573,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if shape != "" {
 			s.units.setBase(shape, u)
 		}
+		in.shape = shape
 		in.unit = u
 		in.ignored = p.ignored
 		in.other = p.other
@@ -500,13 +586,86 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		cache:   s.analyses,
 		cacheKey: func(ba boundAnalyzer, in *passInput) analysisKey {
 			return s.analysisKey(list, ba, in, world)
-		}}
-	diags, err := rs.run(analyzersFor(t, opts.Analyzers), order)
+		},
+		filesKey: func(in *passInput) string { return s.filesKey(in, false) },
+	}
+	rs.world, rs.prevWorld = world, st.world
+	diags, err := rs.run(analyzers, order)
 	if err != nil {
 		return nil, err
 	}
 	s.collect(out, opts, order, diags)
+	for _, in := range order {
+		in.prev = nil // one check back is enough; do not chain them all
+	}
+	st.inputs, st.world, st.toolchain, st.analyzers = order, world, s.toolchain, analyzerNames(analyzers)
 	return out, nil
+}
+
+// A targetState is what a target's last completed check on one listing
+// left for the next: its pass inputs, in listing order.
+type targetState struct {
+	inputs               []*passInput
+	world                string
+	toolchain, analyzers string
+}
+
+type targetStateKey struct {
+	first  *listedPackage // identifies the listing
+	target string
+}
+
+func (s *Session) targetStateFor(t target.Target, pkgs []*listedPackage) *targetState {
+	if len(pkgs) == 0 {
+		return &targetState{}
+	}
+	key := targetStateKey{pkgs[0], t.String()}
+	s.rootFilesMu.Lock()
+	defer s.rootFilesMu.Unlock()
+	st, ok := s.targetStates[key]
+	if !ok {
+		st = &targetState{}
+		if s.targetStates == nil {
+			s.targetStates = map[targetStateKey]*targetState{}
+		}
+		s.targetStates[key] = st
+	}
+	return st
+}
+
+// sameUnitInputs reports whether in's unit is pv's: the same file contents
+// (immutable packages' files do not change) and dependencies with the
+// same API.
+func (s *Session) sameUnitInputs(in, pv *passInput, files []string, fixed bool) bool {
+	if pv.unit == nil || len(in.deps) != len(pv.deps) {
+		return false
+	}
+	for j, d := range in.deps {
+		a, b := d.unit, pv.deps[j].unit
+		if a != b && (a == nil || b == nil || a.apiKey != b.apiKey) {
+			return false
+		}
+	}
+	if fixed {
+		return true
+	}
+	if len(pv.contents) != len(files) {
+		return false
+	}
+	for j, f := range files {
+		if s.files.read(f) != pv.contents[j] {
+			return false
+		}
+	}
+	return true
+}
+
+func analyzerNames(analyzers []boundAnalyzer) string {
+	names := make([]string, len(analyzers))
+	for i, a := range analyzers {
+		names[i] = a.Name
+	}
+	return strings.Join(names, ",")
 }
 
 func concat(lists ...[]string) []string {

@@ -398,3 +398,42 @@ func TestSkeleton(t *testing.T) {
 		}
 	}
 }
+
+// TestLeftOutEditReanalyzes edits a file that one target leaves out: that
+// target's units stay the same, but what buildgap says of its undefined
+// names changes, in the file's package and in its importer, so their
+// analyses must run again.
+func TestLeftOutEditReanalyzes(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":         "module example.com/lo\n\ngo 1.22\n",
+		"p/use.go":       "package p\n\nfunc Use() int { return helper() }\n",
+		"p/h_linux.go":   "package p\n\nfunc helper() int { return 1 }\n\nfunc Helper() int { return 1 }\n",
+		"p/h_windows.go": "package p\n",
+		"q/q.go":         "package q\n\nimport \"example.com/lo/p\"\n\nvar V = p.Helper()\n",
+	})
+	targets, err := target.ParseList("linux/amd64,windows/amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession()
+	path := filepath.Join(dir, "p", "h_linux.go")
+	for i, text := range []string{
+		"package p\n\nfunc helper() int { return 1 }\n\nfunc Helper() int { return 1 }\n",
+		"package p\n\nfunc helper2() int { return 1 }\n\nfunc helper() int { return helper2() }\n\nfunc Helper() int { return 1 }\n",
+		"package p\n\nfunc other() int { return 1 }\n",
+		"package p\n\nfunc helper() int { return 1 }\n\n\nfunc Helper() int { return 1 }\n",
+	} {
+		opts := Options{Dir: dir, Targets: targets, Overlay: map[string][]byte{path: []byte(text)}}
+		got, err := s.Check(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := NewSession().Check(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := describe(got), describe(want); g != w {
+			t.Fatalf("edit %d: incremental check differs from a full one:\n--- incremental\n%s\n--- full\n%s", i, g, w)
+		}
+	}
+}

@@ -33,6 +33,16 @@ type passInput struct {
 	// filesHashes memoizes filesKey for this check: [0] without the
 	// compiled files, [1] with them.
 	filesHashes [2]string
+
+	// prev is the same package in the target's last check, during this
+	// one. contents are the compiled files' contents the unit was found
+	// for (mutable packages); shape is the unit's shape (edited roots).
+	prev     *passInput
+	contents []*fileContent
+	shape    string
+	// entries are the analyzers' results, by analyzer index (nil for an
+	// analyzer that did not run), once all of them succeeded.
+	entries []*analysisEntry
 }
 
 // factKey identifies a fact by its subject's path, not its pointer:
@@ -78,6 +88,12 @@ type runState struct {
 	cache     *analysisCache
 	cacheKey  func(boundAnalyzer, *passInput) analysisKey
 	recording *analysisEntry // the entry being filled by the running top-level analyzer
+
+	// filesKey is the session's filesKey without the compiled files;
+	// world and prevWorld are the left-out worlds of this check and of the
+	// target's last one.
+	filesKey         func(*passInput) string
+	world, prevWorld string
 }
 
 // analysisCache keeps each analyzer's findings and exported facts per
@@ -154,8 +170,20 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 		if in.unit == nil || in.unit.pkg == nil || in.list.Standard {
 			continue
 		}
+		if pv := in.prev; pv != nil && pv.entries != nil && rs.sameAnalysisInputs(in, pv) {
+			// Every analysis key is the one of the last check: take its
+			// results without computing the keys again.
+			in.entries = pv.entries
+			for k, entry := range in.entries {
+				if entry != nil {
+					out = rs.replay(analyzers[k].Analyzer, in, entry, out)
+				}
+			}
+			continue
+		}
+		entries := make([]*analysisEntry, len(analyzers))
 		results := map[*analysis.Analyzer]any{}
-		for _, ba := range analyzers {
+		for k, ba := range analyzers {
 			a := ba.Analyzer
 			if !in.analyzed && len(a.FactTypes) == 0 {
 				continue
@@ -165,14 +193,8 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 				<-entry.done
 			}
 			if !compute && entry.ok {
-				for _, f := range entry.facts {
-					rs.exportFact(f.obj, f.fact)
-				}
-				if in.analyzed {
-					for _, d := range entry.diags {
-						out = append(out, diagnosticOut{a, in, d})
-					}
-				}
+				entries[k] = entry
+				out = rs.replay(a, in, entry, out)
 				continue
 			}
 			if !compute {
@@ -187,9 +209,32 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 			if err != nil {
 				return out, err
 			}
+			entries[k] = entry
 		}
+		in.entries = entries
 	}
 	return out, nil
+}
+
+// replay exports the facts of a finished analysis entry and adds its
+// diagnostics if in is analyzed.
+func (rs *runState) replay(a *analysis.Analyzer, in *passInput, entry *analysisEntry, out []diagnosticOut) []diagnosticOut {
+	for _, f := range entry.facts {
+		rs.exportFact(f.obj, f.fact)
+	}
+	if in.analyzed {
+		for _, d := range entry.diags {
+			out = append(out, diagnosticOut{a, in, d})
+		}
+	}
+	return out
+}
+
+// sameAnalysisInputs reports whether in's analysis keys are those of pv,
+// the same package in the target's last check: the same unit, left-out
+// world and files.
+func (rs *runState) sameAnalysisInputs(in, pv *passInput) bool {
+	return in.unit == pv.unit && rs.world == rs.prevWorld && pv.filesHashes[0] != "" && rs.filesKey(in) == pv.filesHashes[0]
 }
 
 // apply runs a (and first its requirements) on one package.

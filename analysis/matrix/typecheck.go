@@ -217,6 +217,32 @@ func (c *unitCache) base(shape string) *unit {
 	return c.prevBases[shape]
 }
 
+// keep carries u (and, for an edited root, its shape's base) into the
+// current check, as get and setBase do, for a unit found without its key.
+func (c *unitCache) keep(u *unit, shape string) {
+	c.mu.Lock()
+	if _, ok := c.units[u.key]; !ok {
+		c.units[u.key] = u
+	}
+	c.keepAPI(u)
+	if shape != "" {
+		c.bases[shape] = u
+	}
+	c.mu.Unlock()
+}
+
+// keepAPI carries the representative of u's API into the current check:
+// a unit checked later with that API must get the package u's importers
+// were checked against, or their types would not be identical. c.mu is
+// held.
+func (c *unitCache) keepAPI(u *unit) {
+	if _, ok := c.apis[u.apiKey]; !ok {
+		if rep, ok := c.prevAPIs[u.apiKey]; ok {
+			c.apis[u.apiKey] = rep
+		}
+	}
+}
+
 func (c *unitCache) setBase(shape string, u *unit) {
 	c.mu.Lock()
 	c.bases[shape] = u
@@ -252,6 +278,7 @@ func (c *unitCache) get(key string) (*unit, bool) {
 	}
 	if u, ok := c.prev[key]; ok {
 		c.units[key] = u
+		c.keepAPI(u)
 		return u, false
 	}
 	u := &unit{key: key, done: make(chan struct{})}

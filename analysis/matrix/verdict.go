@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,15 +42,6 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 			v = Verdict{Status: "fail", Class: f.class, Message: f.msg, Pos: f.pos}
 		}
 		out.verdicts[p.ImportPath] = v
-		for _, name := range concat(p.GoFiles, p.CgoFiles) {
-			path := filepath.Join(p.Dir, name)
-			out.compiled[path], out.seen[path] = true, p
-		}
-		for _, name := range p.IgnoredGoFiles {
-			if path := filepath.Join(p.Dir, name); !strings.HasSuffix(name, "_test.go") {
-				out.seen[path] = p
-			}
-		}
 		s.driverDiagnostics(out, opts, in, byPath, fails)
 	}
 	for _, d := range diags {
@@ -209,7 +201,12 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 	if u == nil {
 		return
 	}
+	// Only a failing import or cgo's C needs explaining.
+	explain := t.Cgo || slices.ContainsFunc(p.Imports, func(imp string) bool { return fails[imp] != nil })
 	for _, f := range u.files {
+		if !explain {
+			break
+		}
 		for _, spec := range f.Imports {
 			path, err := strconv.Unquote(spec.Path.Value)
 			if err != nil {
