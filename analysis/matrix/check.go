@@ -421,24 +421,25 @@ func hostTarget(t target.Target) bool {
 
 func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Target, pkgs []*listedPackage) (*targetOutput, error) {
 	rf := s.rootFilesOf(pkgs)
-	out := &targetOutput{target: t, name: t.String(), verdicts: make(map[string]Verdict, len(pkgs)), compiled: rf.compiled, seen: rf.seen}
+	st := s.targetStateFor(t, pkgs)
+	buf := st.buffers(len(pkgs))
+	out := &targetOutput{target: t, name: t.String(), verdicts: buf.verdicts, compiled: rf.compiled, seen: rf.seen}
 	sizes := types.SizesFor("gc", t.GOARCH)
 	if sizes == nil {
 		sizes = types.SizesFor("gc", "amd64")
 	}
 	analyzers := analyzersFor(t, opts.Analyzers)
-	st := s.targetStateFor(t, pkgs)
 	prev := st.inputs
 	if st.toolchain != s.toolchain || st.analyzers != analyzerNames(analyzers) || len(prev) != len(pkgs) {
 		prev = nil
 	}
-	inputs := make(map[string]*passInput, len(pkgs))
-	order := make([]*passInput, 0, len(pkgs))
+	inputs, order := buf.inputs, buf.order
 	for i, p := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		in := &passInput{list: p, analyzed: !p.DepOnly, deps: make([]*passInput, 0, len(p.Imports))}
+		in := &buf.slab[i]
+		*in = passInput{list: p, analyzed: !p.DepOnly, deps: in.deps[:0]}
 		if prev != nil {
 			in.prev = prev[i]
 		}
@@ -594,11 +595,13 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 	if err != nil {
 		return nil, err
 	}
-	s.collect(out, opts, order, diags)
+	s.collect(out, opts, order, inputs, diags)
 	for _, in := range order {
 		in.prev = nil // one check back is enough; do not chain them all
 	}
+	buf.order = order
 	st.inputs, st.world, st.toolchain, st.analyzers = order, world, s.toolchain, analyzerNames(analyzers)
+	st.next = 1 - st.next
 	return out, nil
 }
 
@@ -608,6 +611,33 @@ type targetState struct {
 	inputs               []*passInput
 	world                string
 	toolchain, analyzers string
+
+	// A check fills the buffers its last but one left: its pass inputs
+	// and maps are garbage once the next check has read them.
+	bufs [2]checkBuffers
+	next int
+}
+
+type checkBuffers struct {
+	slab     []passInput
+	order    []*passInput
+	inputs   map[string]*passInput
+	verdicts map[string]Verdict
+}
+
+// buffers returns the buffers for a check of n packages, emptied.
+func (st *targetState) buffers(n int) *checkBuffers {
+	b := &st.bufs[st.next]
+	if len(b.slab) != n {
+		b.slab = make([]passInput, n)
+	}
+	b.order = b.order[:0]
+	if b.inputs == nil {
+		b.inputs, b.verdicts = make(map[string]*passInput, n), make(map[string]Verdict, n)
+	}
+	clear(b.inputs)
+	clear(b.verdicts)
+	return b
 }
 
 type targetStateKey struct {

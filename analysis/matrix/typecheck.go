@@ -516,17 +516,33 @@ func (c *fileCache) endCheck() {
 func (c *unitCache) beginCheck() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.prev = mergeInto(c.prev, c.units)
-	c.prevAPIs = mergeInto(c.prevAPIs, c.apis)
-	c.prevBases = mergeInto(c.prevBases, c.bases)
-	c.units = make(map[string]*unit, len(c.prev))
-	c.apis = make(map[string]*types.Package, len(c.prevAPIs))
-	c.bases = make(map[string]*unit, len(c.prevBases))
+	// The last check's maps become prev; prev's (emptied at endCheck, or
+	// merged in if that check did not end) are filled anew.
+	c.units, c.prev = swapMaps(c.units, c.prev)
+	c.apis, c.prevAPIs = swapMaps(c.apis, c.prevAPIs)
+	c.bases, c.prevBases = swapMaps(c.bases, c.prevBases)
+}
+
+// swapMaps returns an empty map for the current check and cur, with what
+// prev still holds (a check that did not end), for the previous one.
+func swapMaps[K comparable, V any](cur, prev map[K]V) (map[K]V, map[K]V) {
+	for k, v := range prev {
+		if _, ok := cur[k]; !ok {
+			cur[k] = v
+		}
+	}
+	clear(prev)
+	if prev == nil {
+		prev = make(map[K]V, len(cur))
+	}
+	return prev, cur
 }
 
 func (c *unitCache) endCheck() {
 	c.mu.Lock()
-	c.prev, c.prevAPIs, c.prevBases = nil, nil, nil
+	clear(c.prev)
+	clear(c.prevAPIs)
+	clear(c.prevBases)
 	c.mu.Unlock()
 }
 

@@ -25,12 +25,10 @@ type failure struct {
 
 // collect turns one target's units and analyzer findings into verdicts and
 // diagnostics (not yet merged with other targets).
-func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, diags []diagnosticOut) {
+func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, byPath map[string]*passInput, diags []diagnosticOut) {
 	t := out.target
 	fails := map[string]*failure{}
-	byPath := map[string]*passInput{}
 	for _, in := range order {
-		byPath[in.list.ImportPath] = in
 		if f := s.failureOf(t, in, fails); f != nil {
 			fails[in.list.ImportPath] = f
 		}
