@@ -248,10 +248,14 @@ func normalize(opts *Options) error {
 // constraints) stay the same: an edit inside a function body then costs no
 // go command at all.
 // rootFiles are the root files of one listing: those compiled, and every
-// .go file with its package. They change only with the listing.
+// .go file with its package; and the listing's import graph. They change
+// only with the listing.
 type rootFiles struct {
 	compiled map[string]bool
 	seen     map[string]*listedPackage
+	// deps are the indices of each package's listed imports in the
+	// listing (dependencies come first).
+	deps [][]int
 }
 
 // rootFilesOf returns the root files of the listing pkgs, computed once.
@@ -264,8 +268,15 @@ func (s *Session) rootFilesOf(pkgs []*listedPackage) *rootFiles {
 	if rf, ok := s.rootFiles[pkgs[0]]; ok {
 		return rf
 	}
-	rf := &rootFiles{compiled: map[string]bool{}, seen: map[string]*listedPackage{}}
-	for _, p := range pkgs {
+	rf := &rootFiles{compiled: map[string]bool{}, seen: map[string]*listedPackage{}, deps: make([][]int, len(pkgs))}
+	index := make(map[string]int, len(pkgs))
+	for i, p := range pkgs {
+		for _, imp := range p.Imports {
+			if j, ok := index[imp]; ok {
+				rf.deps[i] = append(rf.deps[i], j)
+			}
+		}
+		index[p.ImportPath] = i
 		if p.DepOnly {
 			continue
 		}
@@ -434,6 +445,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		prev = nil
 	}
 	inputs, order := buf.inputs, buf.order
+	var kept []*passInput // carried from the last check: kept in the unit cache at once
 	for i, p := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -443,10 +455,8 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if prev != nil {
 			in.prev = prev[i]
 		}
-		for _, imp := range p.Imports {
-			if d, ok := inputs[imp]; ok {
-				in.deps = append(in.deps, d)
-			}
+		for _, j := range rf.deps[i] {
+			in.deps = append(in.deps, &buf.slab[j])
 		}
 		inputs[p.ImportPath] = in
 		order = append(order, in)
@@ -469,7 +479,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			// Nothing the unit depends on changed since this target's
 			// last check: the same files and dependency APIs.
 			in.unit, in.contents, in.shape = pv.unit, pv.contents, pv.shape
-			s.units.keep(pv.unit, pv.shape)
+			kept = append(kept, pv)
 			in.ignored, in.other = p.ignored, p.other
 			continue
 		}
@@ -580,6 +590,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		in.other = p.other
 	}
 
+	s.units.keep(kept)
 	world := s.leftOutWorld(order)
 	list := listKey(t)
 	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]factValue{},

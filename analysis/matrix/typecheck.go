@@ -217,18 +217,22 @@ func (c *unitCache) base(shape string) *unit {
 	return c.prevBases[shape]
 }
 
-// keep carries u (and, for an edited root, its shape's base) into the
-// current check, as get and setBase do, for a unit found without its key.
-func (c *unitCache) keep(u *unit, shape string) {
+// keep carries the units of carried pass inputs (and, for edited roots,
+// their shapes' bases) into the current check, as get and setBase do for
+// units found by key.
+func (c *unitCache) keep(carried []*passInput) {
 	c.mu.Lock()
-	if _, ok := c.units[u.key]; !ok {
-		c.units[u.key] = u
+	defer c.mu.Unlock()
+	for _, in := range carried {
+		u := in.unit
+		if _, ok := c.units[u.key]; !ok {
+			c.units[u.key] = u
+			c.keepAPI(u)
+		}
+		if in.shape != "" {
+			c.bases[in.shape] = u
+		}
 	}
-	c.keepAPI(u)
-	if shape != "" {
-		c.bases[shape] = u
-	}
-	c.mu.Unlock()
 }
 
 // keepAPI carries the representative of u's API into the current check:
