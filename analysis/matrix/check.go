@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -83,6 +84,10 @@ type Session struct {
 	rootFiles   map[*listedPackage]*rootFiles // by a listing's first package
 	// targetStates carry each target's last check to its next.
 	targetStates map[targetStateKey]*targetState
+	// uncompiledFiles are the root files no target compiles, for the
+	// listings' root files uncompiledFor.
+	uncompiledFor   []*rootFiles
+	uncompiledFiles map[string]*listedPackage
 
 	// plans are deriveBodies' plans for the edits of the current check.
 	plansMu sync.Mutex
@@ -422,6 +427,8 @@ type targetOutput struct {
 	diags    []Diagnostic              // Targets unset; merged later
 	compiled map[string]bool           // absolute paths of root files this target compiles
 	seen     map[string]*listedPackage // absolute path of every root .go file -> its package
+	// rootFiles holds compiled and seen: the same for the same listing.
+	rootFiles *rootFiles
 }
 
 // hostTarget reports whether t runs on the machine that builds it, where
@@ -434,7 +441,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 	rf := s.rootFilesOf(pkgs)
 	st := s.targetStateFor(t, pkgs)
 	buf := st.buffers(len(pkgs))
-	out := &targetOutput{target: t, name: t.String(), verdicts: buf.verdicts, compiled: rf.compiled, seen: rf.seen}
+	out := &targetOutput{target: t, name: t.String(), verdicts: buf.verdicts, compiled: rf.compiled, seen: rf.seen, rootFiles: rf}
 	sizes := types.SizesFor("gc", t.GOARCH)
 	if sizes == nil {
 		sizes = types.SizesFor("gc", "amd64")
@@ -478,7 +485,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if pv := in.prev; pv != nil && s.sameUnitInputs(in, pv, files, fixed) {
 			// Nothing the unit depends on changed since this target's
 			// last check: the same files and dependency APIs.
-			in.unit, in.contents, in.shape = pv.unit, pv.contents, pv.shape
+			in.unit, in.contents, in.shape = pv.unit, pv.contents, pv.shape // validUntil set
 			kept = append(kept, pv)
 			in.ignored, in.other = p.ignored, p.other
 			continue
@@ -531,7 +538,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 				for i, f := range files {
 					contents[i] = s.files.read(f)
 				}
-				in.contents = contents
+				in.contents, in.validUntil = contents, validUntil(contents)
 			}
 			if k, ok := p.mutableKeys.lookup(contents, depList); ok {
 				key = k
@@ -591,7 +598,12 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 	}
 
 	s.units.keep(kept)
-	world := s.leftOutWorld(order)
+	world, worldUntil := st.world, st.worldUntil
+	if !s.files.unchangedSince("", worldUntil) || slices.ContainsFunc(order, func(in *passInput) bool {
+		return !in.list.fixed && len(in.list.ignored) > 0 && s.files.changedDirs[in.list.Dir]
+	}) {
+		world, worldUntil = s.leftOutWorld(order)
+	}
 	list := listKey(t)
 	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]factValue{},
 		reparse: s.reparse,
@@ -599,7 +611,8 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		cacheKey: func(ba boundAnalyzer, in *passInput) analysisKey {
 			return s.analysisKey(list, ba, in, world)
 		},
-		filesKey: func(in *passInput) string { return s.filesKey(in, false) },
+		filesKey:       func(in *passInput) string { return s.filesKey(in, false) },
+		unchangedSince: s.files.unchangedSince,
 	}
 	rs.world, rs.prevWorld = world, st.world
 	diags, err := rs.run(analyzers, order)
@@ -611,7 +624,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		in.prev = nil // one check back is enough; do not chain them all
 	}
 	buf.order = order
-	st.inputs, st.world, st.toolchain, st.analyzers = order, world, s.toolchain, analyzerNames(analyzers)
+	st.inputs, st.world, st.worldUntil, st.toolchain, st.analyzers = order, world, worldUntil, s.toolchain, analyzerNames(analyzers)
 	st.next = 1 - st.next
 	return out, nil
 }
@@ -621,6 +634,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 type targetState struct {
 	inputs               []*passInput
 	world                string
+	worldUntil           time.Time // validUntil of the world's files
 	toolchain, analyzers string
 
 	// A check fills the buffers its last but one left: its pass inputs
@@ -693,11 +707,16 @@ func (s *Session) sameUnitInputs(in, pv *passInput, files []string, fixed bool) 
 	if len(pv.contents) != len(files) {
 		return false
 	}
+	if s.files.unchangedSince(in.list.Dir, pv.validUntil) {
+		in.validUntil = pv.validUntil
+		return true
+	}
 	for j, f := range files {
 		if s.files.read(f) != pv.contents[j] {
 			return false
 		}
 	}
+	in.validUntil = validUntil(pv.contents)
 	return true
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -436,4 +437,56 @@ func TestLeftOutEditReanalyzes(t *testing.T) {
 			t.Fatalf("edit %d: incremental check differs from a full one:\n--- incremental\n%s\n--- full\n%s", i, g, w)
 		}
 	}
+}
+
+// TestDiskEditsAreSeen changes files on disk behind the session's back: a
+// check sees the change at once after Invalidate, and without it once
+// the file's trust (statInterval) has run out, also in a package that an
+// earlier check carried over unchanged.
+func TestDiskEditsAreSeen(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":   "module example.com/disk\n\ngo 1.22\n",
+		"a/a.go":   "package a\n\nfunc A() int { return 1 }\n",
+		"b/b.go":   "package b\n\nfunc B() int { return 2 }\n",
+		"c/c.go":   "package c\n\nimport \"example.com/disk/a\"\n\nvar C int = a.A()\n",
+		"d/doc.go": "package d\n",
+	})
+	targets, err := target.ParseList("linux/amd64,windows/amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession()
+	check := func(step string, overlay map[string][]byte) {
+		t.Helper()
+		opts := Options{Dir: dir, Targets: targets, Overlay: overlay}
+		got, err := s.Check(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := NewSession().Check(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := describe(got), describe(want); g != w {
+			t.Fatalf("%s: the session's check differs from a new one's:\n--- session\n%s\n--- new\n%s", step, g, w)
+		}
+	}
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buffer := func(text string) map[string][]byte {
+		return map[string][]byte{filepath.Join(dir, "d", "doc.go"): []byte(text)}
+	}
+	check("first", nil)
+	check("carried", buffer("package d\n\n// edited\n"))
+
+	write("b/b.go", "package b\n\nfunc B() int { return \"not an int\" }\n")
+	s.Invalidate()
+	check("after Invalidate", buffer("package d\n\n// edited again\n"))
+
+	write("a/a.go", "package a\n\nfunc A() string { return \"changed API\" }\n")
+	time.Sleep(statInterval + 50*time.Millisecond)
+	check("after the trust ran out", buffer("package d\n\n// and again\n"))
 }

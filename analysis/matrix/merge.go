@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,13 +35,12 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 	// Packages the patterns name but the go command left out for some
 	// targets, because no file builds for them.
 	unlisted := map[string]*listedPackage{} // files of packages no target lists
+	byDir := make(map[string]*Package, len(pkgs))
+	for _, p := range pkgs {
+		byDir[p.Dir] = p
+	}
 	for _, dir := range s.patternDirs(opts) {
-		var pkg *Package
-		for _, p := range pkgs {
-			if p.Dir == dir {
-				pkg = p
-			}
-		}
+		pkg := byDir[dir]
 		if pkg == nil {
 			path, ok := importPathOf(dir, outs)
 			if !ok {
@@ -123,25 +123,16 @@ func label(targets []string, total int) string {
 // purpose. Unsatisfiable constraints and cgo files have analyzers of
 // their own.
 func (s *Session) deadFiles(outs []*targetOutput, unlisted map[string]*listedPackage) []Diagnostic {
-	compiled := map[string]bool{}
-	seen := maps.Clone(unlisted)
-	for _, o := range outs {
-		for path := range o.compiled {
-			compiled[path] = true
-		}
-		for path, p := range o.seen {
-			seen[path] = p
-		}
-	}
 	var names []string
 	for _, o := range outs {
 		names = append(names, o.name)
 	}
+	candidates := maps.Clone(unlisted)
+	for path, p := range s.uncompiled(outs) {
+		candidates[path] = p
+	}
 	var out []Diagnostic
-	for path, p := range seen {
-		if compiled[path] {
-			continue
-		}
+	for path, p := range candidates {
 		f, _, _ := s.files.parse(path, parser.ParseComments)
 		if f == nil || f.Name == nil {
 			continue
@@ -163,6 +154,34 @@ func (s *Session) deadFiles(outs []*targetOutput, unlisted map[string]*listedPac
 		out = append(out, d)
 	}
 	return out
+}
+
+// uncompiled returns the root files that no target of outs compiles. It
+// changes only with the targets' listings: the answer for the last set of
+// listings is kept.
+func (s *Session) uncompiled(outs []*targetOutput) map[string]*listedPackage {
+	key := make([]*rootFiles, len(outs))
+	for i, o := range outs {
+		key[i] = o.rootFiles
+	}
+	s.rootFilesMu.Lock()
+	defer s.rootFilesMu.Unlock()
+	if slices.Equal(s.uncompiledFor, key) {
+		return s.uncompiledFiles
+	}
+	files := map[string]*listedPackage{}
+	for _, o := range outs {
+		for path, p := range o.seen {
+			files[path] = p
+		}
+	}
+	for _, o := range outs {
+		for path := range o.compiled {
+			delete(files, path)
+		}
+	}
+	s.uncompiledFor, s.uncompiledFiles = key, files
+	return files
 }
 
 // hasCustomTags reports whether a constraint mentions a tag other than a

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/objectpath"
@@ -40,6 +41,10 @@ type passInput struct {
 	prev     *passInput
 	contents []*fileContent
 	shape    string
+	// validUntil is until when contents (and filesUntil, until when the
+	// files filesHashes covers) stay valid unless a buffer of the
+	// package's directory changes (fileCache.unchangedSince).
+	validUntil, filesUntil time.Time
 	// entries are the analyzers' results, by analyzer index (nil for an
 	// analyzer that did not run), once all of them succeeded.
 	entries []*analysisEntry
@@ -94,6 +99,7 @@ type runState struct {
 	// target's last one.
 	filesKey         func(*passInput) string
 	world, prevWorld string
+	unchangedSince   func(dir string, until time.Time) bool
 }
 
 // analysisCache keeps each analyzer's findings and exported facts per
@@ -234,7 +240,14 @@ func (rs *runState) replay(a *analysis.Analyzer, in *passInput, entry *analysisE
 // the same package in the target's last check: the same unit, left-out
 // world and files.
 func (rs *runState) sameAnalysisInputs(in, pv *passInput) bool {
-	return in.unit == pv.unit && rs.world == rs.prevWorld && pv.filesHashes[0] != "" && rs.filesKey(in) == pv.filesHashes[0]
+	if in.unit != pv.unit || rs.world != rs.prevWorld || pv.filesHashes[0] == "" {
+		return false
+	}
+	if !in.list.fixed && rs.unchangedSince(in.list.Dir, pv.filesUntil) {
+		in.filesHashes[0], in.filesUntil = pv.filesHashes[0], pv.filesUntil
+		return true
+	}
+	return rs.filesKey(in) == pv.filesHashes[0]
 }
 
 // apply runs a (and first its requirements) on one package.
@@ -411,6 +424,7 @@ func (s *Session) filesKey(in *passInput, compiled bool) string {
 		for j, path := range all {
 			contents[j] = s.files.read(path)
 		}
+		in.filesUntil = validUntil(contents)
 		key, ok := p.filesMemo[i].lookup(contents, nil)
 		if !ok {
 			key = hashFiles(p, compiled, s.files.read)
@@ -442,17 +456,20 @@ func hashFiles(p *listedPackage, compiled bool, read func(string) *fileContent) 
 
 // leftOutWorld hashes the files that mutable packages of a target's graph
 // leave out: facts about them (cgo) flow to importers.
-func (s *Session) leftOutWorld(order []*passInput) string {
+func (s *Session) leftOutWorld(order []*passInput) (string, time.Time) {
 	h := sha256.New()
+	var contents []*fileContent
 	for _, in := range order {
 		if !in.list.fixed {
 			fmt.Fprintf(h, "%s\x00", in.list.ImportPath)
 			for _, p := range in.list.ignored {
-				fmt.Fprintf(h, "%s@%s\x00", p, s.files.read(p).hash)
+				fc := s.files.read(p)
+				contents = append(contents, fc)
+				fmt.Fprintf(h, "%s@%s\x00", p, fc.hash)
 			}
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)), validUntil(contents)
 }
 
 // analysisKey identifies the inputs of one analyzer run on one package. It

@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"bytes"
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,11 +26,15 @@ type fileCache struct {
 	fset    *token.FileSet
 	overlay map[string][]byte
 
-	mu          sync.Mutex
-	now         time.Time                // of the current check
-	restat      bool                     // stat every file in this check
-	restatNext  bool                     // ... and in the next (Session.Invalidate)
+	mu         sync.Mutex
+	now        time.Time // of the current check
+	restat     bool      // stat every file in this check
+	restatNext bool      // ... and in the next (Session.Invalidate)
+	// changedDirs are the directories of the buffers that changed, came or
+	// went since the last check.
+	changedDirs map[string]bool
 	content     map[string]*fileContent  // path -> content, this check
+	known       *sync.Map                // content, for reads without the lock
 	prevContent map[string]*fileContent  // path -> content, previous check
 	parsed      map[parseKey]*parsedFile // content identity -> syntax, this check
 	prev        map[parseKey]*parsedFile // previous check's syntax, reused when unchanged
@@ -74,15 +79,26 @@ type parsedFile struct {
 }
 
 func newFileCache(fset *token.FileSet) *fileCache {
-	return &fileCache{fset: fset, content: map[string]*fileContent{}, parsed: map[parseKey]*parsedFile{},
+	return &fileCache{fset: fset, content: map[string]*fileContent{}, known: &sync.Map{}, parsed: map[parseKey]*parsedFile{},
 		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}, skeletons: map[*ast.File]*skeletonScan{},
 		std: map[string]*stdParse{}, stdLRU: list.New()}
 }
 
 // read returns the content of path: the unsaved buffer if there is one.
 func (c *fileCache) read(path string) *fileContent {
+	// Every target reads every file of its packages on every check: the
+	// files already read by this check are found without the lock.
+	if fc, ok := c.known.Load(path); ok {
+		return fc.(*fileContent)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	fc := c.readLocked(path)
+	c.known.Store(path, fc)
+	return fc
+}
+
+func (c *fileCache) readLocked(path string) *fileContent {
 	if fc, ok := c.content[path]; ok {
 		return fc
 	}
@@ -122,6 +138,27 @@ func (c *fileCache) read(path string) *fileContent {
 // statInterval is how long a file read from disk is trusted without a
 // stat, unless Session.Invalidate reports changes.
 const statInterval = time.Second
+
+// validUntil returns until when contents read by this check stay what a
+// read would return, as far as no buffer of their directory changes: the
+// earliest end of their files' trust.
+func validUntil(contents []*fileContent) time.Time {
+	until := time.Unix(1<<40, 0)
+	for _, fc := range contents {
+		if fc.size >= 0 && fc.checked.Add(statInterval).Before(until) {
+			until = fc.checked.Add(statInterval)
+		}
+	}
+	return until
+}
+
+// unchangedSince reports whether the files of dir that an earlier check
+// read, valid until until, are still what read would return: no buffer of
+// dir changed, no restat is due and their trust has not run out. It is
+// called during a check, when these fields do not change.
+func (c *fileCache) unchangedSince(dir string, until time.Time) bool {
+	return !c.restat && c.now.Before(until) && !c.changedDirs[dir]
+}
 
 // parse returns the syntax of path. Dependencies are parsed without
 // comments: only analyzed packages need them.
@@ -483,11 +520,23 @@ func (c *fileCache) beginCheck(overlay map[string][]byte) {
 	defer c.mu.Unlock()
 	c.now = time.Now()
 	c.restat, c.restatNext = c.restatNext, false
+	c.changedDirs = map[string]bool{}
+	for path, data := range overlay {
+		if old, ok := c.overlay[path]; !ok || !bytes.Equal(old, data) {
+			c.changedDirs[filepath.Dir(path)] = true
+		}
+	}
+	for path := range c.overlay {
+		if _, ok := overlay[path]; !ok {
+			c.changedDirs[filepath.Dir(path)] = true
+		}
+	}
 	c.overlay = overlay
 	c.prevContent = mergeInto(c.prevContent, c.content)
 	c.prev = mergeInto(c.prev, c.parsed)
 	// Sized like the last check's, which most checks resemble.
 	c.content, c.parsed = make(map[string]*fileContent, len(c.prevContent)), make(map[parseKey]*parsedFile, len(c.prev))
+	c.known = &sync.Map{}
 }
 
 // endCheck drops what the completed check did not reuse. A cancelled
