@@ -213,6 +213,9 @@ func (f *folder) checkOnce() {
 	}
 	f.s.debugf("checked %s for %d targets in %v: %d diagnostics", f.dir, len(cfg.targets), time.Since(start), len(res.Diagnostics))
 	f.publish(res, docs)
+	if f.s.opts.TuneGC {
+		processGC.afterCheck()
+	}
 }
 
 // diagData is the data field of a published diagnostic: its fixes, with

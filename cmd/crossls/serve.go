@@ -22,14 +22,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	logfile := fs.String("logfile", "", "write the server's debug log to `file`")
 	verbose := fs.Bool("v", false, "log every check and build step")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the session to `file` (for performance reports)")
+	memProfile := fs.String("memprofile", "", "write an allocation profile of the session to `file` when it ends")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: crossls serve [-logfile FILE] [-v] [-cpuprofile FILE]")
+		fmt.Fprintln(stderr, "usage: crossls serve [-logfile FILE] [-v] [-cpuprofile FILE] [-memprofile FILE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	opts := lsp.Options{Verbose: *verbose}
+	opts := lsp.Options{Verbose: *verbose, TuneGC: true}
 	if *logfile != "" {
 		f, err := os.OpenFile(*logfile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -50,6 +51,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer f.Close()
 		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		defer func() {
+			if f, err := os.Create(*memProfile); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	if err := lsp.Serve(ctx, stdio{stdout: stdout}, opts); err != nil {
 		fmt.Fprintln(stderr, "crossls serve:", err)
