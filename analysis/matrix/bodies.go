@@ -36,7 +36,14 @@ func (s *Session) deriveBodies(u, base *unit, p *listedPackage, syntax []*ast.Fi
 		return false
 	}
 	for _, imp := range base.pkg.Imports() {
-		if d, ok := deps[imp.Path()]; imp != types.Unsafe && (!ok || d.apiPkg != imp) {
+		if imp == types.Unsafe {
+			continue
+		}
+		d, ok := deps[imp.Path()]
+		if !ok {
+			return false
+		}
+		if d.ensure(); d.apiPkg != imp {
 			return false
 		}
 	}
@@ -82,7 +89,7 @@ func (s *Session) deriveBodies(u, base *unit, p *listedPackage, syntax []*ast.Fi
 	// and the follow-on errors of later files are not carried across a
 	// change of this file's errors.
 	var checked []types.Error
-	conf := checkConfig(p, deps, sizes, goVersion, func(te types.Error) { checked = append(checked, te) })
+	conf := checkConfig(p, deps, nil, sizes, goVersion, func(te types.Error) { checked = append(checked, te) })
 	pkg := types.NewPackage(p.ImportPath, base.pkg.Name())
 	scope := base.pkg.Scope()
 	for name := range plan.mentioned {
@@ -386,10 +393,10 @@ func importName(spec *ast.ImportSpec, p *listedPackage, deps map[string]*unit) (
 		path = mapped
 	}
 	d, ok := deps[path]
-	if !ok || d.apiPkg == nil {
+	if !ok || d.name == "" {
 		return "", false
 	}
-	return d.apiPkg.Name(), true
+	return d.name, true
 }
 
 // importAt returns the name of f's import whose unused-import error is

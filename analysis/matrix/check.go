@@ -485,7 +485,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		if pv := in.prev; pv != nil && s.sameUnitInputs(in, pv, files, fixed) {
 			// Nothing the unit depends on changed since this target's
 			// last check: the same files and dependency APIs.
-			in.unit, in.contents, in.shape = pv.unit, pv.contents, pv.shape // validUntil set
+			in.unit, in.apiKey, in.contents, in.shape = pv.unit, pv.apiKey, pv.contents, pv.shape // validUntil set
 			kept = append(kept, pv)
 			in.ignored, in.other = p.ignored, p.other
 			continue
@@ -502,7 +502,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			depList = make([]string, len(p.Imports))
 			for i, imp := range p.Imports {
 				if d, ok := inputs[imp]; ok && d.unit != nil {
-					depList[i] = d.unit.apiKey
+					depList[i] = d.apiKey
 					depsFixed = depsFixed && d.list.fixedKey.Load() != nil
 				} else {
 					depList[i] = "-"
@@ -572,8 +572,22 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 				return unitKey(p, files, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
 			})
 		}
-		u, compute := s.units.get(key)
-		if compute {
+		var lazy func(*unit)
+		if role == roleStd {
+			// Checked when a package's check imports it, if ever: a
+			// standard library package is checked for its API, and the
+			// imports its declarations do not use are not checked.
+			mapDeps()
+			depUnits, depKeys := depUnits, depKeys
+			lazy = func(u *unit) {
+				s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, nil)
+				close(u.done)
+			}
+		}
+		u, compute := s.units.get(key, fixed, p.Name, lazy)
+		switch {
+		case role == roleStd:
+		case compute:
 			mapDeps()
 			var base *unit
 			if shape != "" {
@@ -581,7 +595,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			}
 			s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, base)
 			close(u.done)
-		} else {
+		default:
 			select {
 			case <-u.done:
 			case <-ctx.Done():
@@ -592,6 +606,10 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			s.units.setBase(shape, u)
 		}
 		in.shape = shape
+		in.apiKey = key // an immutable package's (fixed below)
+		if !fixed {
+			in.apiKey = u.apiKey
+		}
 		in.unit = u
 		in.ignored = p.ignored
 		in.other = p.other
@@ -696,8 +714,8 @@ func (s *Session) sameUnitInputs(in, pv *passInput, files []string, fixed bool) 
 		return false
 	}
 	for j, d := range in.deps {
-		a, b := d.unit, pv.deps[j].unit
-		if a != b && (a == nil || b == nil || a.apiKey != b.apiKey) {
+		a, b := d, pv.deps[j]
+		if a.unit != b.unit && (a.unit == nil || b.unit == nil || a.apiKey != b.apiKey) {
 			return false
 		}
 	}
@@ -749,7 +767,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	if cacheable {
 		if pkg, ok := tc.read(s.fset, u.key, p.ImportPath, depUnits); ok {
 			u.pkg, u.info = pkg, &types.Info{}
-			u.apiKey, u.apiPkg = u.key, pkg
+			u.apiPkg = pkg
 			if role == roleDep {
 				// Analyzers parse its files when they need them; it has
 				// no function without a body (else it was not stored).
@@ -794,7 +812,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	}
 	switch {
 	case fixed:
-		u.apiKey, u.apiPkg = u.key, u.pkg // never edited: its key will do
+		u.apiPkg = u.pkg // never edited: its key (apiKey, set by get) will do
 	case derived:
 		// Same declarations and dependencies as the base: same API.
 		u.apiKey = base.apiKey

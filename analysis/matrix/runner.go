@@ -41,6 +41,8 @@ type passInput struct {
 	prev     *passInput
 	contents []*fileContent
 	shape    string
+	// apiKey is the unit's API key, known before a lazy unit is computed.
+	apiKey string
 	// validUntil is until when contents (and filesUntil, until when the
 	// files filesHashes covers) stay valid unless a buffer of the
 	// package's directory changes (fileCache.unchangedSince).
@@ -173,7 +175,7 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 	for _, in := range order {
 		// Standard library packages carry no facts crossls's analyzers
 		// use (cgo never reports them), and keep no syntax.
-		if in.unit == nil || in.unit.pkg == nil || in.list.Standard {
+		if in.list.Standard || in.unit == nil || in.unit.pkg == nil {
 			continue
 		}
 		if pv := in.prev; pv != nil && pv.entries != nil && rs.sameAnalysisInputs(in, pv) {

@@ -116,10 +116,18 @@ func (c *typeCache) read(fset *token.FileSet, key, path string, deps map[string]
 	if err != nil {
 		return nil, false
 	}
+	// The entry begins with the dependencies its export data refers to
+	// (directly): they must be loaded to read it against; standard
+	// library dependencies no declaration names need not be.
+	header, data, ok := bytes.Cut(data, []byte("\n"))
+	fields := strings.Fields(string(header))
+	if !ok || len(fields) == 0 || fields[0] != entryHeader {
+		return nil, false
+	}
 	imports := map[string]*types.Package{}
 	var add func(*types.Package)
 	add = func(p *types.Package) {
-		if p == nil || imports[p.Path()] != nil {
+		if p == nil || imports[p.Path()] != nil || isStub(p) {
 			return
 		}
 		imports[p.Path()] = p
@@ -127,7 +135,12 @@ func (c *typeCache) read(fset *token.FileSet, key, path string, deps map[string]
 			add(q)
 		}
 	}
-	for _, d := range deps {
+	for _, dep := range fields[1:] {
+		d, ok := deps[dep]
+		if !ok {
+			return nil, false
+		}
+		d.ensure()
 		add(d.apiPkg)
 	}
 	pkg, err := gcexportdata.Read(bytes.NewReader(data), fset, imports, path)
@@ -137,12 +150,23 @@ func (c *typeCache) read(fset *token.FileSet, key, path string, deps map[string]
 	return pkg, true
 }
 
+// entryHeader starts an entry's first line, the paths of the packages
+// its export data is read against.
+const entryHeader = "crossls-types-v2"
+
 // write stores pkg under key. Failures only cost a later type check.
 func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
 	if c == nil {
 		return
 	}
 	var buf bytes.Buffer
+	buf.WriteString(entryHeader)
+	for _, imp := range pkg.Imports() {
+		if imp != types.Unsafe && !isStub(imp) {
+			buf.WriteString(" " + imp.Path())
+		}
+	}
+	buf.WriteString("\n")
 	if err := safeWrite(&buf, fset, pkg); err != nil {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -192,8 +193,13 @@ func (c *fileCache) parse(path string, mode parser.Mode) (*ast.File, *fileConten
 // set of dependency units. Targets whose inputs are identical share it.
 type unit struct {
 	key  string
+	name string // the package's name
 	done chan struct{}
-	pkg  *types.Package
+	// lazy, if set, computes the unit and closes done; ensure runs it
+	// once, when an importer's check needs the package.
+	lazy     func()
+	lazyOnce sync.Once
+	pkg      *types.Package
 	// apiKey identifies what importers see of the package: its API and,
 	// transitively, its dependencies' APIs. Importers are keyed by it, so
 	// an edit that keeps the API re-checks no importer.
@@ -214,6 +220,17 @@ type unit struct {
 	// dep marks a dependency outside the checked packages: its syntax is
 	// dropped after each check, its type information kept.
 	dep bool
+}
+
+// ensure waits until u is computed, computing it if it is lazy and no one
+// has yet.
+func (u *unit) ensure() {
+	u.lazyOnce.Do(func() {
+		if u.lazy != nil {
+			u.lazy()
+		}
+	})
+	<-u.done
 }
 
 // dropDepSyntax lets the syntax of dependencies go: analyzers have run on
@@ -310,8 +327,11 @@ func newUnitCache() *unitCache {
 	return &unitCache{units: map[string]*unit{}, apis: map[string]*types.Package{}, bases: map[string]*unit{}}
 }
 
-// get returns the unit for key and whether the caller must compute it.
-func (c *unitCache) get(key string) (*unit, bool) {
+// get returns the unit for key and whether the caller must compute it. A
+// new unit with lazy is computed by lazy when first ensured, instead. The
+// unit of an immutable (fixed) package has its key as API key; name is
+// the package's name.
+func (c *unitCache) get(key string, fixed bool, name string, lazy func(*unit)) (*unit, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if u, ok := c.units[key]; ok {
@@ -322,7 +342,14 @@ func (c *unitCache) get(key string) (*unit, bool) {
 		c.keepAPI(u)
 		return u, false
 	}
-	u := &unit{key: key, done: make(chan struct{})}
+	u := &unit{key: key, done: make(chan struct{}), name: name}
+	if fixed {
+		u.apiKey = key
+	}
+	if lazy != nil {
+		// Set before anyone can see u: an ensure must find it.
+		u.lazy = func() { lazy(u) }
+	}
 	c.units[key] = u
 	return u, true
 }
@@ -392,7 +419,11 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 	// needs them only to explain a missing method, so such a package is
 	// checked again with them.
 	u.info = &types.Info{}
-	conf := checkConfig(p, deps, sizes, goVersion, func(te types.Error) { u.typeErrs = append(u.typeErrs, te) })
+	var unused map[string]bool
+	if role == roleStd {
+		unused = unusedImports(p, files, deps)
+	}
+	conf := checkConfig(p, deps, unused, sizes, goVersion, func(te types.Error) { u.typeErrs = append(u.typeErrs, te) })
 	// The standard library builds for every valid target: its bodies are
 	// not ours to check.
 	conf.IgnoreFuncBodies = role == roleStd
@@ -412,7 +443,7 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 
 // checkConfig is the configuration of p's type checks: dependencies
 // resolve to the packages that represent their API.
-func checkConfig(p *listedPackage, deps map[string]*unit, sizes types.Sizes, goVersion string, report func(types.Error)) *types.Config {
+func checkConfig(p *listedPackage, deps map[string]*unit, unused map[string]bool, sizes types.Sizes, goVersion string, report func(types.Error)) *types.Config {
 	return &types.Config{
 		GoVersion:   goVersion,
 		FakeImportC: len(p.CgoFiles) > 0,
@@ -425,7 +456,15 @@ func checkConfig(p *listedPackage, deps map[string]*unit, sizes types.Sizes, goV
 				path = mapped
 			}
 			d, ok := deps[path]
-			if !ok || d.apiPkg == nil {
+			if !ok {
+				return nil, fmt.Errorf("could not import %s", path)
+			}
+			if unused[path] {
+				// Named by no declaration: an empty stand-in will do.
+				return stubPackage(path, d.name), nil
+			}
+			d.ensure()
+			if d.apiPkg == nil {
 				return nil, fmt.Errorf("could not import %s", path)
 			}
 			return d.apiPkg, nil
@@ -436,6 +475,74 @@ func checkConfig(p *listedPackage, deps map[string]*unit, sizes types.Sizes, goV
 			}
 		},
 	}
+}
+
+// stubs are the empty stand-ins for imports no declaration names, one per
+// path and name, shared: they never change.
+var stubs sync.Map // stubKey -> *types.Package
+
+type stubKey struct{ path, name string }
+
+func stubPackage(path, name string) *types.Package {
+	if p, ok := stubs.Load(stubKey{path, name}); ok {
+		return p.(*types.Package)
+	}
+	p := types.NewPackage(path, name)
+	p.MarkComplete()
+	q, _ := stubs.LoadOrStore(stubKey{path, name}, p)
+	return q.(*types.Package)
+}
+
+// isStub reports whether p is a stand-in from stubPackage.
+func isStub(p *types.Package) bool {
+	q, ok := stubs.Load(stubKey{p.Path(), p.Name()})
+	return ok && q.(*types.Package) == p
+}
+
+// unusedImports returns the imports of a standard library package that its
+// declarations (parsed without function bodies) do not name: the
+// package's API does not depend on them. A dot import names anything.
+func unusedImports(p *listedPackage, files []*ast.File, deps map[string]*unit) map[string]bool {
+	named := map[string]bool{}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok {
+					named[id.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	unused, used := map[string]bool{}, map[string]bool{}
+	for _, f := range files {
+		for _, spec := range f.Imports {
+			path, err := strconv.Unquote(spec.Path.Value)
+			if err != nil {
+				return nil
+			}
+			if mapped, ok := p.ImportMap[path]; ok {
+				path = mapped
+			}
+			d := deps[path]
+			name := ""
+			switch {
+			case spec.Name != nil:
+				name = spec.Name.Name
+			case d != nil:
+				name = d.name
+			}
+			if name == "." || name == "" || named[name] {
+				used[path] = true
+			} else {
+				unused[path] = true
+			}
+		}
+	}
+	for path := range used {
+		delete(unused, path)
+	}
+	return unused
 }
 
 // needsExpressionTypes reports a type error that an analyzer explains from
