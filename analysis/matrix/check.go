@@ -327,6 +327,9 @@ type listCache struct {
 	fingerprint string
 	byTarget    map[string][]*listedPackage
 	dirs        []string // patternDirs
+	// excluded are the verdicts of pattern directories a target lists no
+	// package for, by listKey and directory.
+	excluded map[[2]string]Verdict
 }
 
 func (s *Session) listAll(ctx context.Context, opts *Options) ([][]*listedPackage, error) {

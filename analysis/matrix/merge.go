@@ -26,7 +26,7 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 		for _, p := range o.roots {
 			pkg := pkgs[p.ImportPath]
 			if pkg == nil {
-				pkg = &Package{Path: p.ImportPath, Dir: p.Dir, Targets: map[string]Verdict{}}
+				pkg = &Package{Path: p.ImportPath, Dir: p.Dir, Targets: make(map[string]Verdict, len(outs))}
 				pkgs[p.ImportPath] = pkg
 			}
 			pkg.Targets[o.name] = o.verdicts[p.ImportPath]
@@ -56,7 +56,7 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 		}
 		for _, o := range outs {
 			if _, ok := pkg.Targets[o.name]; !ok {
-				pkg.Targets[o.name] = excludedVerdict(o.target, dir)
+				pkg.Targets[o.name] = s.excludedVerdict(o.target, dir)
 			}
 		}
 	}

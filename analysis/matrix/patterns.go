@@ -92,7 +92,23 @@ func goFileNames(dir string) []string {
 }
 
 // excludedVerdict is the verdict for a package that has no files for t.
-func excludedVerdict(t target.Target, dir string) Verdict {
+// excludedVerdict is excludedVerdictOf, kept with the listings: it reads
+// the directory, which a new listing follows. It runs in Check (s.mu
+// held).
+func (s *Session) excludedVerdict(t target.Target, dir string) Verdict {
+	key := [2]string{listKey(t), dir}
+	if v, ok := s.lists.excluded[key]; ok {
+		return v
+	}
+	v := excludedVerdictOf(t, dir)
+	if s.lists.excluded == nil {
+		s.lists.excluded = map[[2]string]Verdict{}
+	}
+	s.lists.excluded[key] = v
+	return v
+}
+
+func excludedVerdictOf(t target.Target, dir string) Verdict {
 	ctxt := t.Context()
 	ctxt.CgoEnabled = true
 	for _, name := range goFileNames(dir) {

@@ -294,6 +294,9 @@ func (c *unitCache) keep(carried []*passInput) {
 // were checked against, or their types would not be identical. c.mu is
 // held.
 func (c *unitCache) keepAPI(u *unit) {
+	if u.apiKey == u.key {
+		return // an immutable package's: no representative is kept for it
+	}
 	if _, ok := c.apis[u.apiKey]; !ok {
 		if rep, ok := c.prevAPIs[u.apiKey]; ok {
 			c.apis[u.apiKey] = rep

@@ -200,7 +200,7 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 		return
 	}
 	// Only a failing import or cgo's C needs explaining.
-	explain := t.Cgo || slices.ContainsFunc(p.Imports, func(imp string) bool { return fails[imp] != nil })
+	explain := t.Cgo || len(fails) > 0 && slices.ContainsFunc(p.Imports, func(imp string) bool { return fails[imp] != nil })
 	for _, f := range u.files {
 		if !explain {
 			break
