@@ -201,10 +201,11 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 	}
 	// Only a failing import or cgo's C needs explaining.
 	explain := t.Cgo || len(fails) > 0 && slices.ContainsFunc(p.Imports, func(imp string) bool { return fails[imp] != nil })
-	for _, f := range u.files {
-		if !explain {
-			break
-		}
+	var files []*ast.File
+	if explain {
+		files = u.files
+	}
+	for _, f := range files {
 		for _, spec := range f.Imports {
 			path, err := strconv.Unquote(spec.Path.Value)
 			if err != nil {
