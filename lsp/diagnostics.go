@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"sync"
@@ -427,6 +428,12 @@ type fileDiags struct {
 	version *int32
 	check   []protocol.Diagnostic
 	build   map[string][]protocol.Diagnostic // by target
+
+	// sent is what the client was last sent for the file: a check that
+	// finds the same sends nothing.
+	sent        []protocol.Diagnostic
+	sentVersion *int32
+	sentOnce    bool
 }
 
 func newPublisher(s *Server) *publisher { return &publisher{s: s, files: map[string]*fileDiags{}} }
@@ -470,6 +477,10 @@ func (p *publisher) send(path string, fd *fileDiags) {
 	for _, tgt := range sortedKeys(fd.build) {
 		all = append(all, fd.build[tgt]...)
 	}
+	if fd.sentOnce && sameVersion(fd.sentVersion, fd.version) && reflect.DeepEqual(fd.sent, all) {
+		return
+	}
+	fd.sent, fd.sentVersion, fd.sentOnce = all, fd.version, true
 	params := &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: all}
 	if fd.version != nil {
 		params.Version = protocol.NewOptional(*fd.version)
@@ -481,6 +492,10 @@ func (p *publisher) send(path string, fd *fileDiags) {
 	if len(all) == 0 {
 		delete(p.files, path)
 	}
+}
+
+func sameVersion(a, b *int32) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // checkFiles lists the files under dir with published check findings.

@@ -33,6 +33,7 @@ type editor struct {
 	changed  chan struct{} // closed and replaced whenever something arrives
 	diags    map[string][]protocol.Diagnostic
 	versions map[string]*int32
+	sends    map[string]int // publishDiagnostics notifications per path
 	logs     []string
 	shown    []string
 	progress []map[string]any
@@ -293,6 +294,10 @@ func (e *editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error)
 		}
 		path := p.URI.FsPath()
 		e.diags[path] = p.Diagnostics
+		if e.sends == nil {
+			e.sends = map[string]int{}
+		}
+		e.sends[path]++
 		if v, ok := p.Version.Get(); ok {
 			e.versions[path] = &v
 		} else {

@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -221,6 +222,30 @@ func TestDiagnosticsFollowEdits(t *testing.T) {
 	fc.mu.Unlock()
 	if last[e.path("main.go")] != e.buffer("main.go") {
 		t.Errorf("the analysis did not see the unsaved buffer")
+	}
+}
+
+// TestUnchangedDiagnosticsAreNotResent edits one file while another keeps
+// its finding: the other file's diagnostics go to the client once.
+func TestUnchangedDiagnosticsAreNotResent(t *testing.T) {
+	fc := &fakeCheck{}
+	e := startEditor(t, plainModule+"-- other.go --\npackage main\n\nvar _ = BAD\n", withCheck(fc.check))
+	e.open("other.go")
+	e.open("main.go")
+	for i := range 4 {
+		e.replace("main.go", "func main() {", fmt.Sprintf("func main() { BAD%d;", i))
+		e.await(fmt.Sprintf("the check of edit %d", i), func() bool {
+			v := e.versions[e.path("main.go")]
+			return v != nil && *v == int32(i+2)
+		})
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if n := e.sends[e.path("other.go")]; n != 1 {
+		t.Errorf("other.go's unchanged finding was sent %d times, want once", n)
+	}
+	if n := len(e.diagnosticsLocked("other.go")); n != 1 {
+		t.Errorf("other.go has %d diagnostics, want its one finding", n)
 	}
 }
 
