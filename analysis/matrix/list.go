@@ -41,7 +41,6 @@ type listedPackage struct {
 	SwigCXXFiles   []string
 	Imports        []string
 	ImportMap      map[string]string
-	Deps           []string
 	Error          *listError
 	DepsErrors     []*listError
 	Module         *struct {
@@ -91,7 +90,7 @@ type listError struct {
 }
 
 const listFields = "ImportPath,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles,IgnoredGoFiles,InvalidGoFiles," +
-	"CFiles,CXXFiles,MFiles,FFiles,SFiles,SysoFiles,SwigFiles,SwigCXXFiles,Imports,ImportMap,Deps,Error,DepsErrors,Module"
+	"CFiles,CXXFiles,MFiles,FFiles,SFiles,SysoFiles,SwigFiles,SwigCXXFiles,Imports,ImportMap,Error,DepsErrors,Module"
 
 // listTarget runs `go list -deps` for one target. It lists metadata only:
 // no -export and no -compiled, so neither the compiler nor cgo nor a
