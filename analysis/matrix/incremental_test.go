@@ -424,18 +424,7 @@ func TestLeftOutEditReanalyzes(t *testing.T) {
 		"package p\n\nfunc other() int { return 1 }\n",
 		"package p\n\nfunc helper() int { return 1 }\n\n\nfunc Helper() int { return 1 }\n",
 	} {
-		opts := Options{Dir: dir, Targets: targets, Overlay: map[string][]byte{path: []byte(text)}}
-		got, err := s.Check(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := NewSession().Check(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := describe(got), describe(want); g != w {
-			t.Fatalf("edit %d: incremental check differs from a full one:\n--- incremental\n%s\n--- full\n%s", i, g, w)
-		}
+		checkLikeFresh(t, s, Options{Dir: dir, Targets: targets, Overlay: map[string][]byte{path: []byte(text)}}, fmt.Sprintf("edit %d", i))
 	}
 }
 
@@ -458,18 +447,7 @@ func TestDiskEditsAreSeen(t *testing.T) {
 	s := NewSession()
 	check := func(step string, overlay map[string][]byte) {
 		t.Helper()
-		opts := Options{Dir: dir, Targets: targets, Overlay: overlay}
-		got, err := s.Check(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := NewSession().Check(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := describe(got), describe(want); g != w {
-			t.Fatalf("%s: the session's check differs from a new one's:\n--- session\n%s\n--- new\n%s", step, g, w)
-		}
+		checkLikeFresh(t, s, Options{Dir: dir, Targets: targets, Overlay: overlay}, step)
 	}
 	write := func(name, text string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
@@ -489,4 +467,22 @@ func TestDiskEditsAreSeen(t *testing.T) {
 	write("a/a.go", "package a\n\nfunc A() string { return \"changed API\" }\n")
 	time.Sleep(statInterval + 50*time.Millisecond)
 	check("after the trust ran out", buffer("package d\n\n// and again\n"))
+}
+
+// checkLikeFresh checks opts with s and with a new session and fails the
+// test if the results differ: what s kept from earlier checks must not
+// show.
+func checkLikeFresh(t *testing.T, s *Session, opts Options, step string) {
+	t.Helper()
+	got, err := s.Check(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := NewSession().Check(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := describe(got), describe(want); g != w {
+		t.Fatalf("%s: the session's check differs from a new one's:\n--- session\n%s\n--- new\n%s", step, g, w)
+	}
 }
