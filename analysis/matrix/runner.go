@@ -43,6 +43,12 @@ type passInput struct {
 	shape    string
 	// apiKey is the unit's API key, known before a lazy unit is computed.
 	apiKey string
+	// failure is what collect predicted for the package (nil: it builds),
+	// driverDiags the driver's diagnostics for a root; collected says
+	// they are set.
+	failure     *failure
+	driverDiags []Diagnostic
+	collected   bool
 	// validUntil is until when contents (and filesUntil, until when the
 	// files filesHashes covers) stay valid unless a buffer of the
 	// package's directory changes (fileCache.unchangedSince).

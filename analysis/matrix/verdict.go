@@ -29,24 +29,56 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 	t := out.target
 	fails := map[string]*failure{}
 	for _, in := range order {
-		if f := s.failureOf(t, in, fails); f != nil {
-			fails[in.list.ImportPath] = f
+		// A package with the unit and left-out files of the target's last
+		// check, whose dependencies fail (or not) as they did then, fails
+		// as it did.
+		if pv := in.prev; pv != nil && pv.collected && in.unit == pv.unit && sameFailures(in, pv) &&
+			(in.list.fixed || in.filesHashes[0] != "" && in.filesHashes[0] == pv.filesHashes[0]) {
+			in.failure, in.driverDiags, in.collected = pv.failure, pv.driverDiags, true
+		} else {
+			in.failure = s.failureOf(t, in, fails)
+		}
+		if in.failure != nil {
+			fails[in.list.ImportPath] = in.failure
 		}
 	}
 	for _, p := range out.roots {
 		in := byPath[p.ImportPath]
 		v := Verdict{Status: "ok"}
-		if f := fails[p.ImportPath]; f != nil {
+		if f := in.failure; f != nil {
 			v = Verdict{Status: "fail", Class: f.class, Message: f.msg, Pos: f.pos}
 		}
 		out.verdicts[p.ImportPath] = v
-		s.driverDiagnostics(out, opts, in, byPath, fails)
+		if !in.collected {
+			start := len(out.diags)
+			s.driverDiagnostics(out, opts, in, byPath, fails)
+			in.driverDiags = slices.Clip(out.diags[start:])
+			continue
+		}
+		out.diags = append(out.diags, in.driverDiags...)
+	}
+	for _, in := range order {
+		in.collected = true
 	}
 	for _, d := range diags {
 		if dg, ok := s.convert(d); ok {
 			out.diags = append(out.diags, dg)
 		}
 	}
+}
+
+// sameFailures reports whether in's dependencies have the failures pv's
+// had (the same *failure, or none).
+func sameFailures(in, pv *passInput) bool {
+	if len(in.deps) != len(pv.deps) {
+		return false
+	}
+	for j, d := range in.deps {
+		if d.failure != pv.deps[j].failure {
+			return false
+		}
+	}
+	return true
 }
 
 // failureOf predicts whether `go build` of in's package fails for t, in the
