@@ -77,15 +77,14 @@ type Server struct {
 	docs   *documents
 	pub    *publisher
 
-	mu         sync.Mutex
-	state      lifecycle
-	caps       protocol.ClientCapabilities
-	folders    []*folder
-	settings   settings
-	exited     chan struct{} // closed by the exit notification
-	exitOnce   sync.Once
-	builds     *builder
-	progressID int
+	mu       sync.Mutex
+	state    lifecycle
+	caps     protocol.ClientCapabilities
+	folders  []*folder
+	settings settings
+	exited   chan struct{} // closed by the exit notification
+	exitOnce sync.Once
+	builds   *builder
 }
 
 // Serve runs a server on rwc (stdin/stdout for `crossls serve`) until the
