@@ -168,3 +168,33 @@ func writeModule(t *testing.T, files map[string]string) string {
 	}
 	return dir
 }
+
+// TestAPIKeyIsExact checks that packages whose API differs only in what a
+// printed signature leaves out (a method's receiver) get different API
+// keys, so an importer is never checked against another target's package,
+// whatever the order of the targets and whatever the session saw before.
+func TestAPIKeyIsExact(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":         "module example.com/recv\n\ngo 1.22\n",
+		"a/a.go":         "package a\n\ntype T struct{}\n\ntype I interface{ M() }\n",
+		"a/m_linux.go":   "package a\n\nfunc (T) M() {}\n",
+		"a/m_windows.go": "package a\n\nfunc (*T) M() {}\n",
+		"b/b.go":         "package b\n\nimport \"example.com/recv/a\"\n\nvar X a.I = a.T{}\n",
+	})
+	linux, windows := target.Target{GOOS: "linux", GOARCH: "amd64"}, target.Target{GOOS: "windows", GOARCH: "amd64"}
+	shared := NewSession()
+	for _, order := range [][]target.Target{{linux, windows}, {windows, linux}} {
+		for _, s := range []*Session{NewSession(), shared} {
+			res, err := s.Check(context.Background(), Options{Dir: dir, Targets: order})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := verdictOf(res, "example.com/recv/b", "linux/amd64"); v.Status != "ok" {
+				t.Errorf("targets %v: b for linux/amd64: %+v, want ok", order, v)
+			}
+			if v := verdictOf(res, "example.com/recv/b", "windows/amd64"); v.Status != "fail" || v.Class != ClassTypeError {
+				t.Errorf("targets %v: b for windows/amd64: %+v, want a type error", order, v)
+			}
+		}
+	}
+}

@@ -821,7 +821,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		u.apiKey = base.apiKey
 		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
 	default:
-		u.apiKey = apiFingerprint(u.pkg, depKeys)
+		u.apiKey = apiKeyOf(u.pkg, u.key, depKeys)
 		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
 	}
 	if cacheable && (role == roleStd || len(u.typeErrs) == 0 && len(u.syntaxErrs) == 0 && len(missingBodies(p, u)) == 0) {

@@ -2,7 +2,6 @@ package matrix
 
 import (
 	"bytes"
-	"fmt"
 	"go/token"
 	"go/types"
 	"os"
@@ -167,7 +166,7 @@ func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
 		}
 	}
 	buf.WriteString("\n")
-	if err := safeWrite(&buf, fset, pkg); err != nil {
+	if err := writeExportData(&buf, fset, pkg); err != nil {
 		return
 	}
 	dir := filepath.Dir(c.file(key))
@@ -183,15 +182,6 @@ func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
 		os.Remove(f.Name())
 	}
 	c.pruneOnce.Do(func() { go c.prune() })
-}
-
-func safeWrite(buf *bytes.Buffer, fset *token.FileSet, pkg *types.Package) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("writing export data for %s: %v", pkg.Path(), r)
-		}
-	}()
-	return gcexportdata.Write(buf, fset, pkg)
 }
 
 // prune drops entries older than the maximum age, then the oldest beyond

@@ -10,6 +10,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/tools/go/gcexportdata"
 )
 
 // fileCache reads and parses each file once per content, whatever the
@@ -808,35 +811,19 @@ func (c *fileCache) dropStd() {
 	c.stdMu.Unlock()
 }
 
-// apiFingerprint hashes what an importer can see of pkg: its exported
-// objects, every type declaration (exported API may use unexported types)
-// with its methods, and the API keys of its dependencies.
-func apiFingerprint(pkg *types.Package, depKeys map[string]string) string {
+// apiKeyOf identifies what an importer can observe of pkg: its export
+// data, which records every exported declaration and, in full, every type
+// they reach (methods with their receivers, fields, constraints, constant
+// values), here without positions, so that an edit that only moves code
+// keeps the key; and the API keys of its dependencies. Importers are
+// type-checked against the first package with a key, so the key must be
+// exact by construction, not a list of what seems to matter. A package
+// the exporter rejects gets its unit key: it shares with nothing.
+func apiKeyOf(pkg *types.Package, unitKey string, depKeys map[string]string) string {
 	h := sha256.New()
-	qual := func(p *types.Package) string { return p.Path() }
 	fmt.Fprintf(h, "%s\x00%s\x00", pkg.Path(), pkg.Name())
-	scope := pkg.Scope()
-	for _, name := range scope.Names() {
-		obj := scope.Lookup(name)
-		tn, isType := obj.(*types.TypeName)
-		if !obj.Exported() && !isType {
-			continue
-		}
-		fmt.Fprintf(h, "%s\x00", types.ObjectString(obj, qual))
-		if c, ok := obj.(*types.Const); ok {
-			// The value takes part in importers' constant expressions.
-			fmt.Fprintf(h, "=%s\x00", c.Val().ExactString())
-		}
-		if !isType {
-			continue
-		}
-		fmt.Fprintf(h, "%s\x00", types.TypeString(tn.Type().Underlying(), qual))
-		if named, ok := tn.Type().(*types.Named); ok {
-			for i := range named.NumMethods() {
-				m := named.Method(i)
-				fmt.Fprintf(h, "m%s %s\x00", m.Name(), types.TypeString(m.Type(), qual))
-			}
-		}
+	if err := writeExportData(h, nil, pkg); err != nil {
+		return unitKey
 	}
 	paths := make([]string, 0, len(depKeys))
 	for p := range depKeys {
@@ -844,7 +831,18 @@ func apiFingerprint(pkg *types.Package, depKeys map[string]string) string {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		fmt.Fprintf(h, "d%s=%s\x00", p, depKeys[p])
+		fmt.Fprintf(h, "\x00d%s=%s", p, depKeys[p])
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// writeExportData writes pkg's export data, turning the exporter's panics
+// on ill-typed packages into errors.
+func writeExportData(w io.Writer, fset *token.FileSet, pkg *types.Package) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("writing export data for %s: %v", pkg.Path(), r)
+		}
+	}()
+	return gcexportdata.Write(w, fset, pkg)
 }
