@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -29,9 +31,26 @@ const (
 	resultCacheMaxAge     = 30 * 24 * time.Hour
 )
 
-// cacheVersion changes whenever the result of a check could differ for the
-// same inputs: bump it when analyzers or verdict rules change.
-const cacheVersion = "crossls-result-v1"
+// executableID identifies the running program by the hash of its file: a
+// result is only ever served by the binary that computed it, so a new build
+// (changed analyzers or verdict rules, or none) never serves an old answer.
+// It is "" when the executable cannot be read; nothing is cached then.
+var executableID = sync.OnceValue(func() string {
+	path, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+})
 
 func defaultCacheDir() string {
 	dir, err := os.UserCacheDir()
@@ -44,8 +63,12 @@ func defaultCacheDir() string {
 // resultKey fingerprints the inputs of a check. It returns "" when the
 // inputs cannot be fingerprinted (the check then runs uncached).
 func resultKey(opts *Options, goVersion string) string {
+	exe := executableID()
+	if exe == "" {
+		return ""
+	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", cacheVersion, goVersion, opts.Dir)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", exe, goVersion, opts.Dir)
 	for _, p := range opts.Patterns {
 		fmt.Fprintf(h, "p%s\x00", p)
 	}
@@ -144,7 +167,9 @@ func fileExists(path string) bool {
 }
 
 // fingerprintTree hashes the names, sizes and modification times of the
-// files below root, skipping what the go command ignores.
+// files below root. Only version control metadata is skipped: the go
+// command reads any other directory (dist/ and node_modules/ included) for
+// packages, and //go:embed patterns may name any file of the module.
 func fingerprintTree(h interface{ Write([]byte) (int, error) }, root string) bool {
 	ok := true
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -153,7 +178,7 @@ func fingerprintTree(h interface{ Write([]byte) (int, error) }, root string) boo
 			return filepath.SkipAll
 		}
 		name := d.Name()
-		if d.IsDir() && path != root && (name == ".git" || name == "node_modules" || name == "dist") {
+		if d.IsDir() && path != root && (name == ".git" || name == ".hg" || name == ".svn" || name == ".bzr") {
 			return filepath.SkipDir
 		}
 		info, err := d.Info()

@@ -86,3 +86,50 @@ func verdictOf(res *Result, pkg, tg string) Verdict {
 	}
 	return Verdict{}
 }
+
+// TestResultCacheKeys checks that a result is served only to the binary
+// that computed it, and that every directory the go command builds from,
+// dist/ included, is part of the key.
+func TestResultCacheKeys(t *testing.T) {
+	mod := t.TempDir()
+	if err := os.CopyFS(mod, os.DirFS("testdata/clean")); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Dir: mod, Targets: target.Default(), ResultCacheDir: t.TempDir()}
+	if err := normalize(&opts); err != nil {
+		t.Fatal(err)
+	}
+	key := resultKey(&opts, "go1")
+	if key == "" {
+		t.Fatal("no cache key for a module")
+	}
+
+	saved := executableID
+	defer func() { executableID = saved }()
+	executableID = func() string { return "another build" }
+	if resultKey(&opts, "go1") == key {
+		t.Error("another executable gets the same cache key")
+	}
+	executableID = func() string { return "" }
+	if k := resultKey(&opts, "go1"); k != "" {
+		t.Errorf("an unidentified executable gets cache key %q, want none", k)
+	}
+	executableID = saved
+
+	if err := os.MkdirAll(filepath.Join(mod, "dist"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mod, "dist", "d.go"), []byte("package dist\n\nvar X int = \"s\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if resultKey(&opts, "go1") == key {
+		t.Error("a file added under dist/ keeps the cache key")
+	}
+	res, err := Check(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := verdictOf(res, "example.com/clean/dist", "linux/amd64"); v.Status != "fail" {
+		t.Errorf("dist/ package: %+v, want the failure go build reports", v)
+	}
+}
