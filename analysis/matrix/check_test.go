@@ -181,3 +181,28 @@ func TestCgoChainThroughDependencies(t *testing.T) {
 	}
 	check(map[string][]byte{cgoFile: append(src, "\n// edited\n"...)})
 }
+
+// TestPackagesWithoutBuildableFiles checks packages that go list reports
+// without an error although go build fails: every file left out because it
+// imports "C" (the test files keep the package listed), and test files
+// only; and their importers.
+func TestPackagesWithoutBuildableFiles(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":      "module example.com/nofiles\n\ngo 1.22\n",
+		"x/x.go":      "package x\n\nimport \"C\"\n\nfunc F() {}\n",
+		"x/x_test.go": "package x\n",
+		"y/y_test.go": "package y\n",
+		"z/z.go":      "package z\n\nimport (\n\t_ \"example.com/nofiles/x\"\n\t_ \"example.com/nofiles/y\"\n)\n",
+	})
+	targets := []target.Target{{GOOS: "linux", GOARCH: "amd64"}}
+	res, err := Check(context.Background(), Options{Dir: dir, Targets: targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pkg, class := range map[string]string{"x": ClassCgoRequired, "y": ClassNoGoFiles, "z": ClassDependencyFails} {
+		if v := verdictOf(res, "example.com/nofiles/"+pkg, "linux/amd64"); v.Status != "fail" || v.Class != class {
+			t.Errorf("%s: %+v, want class %s", pkg, v, class)
+		}
+	}
+	compareWithGoBuild(t, dir, targets, res)
+}

@@ -88,12 +88,17 @@ func (s *Session) failureOf(t target.Target, in *passInput, fails map[string]*fa
 	p := in.list
 	if p.Error != nil {
 		if strings.Contains(p.Error.Err, "build constraints exclude all Go files") {
-			if s.cgoOnly(t, p) {
-				return &failure{ClassCgoRequired, fmt.Sprintf("every Go file of %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", p.ImportPath), ""}
-			}
-			return &failure{ClassNoGoFiles, p.Error.Err, ""}
+			return s.noFilesFailure(t, p, p.Error.Err)
 		}
 		return &failure{ClassOther, p.Error.Err, p.Error.Pos}
+	}
+	if len(p.files) == 0 && !p.Standard {
+		// go list reports no error for a package with test files but no
+		// other file to build; go build fails.
+		if slices.ContainsFunc(p.IgnoredGoFiles, func(name string) bool { return !strings.HasSuffix(name, "_test.go") }) {
+			return s.noFilesFailure(t, p, "build constraints exclude all Go files in "+p.Dir)
+		}
+		return &failure{ClassNoGoFiles, "no non-test Go files in " + p.Dir, ""}
 	}
 	for _, imp := range p.Imports {
 		if f := fails[imp]; f != nil {
@@ -128,6 +133,15 @@ func (s *Session) failureOf(t target.Target, in *passInput, fails map[string]*fa
 		return &failure{ClassOther, crossCCMessage(t, p.ImportPath), ""}
 	}
 	return nil
+}
+
+// noFilesFailure is the failure of a package whose files the target's
+// constraints all exclude: cgo-required if cgo alone excludes them.
+func (s *Session) noFilesFailure(t target.Target, p *listedPackage, msg string) *failure {
+	if s.cgoOnly(t, p) {
+		return &failure{ClassCgoRequired, fmt.Sprintf("every Go file of %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", p.ImportPath), ""}
+	}
+	return &failure{ClassNoGoFiles, msg, ""}
 }
 
 func crossCCMessage(t target.Target, pkg string) string {
@@ -256,13 +270,16 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 				continue
 			}
 			switch {
+			case f.class == ClassNoGoFiles && strings.HasPrefix(f.msg, "no non-test Go files"):
+				out.diags = append(out.diags, s.diag(p, spec, "buildgap", SeverityError,
+					fmt.Sprintf("%s has no Go files but tests: there is nothing to import", path)))
 			case f.class == ClassNoGoFiles:
 				msg := fmt.Sprintf("%s has no Go files for this target: build constraints exclude all of them", path)
 				if where := s.buildsFor(dep.list); where != "" {
 					msg += " (its files build for " + where + ")"
 				}
 				out.diags = append(out.diags, s.diag(p, spec, "buildgap", SeverityError, msg))
-			case f.class == ClassCgoRequired && dep.list.Error != nil:
+			case f.class == ClassCgoRequired && len(dep.list.files) == 0:
 				out.diags = append(out.diags, s.diag(p, spec, "cgo", SeverityError,
 					fmt.Sprintf("%s cannot build without cgo: every Go file of it imports \"C\"", path)))
 			case dep.list.DepOnly:
