@@ -206,3 +206,46 @@ func TestPackagesWithoutBuildableFiles(t *testing.T) {
 	}
 	compareWithGoBuild(t, dir, targets, res)
 }
+
+// TestClassesFollowTheFirstError checks the documented classes where a
+// name is missing for a target: a qualified name of the standard library,
+// a method of another package's type, a name declared only in cgo files of
+// an imported package; and that the class follows the compiler's first
+// error when several hold.
+func TestClassesFollowTheFirstError(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":       "module example.com/classes\n\ngo 1.22\n",
+		"tty/tty.go":   "package tty\n\nimport \"syscall\"\n\nconst Req = syscall.TIOCGWINSZ\n",
+		"a/a.go":       "package a\n\ntype T struct{}\n\nfunc New() T { return T{} }\n",
+		"a/m_linux.go": "package a\n\nfunc (T) M() {}\n",
+		"a/c.go":       "package a\n\nimport \"C\"\n\nfunc Native() {}\n",
+		"b/b.go":       "package b\n\nimport \"example.com/classes/a\"\n\nfunc Get() a.T { return a.New() }\n",
+		"c/c.go":       "package c\n\nimport \"example.com/classes/b\"\n\nfunc F() { b.Get().M() }\n",
+		"d/d.go":       "package d\n\nimport \"example.com/classes/a\"\n\nfunc F() { a.Native() }\n",
+		"e/e.go":       "package e\n\nvar X int = \"one\"\n\nvar Y = onlyLinux\n",
+		"e/e_linux.go": "package e\n\nvar onlyLinux = 1\n",
+		"f/f.go":       "package f\n\nvar Y = onlyLinux\n\nvar X int = \"one\"\n",
+		"f/f_linux.go": "package f\n\nvar onlyLinux = 1\n",
+	})
+	targets, err := target.ParseList("linux/amd64,windows/amd64,plan9/amd64,linux/amd64+cgo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(context.Background(), Options{Dir: dir, Targets: targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ pkg, target, class string }{
+		{"tty", "plan9/amd64", ClassUndefinedSymbol},
+		{"tty", "windows/amd64", ClassUndefinedSymbol},
+		{"c", "windows/amd64", ClassUndefinedSymbol},
+		{"d", "linux/amd64", ClassCgoRequired},
+		{"e", "windows/amd64", ClassTypeError},
+		{"f", "windows/amd64", ClassUndefinedSymbol},
+	} {
+		if v := verdictOf(res, "example.com/classes/"+c.pkg, c.target); v.Status != "fail" || v.Class != c.class {
+			t.Errorf("%s for %s: %+v, want class %s", c.pkg, c.target, v, c.class)
+		}
+	}
+	compareWithGoBuild(t, dir, targets, res)
+}

@@ -63,6 +63,9 @@ type listedPackage struct {
 	buildsForOnce, cgoOnlyOnce sync.Once
 	buildsFor                  string
 	cgoOnly                    bool
+	// excluded memoizes Session.excludedNames of an immutable package.
+	excludedOnce sync.Once
+	excluded     map[string]bool
 	// mutableKeys remembers the last unit key of a package the user may
 	// edit, for the same file contents and dependencies.
 	mutableKeys keyMemo

@@ -7,13 +7,16 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/crossls/crossls/analysis/buildgap"
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/taghygiene"
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -187,46 +190,174 @@ func (s *Session) posString(pos token.Pos) string {
 	return s.fset.Position(pos).String()
 }
 
-// classify explains a package's type errors: a symbol defined only in files
-// this target excludes (undefined-symbol), or only in cgo files while cgo
-// is off (cgo-required), or another compile error.
+// classify explains a package's first type error, the one the compiler
+// reports first (both sort by file and position): a use of a name declared
+// only in files this target excludes (undefined-symbol), or only in files
+// that import "C" while cgo is off (cgo-required), or another compile error.
+// The name may be the package's own, qualified by an imported package
+// (standard library included), or a method of a named type.
 func (s *Session) classify(in *passInput) *failure {
-	index := s.excludedDecls(in)
 	first := in.unit.typeErrs[0]
-	for _, te := range in.unit.typeErrs {
-		name, ok := buildgap.MissingName(te)
-		if !ok || len(index[name]) == 0 {
-			continue
+	f := &failure{ClassTypeError, first.Msg, s.posString(first.Pos)}
+	if owner, name, ok := s.missingName(in, first); ok {
+		if cgoOnly, found := s.excludedNames(owner)[name]; found {
+			f.class = ClassUndefinedSymbol
+			if cgoOnly {
+				f.class = ClassCgoRequired
+			}
 		}
-		class := ClassUndefinedSymbol
-		if allCgo(index[name]) {
-			class = ClassCgoRequired
-		}
-		return &failure{class, te.Msg, s.posString(te.Pos)}
 	}
-	return &failure{ClassTypeError, first.Msg, s.posString(first.Pos)}
+	return f
 }
 
-func allCgo(decls []buildgap.Decl) bool {
-	for _, d := range decls {
-		if !d.ImportsC {
-			return false
+// missingName returns the package that should declare the name a type
+// error says is missing, and the name as excludedNames keys it.
+func (s *Session) missingName(in *passInput, te types.Error) (*listedPackage, string, bool) {
+	if m := undefinedRE.FindStringSubmatch(te.Msg); m != nil {
+		qual, name := m[1], m[2]
+		if qual == "" {
+			return in.list, name, true
 		}
+		dep := s.importedAs(in, te.Pos, qual)
+		return dep, name, dep != nil
 	}
-	return true
+	m := missingMethodRE.FindStringSubmatch(te.Msg)
+	if m == nil {
+		return nil, "", false
+	}
+	sel := selectorAt(in.unit.files, te.Pos)
+	if sel == nil || in.unit.info == nil {
+		return nil, "", false
+	}
+	t := in.unit.info.TypeOf(sel.X)
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return nil, "", false
+	}
+	owner := findDep(in, named.Obj().Pkg().Path())
+	return owner, named.Obj().Name() + "." + m[1], owner != nil
 }
 
-func (s *Session) excludedDecls(in *passInput) map[string][]buildgap.Decl {
-	var files []*ast.File
-	for _, path := range in.ignored {
-		if strings.HasSuffix(path, "_test.go") {
+var (
+	// "undefined: X" and "undefined: q.X".
+	undefinedRE = regexp.MustCompile(`^undefined: (?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)$`)
+	// "x.M undefined (type T has no field or method M...)".
+	missingMethodRE = regexp.MustCompile(`^.* undefined \(type .* has no field or method ([A-Za-z_][A-Za-z0-9_]*)`)
+)
+
+// importedAs returns the package that the file holding pos imports under
+// name, if it is in the listing.
+func (s *Session) importedAs(in *passInput, pos token.Pos, name string) *listedPackage {
+	for _, f := range in.unit.files {
+		if pos < f.FileStart || pos > f.FileEnd {
 			continue
 		}
-		if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
-			files = append(files, f)
+		for _, spec := range f.Imports {
+			path, err := strconv.Unquote(spec.Path.Value)
+			if err != nil {
+				continue
+			}
+			if mapped, ok := in.list.ImportMap[path]; ok {
+				path = mapped
+			}
+			dep := findDep(in, path)
+			if dep == nil {
+				continue
+			}
+			if spec.Name != nil && spec.Name.Name == name || spec.Name == nil && dep.Name == name {
+				return dep
+			}
 		}
 	}
-	return buildgap.IndexDecls(s.fset, files)
+	return nil
+}
+
+// findDep returns the listed package path among in's dependencies,
+// direct or not.
+func findDep(in *passInput, path string) *listedPackage {
+	seen := map[*passInput]bool{}
+	var walk func(*passInput) *listedPackage
+	walk = func(p *passInput) *listedPackage {
+		if seen[p] {
+			return nil
+		}
+		seen[p] = true
+		if p.list.ImportPath == path {
+			return p.list
+		}
+		for _, d := range p.deps {
+			if found := walk(d); found != nil {
+				return found
+			}
+		}
+		return nil
+	}
+	return walk(in)
+}
+
+// selectorAt returns the selector expression of files whose Sel is at pos.
+func selectorAt(files []*ast.File, pos token.Pos) *ast.SelectorExpr {
+	for _, f := range files {
+		if pos < f.FileStart || pos > f.FileEnd {
+			continue
+		}
+		var found *ast.SelectorExpr
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Pos() == pos {
+				found = sel
+			}
+			return found == nil
+		})
+		return found
+	}
+	return nil
+}
+
+// excludedNames returns the package-level names ("X", "T.M") declared in
+// the non-test Go files of p that the target excludes, each with whether
+// every file declaring it imports "C". An immutable package's answer is
+// kept with the listing, parsed apart from the session's FileSet (a
+// standard library package excludes hundreds of files).
+func (s *Session) excludedNames(p *listedPackage) map[string]bool {
+	if !p.fixed {
+		return namesOf(p.ignored, func(path string) *ast.File {
+			f, _, _ := s.files.parse(path, parser.ParseComments)
+			return f
+		})
+	}
+	p.excludedOnce.Do(func() {
+		fset := token.NewFileSet()
+		p.excluded = namesOf(p.ignored, func(path string) *ast.File {
+			f, _ := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+			return f
+		})
+	})
+	return p.excluded
+}
+
+func namesOf(paths []string, parse func(string) *ast.File) map[string]bool {
+	names := map[string]bool{}
+	for _, path := range paths {
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f := parse(path)
+		if f == nil {
+			continue
+		}
+		importsC := slices.ContainsFunc(f.Imports, func(spec *ast.ImportSpec) bool { return spec.Path.Value == `"C"` })
+		syntax.TopLevelDecls(f, func(name string, id *ast.Ident) {
+			if id.Name == "_" {
+				return
+			}
+			cgoOnly, seen := names[name]
+			names[name] = importsC && (!seen || cgoOnly)
+		})
+	}
+	return names
 }
 
 // driverDiagnostics reports what no analyzer can see from inside one
