@@ -7,11 +7,14 @@ package matrix
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -40,6 +43,12 @@ type Options struct {
 	// input (see cache.go), so a check of an unchanged module is nearly
 	// free. Checks with an overlay are never cached.
 	ResultCacheDir string
+	// TrustProject lets checks run programs the project configures: a
+	// cgo target's configured C compiler (its cc, or CC and CGO_* flags in
+	// its env). The command line trusts the project it runs in; an editor
+	// only a trusted workspace. Without it such targets' cgo packages are
+	// unchecked.
+	TrustProject bool
 	// TypeCacheDir, if set, keeps the standard library's API per target
 	// as export data (see typecache.go), so a new session need not
 	// type-check it from source.
@@ -325,6 +334,7 @@ func (s *Session) pruneRootFiles() {
 
 type listCache struct {
 	fingerprint string
+	cgoOverlay  string // cgoOverlayKey of the cgo targets' listings
 	byTarget    map[string][]*listedPackage
 	dirs        []string // patternDirs
 	// excluded are the verdicts of pattern directories a target lists no
@@ -336,6 +346,14 @@ func (s *Session) listAll(ctx context.Context, opts *Options) ([][]*listedPackag
 	fp := listFingerprint(opts)
 	if s.lists.fingerprint != fp {
 		s.lists = listCache{fingerprint: fp, byTarget: map[string][]*listedPackage{}}
+	}
+	if key := cgoOverlayKey(opts); key != s.lists.cgoOverlay {
+		for _, t := range opts.Targets {
+			if t.Cgo {
+				delete(s.lists.byTarget, listKey(t))
+			}
+		}
+		s.lists.cgoOverlay = key
 	}
 	out := make([][]*listedPackage, len(opts.Targets))
 	var todo []int
@@ -395,11 +413,32 @@ func listFingerprint(opts *Options) string {
 		fmt.Fprintf(&b, "%s\x00%s\x00", p, fileHeader(opts.Overlay[p]))
 	}
 	for _, kv := range opts.Env {
-		if strings.HasPrefix(kv, "GO") {
+		if key, _, _ := strings.Cut(kv, "="); strings.HasPrefix(key, "GO") || cgoEnvKey(key) {
 			fmt.Fprintf(&b, "%s\x00", kv)
 		}
 	}
+	fmt.Fprintf(&b, "trust=%v", opts.TrustProject)
 	return b.String()
+}
+
+// cgoEnvKey reports an environment variable that cgo's output depends on.
+func cgoEnvKey(key string) bool {
+	return key == "CC" || key == "CXX" || key == "FC" || key == "PKG_CONFIG" || strings.HasPrefix(key, "CGO_")
+}
+
+// cgoOverlayKey covers what a cgo target's listing depends on beyond
+// listFingerprint: the whole contents of unsaved buffers that import "C",
+// which cgo translates.
+func cgoOverlayKey(opts *Options) string {
+	h := sha256.New()
+	for _, p := range slices.Sorted(maps.Keys(opts.Overlay)) {
+		src := opts.Overlay[p]
+		f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+		if err != nil || slices.ContainsFunc(f.Imports, func(spec *ast.ImportSpec) bool { return spec.Path.Value == `"C"` }) {
+			fmt.Fprintf(h, "%s\x00%x\x00", p, sha256.Sum256(src))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // fileHeader returns the part of a Go file that decides which package it
@@ -432,12 +471,6 @@ type targetOutput struct {
 	seen     map[string]*listedPackage // absolute path of every root .go file -> its package
 	// rootFiles holds compiled and seen: the same for the same listing.
 	rootFiles *rootFiles
-}
-
-// hostTarget reports whether t runs on the machine that builds it, where
-// the host C compiler works for cgo.
-func hostTarget(t target.Target) bool {
-	return t.GOOS == runtime.GOOS && t.GOARCH == runtime.GOARCH
 }
 
 func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Target, pkgs []*listedPackage) (*targetOutput, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -78,7 +79,7 @@ func TestGapsFixture(t *testing.T) {
 		{"example.com/gaps/overflow", "linux/386", ClassTypeError},
 		{"example.com/gaps/overflow", "linux/amd64", ""},
 		{"example.com/gaps/asmpkg", "linux/386", ClassTypeError},
-		{"example.com/gaps/sysfield", "windows/amd64", ClassTypeError},
+		{"example.com/gaps/sysfield", "windows/amd64", ClassUndefinedSymbol}, // syscall.Stat_t: declared for other targets
 	} {
 		if got := classes[c.pkg][c.target]; got != c.class {
 			t.Errorf("%s for %s: class %q, want %q", c.pkg, c.target, got, c.class)
@@ -248,4 +249,77 @@ func TestClassesFollowTheFirstError(t *testing.T) {
 		}
 	}
 	compareWithGoBuild(t, dir, targets, res)
+}
+
+// TestCgoTargets checks that cgo targets run cgo as go build does: C
+// declarations type-check (a struct field of C type), a missing header
+// fails at its #include, a target whose C compiler does not work fails
+// every package that needs cgo, and a C compiler the project configures
+// runs only when the project is trusted: otherwise its packages are
+// unchecked, never ok.
+func TestCgoTargets(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("no gcc for cgo")
+	}
+	dir := writeModule(t, map[string]string{
+		"go.mod": "module example.com/cgot\n\ngo 1.22\n",
+		"ok/ok.go": `package ok
+
+/*
+struct pt { int x; int y; };
+static int add(struct pt *p) { return p->x + p->y; }
+*/
+import "C"
+
+type P struct{ c C.struct_pt }
+
+func Sum(p *P) int { return int(C.add(&p.c)) + int(p.c.x) }
+`,
+		"header/h.go": "package header\n\n// #include \"missing.h\"\nimport \"C\"\n\nfunc F() int { return int(C.f()) }\n",
+		"user/user.go": "package user\n\nimport \"example.com/cgot/ok\"\n\nvar X = ok.Sum\n",
+		"pure/pure.go": "package pure\n\nvar Y = 1\n",
+	})
+	host := target.Target{GOOS: "linux", GOARCH: "amd64", Cgo: true}
+	cross := target.Target{GOOS: "linux", GOARCH: "arm64", Cgo: true}
+	targets := []target.Target{host, cross}
+	res, err := Check(context.Background(), Options{Dir: dir, Targets: targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ pkg, target, status, class string }{
+		{"ok", "linux/amd64+cgo", "ok", ""},
+		{"user", "linux/amd64+cgo", "ok", ""},
+		{"header", "linux/amd64+cgo", "fail", ClassOther},
+		{"ok", "linux/arm64+cgo", "fail", ClassOther},
+		{"user", "linux/arm64+cgo", "fail", ClassOther},
+		{"pure", "linux/arm64+cgo", "ok", ""},
+	} {
+		if v := verdictOf(res, "example.com/cgot/"+c.pkg, c.target); v.Status != c.status || v.Class != c.class {
+			t.Errorf("%s for %s: %+v, want %s %s", c.pkg, c.target, v, c.status, c.class)
+		}
+	}
+	if v := verdictOf(res, "example.com/cgot/header", "linux/amd64+cgo"); !strings.HasSuffix(v.Pos, "header/h.go:3:11") || !strings.Contains(v.Message, "missing.h") {
+		t.Errorf("missing header: %+v, want it at the #include", v)
+	}
+	compareWithGoBuild(t, dir, targets, res)
+
+	// The same host target with a C compiler from the project's
+	// configuration: unchecked unless the project is trusted.
+	configured := host
+	configured.CC = "gcc"
+	for _, trust := range []bool{false, true} {
+		res, err := Check(context.Background(), Options{Dir: dir, Targets: []target.Target{configured}, TrustProject: trust})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"ok": "unchecked", "user": "unchecked", "pure": "ok"}
+		if trust {
+			want = map[string]string{"ok": "ok", "user": "ok", "pure": "ok"}
+		}
+		for pkg, status := range want {
+			if v := verdictOf(res, "example.com/cgot/"+pkg, "linux/amd64+cgo"); v.Status != status {
+				t.Errorf("trusted=%v: %s: %+v, want %s", trust, pkg, v, status)
+			}
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -21,29 +22,32 @@ import (
 
 // listedPackage is the part of `go list -json` output the driver uses.
 type listedPackage struct {
-	ImportPath     string
-	Dir            string
-	Name           string
-	Goroot         bool
-	Standard       bool
-	DepOnly        bool
-	GoFiles        []string
-	CgoFiles       []string
-	IgnoredGoFiles []string
-	InvalidGoFiles []string
-	CFiles         []string
-	CXXFiles       []string
-	MFiles         []string
-	FFiles         []string
-	SFiles         []string
-	SysoFiles      []string
-	SwigFiles      []string
-	SwigCXXFiles   []string
-	Imports        []string
-	ImportMap      map[string]string
-	Error          *listError
-	DepsErrors     []*listError
-	Module         *struct {
+	ImportPath string
+	Dir        string
+	Name       string
+	Goroot     bool
+	Standard   bool
+	DepOnly    bool
+	GoFiles    []string
+	CgoFiles   []string
+	// CompiledGoFiles are the files the compiler sees, cgo's output
+	// included; listed only for cgo targets (go list -compiled).
+	CompiledGoFiles []string
+	IgnoredGoFiles  []string
+	InvalidGoFiles  []string
+	CFiles          []string
+	CXXFiles        []string
+	MFiles          []string
+	FFiles          []string
+	SFiles          []string
+	SysoFiles       []string
+	SwigFiles       []string
+	SwigCXXFiles    []string
+	Imports         []string
+	ImportMap       map[string]string
+	Error           *listError
+	DepsErrors      []*listError
+	Module          *struct {
 		Path      string
 		Version   string
 		Dir       string
@@ -56,6 +60,15 @@ type listedPackage struct {
 	ignored []string // IgnoredGoFiles, absolute
 	other   []string // non-Go source files, absolute
 	fixed   bool     // immutable
+	// cgoProcessed: files holds cgo's output for the CgoFiles; the type
+	// check sees the C declarations as the compiler does.
+	cgoProcessed bool
+	// toolchainErr is runtime/cgo's failure to build with the target's C
+	// compiler: every package that needs cgo fails with it.
+	toolchainErr string
+	// cgoUnchecked says why the package's cgo step was not run: it would
+	// run a program the project configures, outside a trusted workspace.
+	cgoUnchecked string
 	// fixedKey is the unit key of an immutable package whose dependencies
 	// are all immutable: the same for every check of this listing.
 	fixedKey atomic.Pointer[string]
@@ -78,6 +91,9 @@ type listedPackage struct {
 // derive fills in the fields computed from go list's output.
 func (p *listedPackage) derive() {
 	p.files = compiledFiles(p)
+	if len(p.CgoFiles) > 0 && len(p.CompiledGoFiles) > 0 {
+		p.files, p.cgoProcessed = absFiles(p.Dir, p.CompiledGoFiles), true
+	}
 	p.ignored = absFiles(p.Dir, p.IgnoredGoFiles)
 	p.other = absFiles(p.Dir, concat(p.CFiles, p.CXXFiles, p.MFiles, p.FFiles, p.SFiles, p.SysoFiles))
 	p.fixed = immutable(p)
@@ -92,54 +108,120 @@ type listError struct {
 	Err         string
 }
 
-const listFields = "ImportPath,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles,IgnoredGoFiles,InvalidGoFiles," +
+const listFields = "ImportPath,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,IgnoredGoFiles,InvalidGoFiles," +
 	"CFiles,CXXFiles,MFiles,FFiles,SFiles,SysoFiles,SwigFiles,SwigCXXFiles,Imports,ImportMap,Error,DepsErrors,Module"
 
-// listTarget runs `go list -deps` for one target. It lists metadata only:
-// no -export and no -compiled, so neither the compiler nor cgo nor a
-// configured C compiler runs.
+// listTarget runs `go list -deps` for one target. For a target without
+// cgo it lists metadata only: neither the compiler nor a C compiler runs.
+// For a cgo target it runs cgo as go build does (-compiled: cgo, then the C
+// compiler on the preamble and the package's C sources), so that C
+// declarations are type-checked as the compiler sees them and C errors are
+// found; runtime/cgo's own C sources tell whether the target's C compiler
+// works at all. When that would run a program the project configures (a
+// target's cc) and the project is not trusted, it lists metadata only and
+// marks the packages that need cgo as unchecked.
 func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile string) ([]*listedPackage, error) {
+	runCgo := t.Cgo && (opts.TrustProject || !projectConfiguresCgo(t))
 	args := []string{"list", "-e", "-json=" + listFields, "-deps"}
+	if runCgo {
+		args = append(args, "-compiled")
+	}
+	var pkgs []*listedPackage
+	err := goList(ctx, opts, t, overlayFile, append(args, opts.Patterns...), func(p *listedPackage) {
+		if runCgo && p.ImportPath == "runtime/cgo" && p.Error != nil && cToolchainError(p.Error.Err) {
+			p.toolchainErr, p.Error = p.Error.Err, nil
+		}
+		p.derive()
+		pkgs = append(pkgs, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if t.Cgo && !runCgo {
+		reason := fmt.Sprintf("not checked for %s: its cgo step would run the C compiler this project configures, which runs only from the command line or in a trusted workspace", t)
+		for _, p := range pkgs {
+			if len(p.CgoFiles) > 0 {
+				p.cgoUnchecked = reason
+			}
+		}
+	}
+	return pkgs, nil
+}
+
+// projectConfiguresCgo reports whether t's cgo step would run a program or
+// flags that the project's configuration chooses.
+func projectConfiguresCgo(t target.Target) bool {
+	if t.CC != "" {
+		return true
+	}
+	for _, kv := range t.Env {
+		if key, _, _ := strings.Cut(kv, "="); cgoEnvKey(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// cToolchainError reports whether go command output reports a failure of
+// the C toolchain (a C compiler's "error:", a missing compiler) rather than
+// of the Go compiler, whose messages are "file.go:line:col: message".
+func cToolchainError(out string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if line == "" || strings.HasPrefix(line, "# ") {
+			continue
+		}
+		m := goErrorLineRE.FindStringSubmatch(line)
+		return m == nil || strings.HasPrefix(m[1], "error:") || strings.HasPrefix(m[1], "fatal error:")
+	}
+	return false
+}
+
+var goErrorLineRE = regexp.MustCompile(`^\S+\.go:\d+:\d+: (.*)$`)
+
+// goList runs the go command with t's environment (and the overlay) and
+// decodes its JSON output, one package at a time.
+func goList(ctx context.Context, opts *Options, t target.Target, overlayFile string, args []string, each func(*listedPackage)) error {
 	if len(t.Tags) > 0 {
-		args = append(args, "-tags="+strings.Join(t.Tags, ","))
+		args = slices.Insert(args, 1, "-tags="+strings.Join(t.Tags, ","))
 	}
 	if overlayFile != "" {
-		args = append(args, "-overlay="+overlayFile)
+		args = slices.Insert(args, 1, "-overlay="+overlayFile)
 	}
-	args = append(args, "--")
-	args = append(args, opts.Patterns...)
+	// Package patterns come last, after "--".
+	for i, a := range args {
+		if i > 0 && !strings.HasPrefix(a, "-") {
+			args = slices.Insert(args, i, "--")
+			break
+		}
+	}
 	cmd := exec.CommandContext(ctx, opts.GoCmd, args...)
 	proc.KillGroupOnCancel(cmd)
 	cmd.Dir = opts.Dir
 	cmd.Env = append(append(append([]string(nil), opts.Env...), t.Environ()...),
-		// A project-configured toolexec or C compiler must never run during
-		// analysis; go list without -export/-compiled runs neither, and
-		// dropping GOFLAGS' -toolexec keeps it that way.
+		// -toolexec would run a program the project or environment
+		// chooses on every compile: never during analysis.
 		"GOFLAGS="+sanitizeGOFLAGS(getenv(opts.Env, "GOFLAGS")))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		if errors.Is(err, exec.ErrNotFound) {
-			return nil, target.ErrGoNotFound
+			return target.ErrGoNotFound
 		}
-		return nil, fmt.Errorf("go list for %s: %v: %s", t, err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("go list for %s: %v: %s", t, err, strings.TrimSpace(stderr.String()))
 	}
-	var pkgs []*listedPackage
 	dec := json.NewDecoder(&stdout)
 	for {
 		p := new(listedPackage)
 		if err := dec.Decode(p); err == io.EOF {
-			break
+			return nil
 		} else if err != nil {
-			return nil, fmt.Errorf("go list for %s: reading output: %v", t, err)
+			return fmt.Errorf("go list for %s: reading output: %v", t, err)
 		}
-		p.derive()
-		pkgs = append(pkgs, p)
+		each(p)
 	}
-	return pkgs, nil
 }
 
 // sanitizeGOFLAGS drops flags that would make the go command run a

@@ -396,7 +396,11 @@ func compiledFiles(p *listedPackage) []string {
 func absFiles(dir string, names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = filepath.Join(dir, n)
+		if filepath.IsAbs(n) {
+			out[i] = n // cgo's output, in the build cache
+		} else {
+			out[i] = filepath.Join(dir, n)
+		}
 	}
 	return out
 }
@@ -452,7 +456,7 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 func checkConfig(p *listedPackage, deps map[string]*unit, unused map[string]bool, sizes types.Sizes, goVersion string, report func(types.Error)) *types.Config {
 	return &types.Config{
 		GoVersion:   goVersion,
-		FakeImportC: len(p.CgoFiles) > 0,
+		FakeImportC: len(p.CgoFiles) > 0 && !p.cgoProcessed,
 		Sizes:       sizes,
 		Importer: importerFunc(func(path string) (*types.Package, error) {
 			if path == "unsafe" {

@@ -21,9 +21,14 @@ import (
 	"github.com/crossls/crossls/analysis/target"
 )
 
-// failure says why `go build` fails for one package and target.
+// failure says why `go build` fails for one package and target, or, if
+// unchecked, why it was not found out.
 type failure struct {
 	class, msg, pos string
+	// toolchain: the target's C toolchain does not work; every package
+	// that needs cgo fails with this same failure.
+	toolchain bool
+	unchecked bool
 }
 
 // collect turns one target's units and analyzer findings into verdicts and
@@ -39,7 +44,7 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 			(in.list.fixed || in.filesHashes[0] != "" && in.filesHashes[0] == pv.filesHashes[0]) {
 			in.failure, in.driverDiags, in.collected = pv.failure, pv.driverDiags, true
 		} else {
-			in.failure = s.failureOf(t, in, fails)
+			in.failure = s.failureOf(t, opts.Dir, in, fails)
 		}
 		if in.failure != nil {
 			fails[in.list.ImportPath] = in.failure
@@ -48,7 +53,11 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 	for _, p := range out.roots {
 		in := byPath[p.ImportPath]
 		v := Verdict{Status: "ok"}
-		if f := in.failure; f != nil {
+		switch f := in.failure; {
+		case f == nil:
+		case f.unchecked:
+			v = Verdict{Status: "unchecked", Message: f.msg}
+		default:
 			v = Verdict{Status: "fail", Class: f.class, Message: f.msg, Pos: f.pos}
 		}
 		out.verdicts[p.ImportPath] = v
@@ -64,6 +73,9 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 		in.collected = true
 	}
 	for _, d := range diags {
+		if f := d.pkg.failure; f != nil && f.unchecked && d.analyzer.Name == "buildgap" {
+			continue // type errors of C's stand-ins, not the compiler's
+		}
 		if dg, ok := s.convert(d); ok {
 			out.diags = append(out.diags, dg)
 		}
@@ -87,13 +99,18 @@ func sameFailures(in, pv *passInput) bool {
 // failureOf predicts whether `go build` of in's package fails for t, in the
 // order the go command finds out: package loading, dependencies, then the
 // package's own compilation.
-func (s *Session) failureOf(t target.Target, in *passInput, fails map[string]*failure) *failure {
+func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails map[string]*failure) *failure {
 	p := in.list
 	if p.Error != nil {
 		if strings.Contains(p.Error.Err, "build constraints exclude all Go files") {
 			return s.noFilesFailure(t, p, p.Error.Err)
 		}
-		return &failure{ClassOther, p.Error.Err, p.Error.Pos}
+		if p.Error.Pos != "" {
+			return &failure{class: ClassOther, msg: p.Error.Err, pos: p.Error.Pos}
+		}
+		// cgo's step failed (a missing header, a C error in the preamble).
+		msg, pos := firstError(p.Error.Err, dir, p.Dir)
+		return &failure{class: ClassOther, msg: msg, pos: pos}
 	}
 	if len(p.files) == 0 && !p.Standard {
 		// go list reports no error for a package with test files but no
@@ -101,20 +118,38 @@ func (s *Session) failureOf(t target.Target, in *passInput, fails map[string]*fa
 		if slices.ContainsFunc(p.IgnoredGoFiles, func(name string) bool { return !strings.HasSuffix(name, "_test.go") }) {
 			return s.noFilesFailure(t, p, "build constraints exclude all Go files in "+p.Dir)
 		}
-		return &failure{ClassNoGoFiles, "no non-test Go files in " + p.Dir, ""}
+		return &failure{class: ClassNoGoFiles, msg: "no non-test Go files in " + p.Dir}
 	}
+	var unchecked *failure
 	for _, imp := range p.Imports {
-		if f := fails[imp]; f != nil {
+		switch f := fails[imp]; {
+		case f == nil:
+		case f.toolchain:
+			return f
+		case f.unchecked:
+			if unchecked == nil {
+				unchecked = &failure{unchecked: true, msg: fmt.Sprintf("dependency %s is %s", imp, strings.TrimPrefix(f.msg, "dependency "))}
+			}
+		default:
 			msg := f.msg
 			if f.class != ClassDependencyFails {
 				msg = fmt.Sprintf("dependency %s fails: %s", imp, f.msg)
 			}
-			return &failure{ClassDependencyFails, msg, f.pos}
+			return &failure{class: ClassDependencyFails, msg: msg, pos: f.pos}
 		}
 	}
 	if len(p.DepsErrors) > 0 {
 		e := p.DepsErrors[0]
-		return &failure{ClassDependencyFails, e.Err, e.Pos}
+		return &failure{class: ClassDependencyFails, msg: e.Err, pos: e.Pos}
+	}
+	if unchecked != nil {
+		return unchecked
+	}
+	if p.cgoUnchecked != "" {
+		return &failure{unchecked: true, msg: p.cgoUnchecked}
+	}
+	if p.toolchainErr != "" {
+		return &failure{class: ClassOther, msg: toolchainMessage(t, p.toolchainErr), toolchain: true}
 	}
 	u := in.unit
 	if u == nil {
@@ -123,32 +158,74 @@ func (s *Session) failureOf(t target.Target, in *passInput, fails map[string]*fa
 	if !p.Standard {
 		if len(u.syntaxErrs) > 0 {
 			msg, pos := syntaxError(u.syntaxErrs[0])
-			return &failure{ClassOther, msg, pos}
+			return &failure{class: ClassOther, msg: msg, pos: pos}
 		}
 		if len(u.typeErrs) > 0 {
 			return s.classify(in)
 		}
 		if fds := missingBodies(p, u); len(fds) > 0 {
-			return &failure{ClassTypeError, "missing function body", s.posString(fds[0].Name.Pos())}
+			return &failure{class: ClassTypeError, msg: "missing function body", pos: s.posString(fds[0].Name.Pos())}
 		}
-	}
-	if t.Cgo && t.CC == "" && !hostTarget(t) && len(p.CgoFiles) > 0 {
-		return &failure{ClassOther, crossCCMessage(t, p.ImportPath), ""}
 	}
 	return nil
 }
+
+// toolchainMessage explains that runtime/cgo does not build for t: the C
+// compiler is missing or cannot compile for the target.
+func toolchainMessage(t target.Target, out string) string {
+	msg, _ := firstError(out, "", "")
+	return fmt.Sprintf("cgo does not work for %s: the C compiler fails to build runtime/cgo (%s); set CC, or \"cc\" for this target in .crossls.yaml, to a C compiler for %s/%s", t, msg, t.GOOS, t.GOARCH)
+}
+
+// firstError returns the first error of go command output: its message
+// and, when it names one, its position "file:line:col" with the file made
+// absolute (the go command prints paths relative to the directory it ran
+// in, or the C compiler's, the package's directory).
+func firstError(out, dir, pkgDir string) (msg, pos string) {
+	var first string
+	for _, line := range strings.Split(out, "\n") {
+		if line == "" || strings.HasPrefix(line, "# ") {
+			continue
+		}
+		if first == "" {
+			first = line
+		}
+		m := locatedRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		file := m[1]
+		if !filepath.IsAbs(file) {
+			for _, d := range []string{dir, pkgDir} {
+				if d != "" && fileExists(filepath.Join(d, file)) {
+					file = filepath.Join(d, file)
+					break
+				}
+			}
+		}
+		if !filepath.IsAbs(file) {
+			return strings.TrimSpace(m[4]), ""
+		}
+		col := m[3]
+		if col == "" {
+			col = "1"
+		}
+		return strings.TrimSpace(m[4]), file + ":" + m[2] + ":" + col
+	}
+	return strings.TrimSpace(first), ""
+}
+
+// locatedRE matches a located message: "file:line:col: msg" or
+// "file:line: msg".
+var locatedRE = regexp.MustCompile(`^([^\s:][^:]*):(\d+)(?::(\d+))?: (.*)$`)
 
 // noFilesFailure is the failure of a package whose files the target's
 // constraints all exclude: cgo-required if cgo alone excludes them.
 func (s *Session) noFilesFailure(t target.Target, p *listedPackage, msg string) *failure {
 	if s.cgoOnly(t, p) {
-		return &failure{ClassCgoRequired, fmt.Sprintf("every Go file of %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", p.ImportPath), ""}
+		return &failure{class: ClassCgoRequired, msg: fmt.Sprintf("every Go file of %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", p.ImportPath)}
 	}
-	return &failure{ClassNoGoFiles, msg, ""}
-}
-
-func crossCCMessage(t target.Target, pkg string) string {
-	return fmt.Sprintf("%s uses cgo, and no C cross compiler is configured for %s: set \"cc\" for this target in .crossls.yaml", pkg, t)
+	return &failure{class: ClassNoGoFiles, msg: msg}
 }
 
 // cgoOnly reports whether p's files would build for t if cgo were enabled:
@@ -198,7 +275,7 @@ func (s *Session) posString(pos token.Pos) string {
 // (standard library included), or a method of a named type.
 func (s *Session) classify(in *passInput) *failure {
 	first := in.unit.typeErrs[0]
-	f := &failure{ClassTypeError, first.Msg, s.posString(first.Pos)}
+	f := &failure{class: ClassTypeError, msg: first.Msg, pos: s.posString(first.Pos)}
 	if owner, name, ok := s.missingName(in, first); ok {
 		if cgoOnly, found := s.excludedNames(owner)[name]; found {
 			f.class = ClassUndefinedSymbol
@@ -365,21 +442,42 @@ func namesOf(paths []string, parse func(string) *ast.File) map[string]bool {
 // bodies, cgo without a cross compiler, and package loading errors.
 func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passInput, byPath map[string]*passInput, fails map[string]*failure) {
 	p := in.list
-	t := out.target
-	if p.Error != nil && p.Error.Pos != "" {
+	switch f := in.failure; {
+	case p.Error != nil && p.Error.Pos != "":
 		if d, ok := s.diagAt(opts.Dir, p.Error.Pos, "buildgap", p.Error.Err); ok {
 			d.Package = p.ImportPath
 			out.diags = append(out.diags, d)
+		}
+	case f != nil && f.pos != "" && p.Error != nil:
+		// cgo's or the C compiler's error, where it points.
+		if d, ok := s.diagAt(opts.Dir, f.pos, "cgo", f.msg); ok {
+			d.Package = p.ImportPath
+			out.diags = append(out.diags, d)
+		}
+	case f != nil && (f.toolchain || f.unchecked) && len(p.CgoFiles) > 0:
+		severity := SeverityError
+		if f.unchecked {
+			severity = SeverityInfo
+		}
+		for _, name := range p.CgoFiles {
+			file, _, _ := s.files.parse(filepath.Join(p.Dir, name), parser.ImportsOnly)
+			if file == nil {
+				continue
+			}
+			for _, spec := range file.Imports {
+				if spec.Path.Value == `"C"` {
+					out.diags = append(out.diags, s.diag(p, spec, "cgo", severity, f.msg))
+				}
+			}
 		}
 	}
 	u := in.unit
 	if u == nil {
 		return
 	}
-	// Only a failing import or cgo's C needs explaining.
-	explain := t.Cgo || len(fails) > 0 && slices.ContainsFunc(p.Imports, func(imp string) bool { return fails[imp] != nil })
+	// Only a failing import needs explaining.
 	var files []*ast.File
-	if explain {
+	if len(fails) > 0 && slices.ContainsFunc(p.Imports, func(imp string) bool { return fails[imp] != nil }) {
 		files = u.files
 	}
 	for _, f := range files {
@@ -388,16 +486,12 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 			if err != nil {
 				continue
 			}
-			if path == "C" && t.Cgo && t.CC == "" && !hostTarget(t) {
-				out.diags = append(out.diags, s.diag(p, spec, "cgo", SeverityWarning, crossCCMessage(t, p.ImportPath)))
-				continue
-			}
 			if mapped, ok := p.ImportMap[path]; ok {
 				path = mapped
 			}
 			f := fails[path]
 			dep := byPath[path]
-			if f == nil || dep == nil {
+			if f == nil || dep == nil || f.unchecked || f.toolchain {
 				continue
 			}
 			switch {
