@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"go/ast"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -21,7 +22,34 @@ type analyzerSpec struct {
 	name      string // the switch in configuration
 	forTarget func(target.Target) *analysis.Analyzer
 	inputs    inputScope
+	contract  passContract
 }
+
+// passContract says what an analyzer gets of an analysis.Pass.
+type passContract int
+
+const (
+	// fullPass is the Pass x/tools' checker gives: every file's syntax,
+	// the package and complete types.Info (Types, Defs, Uses, Implicits,
+	// Selections, Scopes, Instances, FileVersions) from a check of the
+	// current files, every type error, requirements' results (an analyzer
+	// whose requirement was skipped is skipped), facts about every
+	// dependency, the standard library included. It is the contract of
+	// any analyzer not listed as syntaxPass, and costs a complete check
+	// per package.
+	fullPass passContract = iota
+	// syntaxPass is what crossls's own analyzers are written against and
+	// what lets an edit re-check only what it changed: Files (for a
+	// dependency, its imports only), IgnoredFiles, OtherFiles, ReadFile,
+	// TypeErrors, TypesSizes, facts about dependencies outside the
+	// standard library, and Pkg for its path, name, imports and the names
+	// in its scope (its objects may come from an earlier check of the
+	// same declarations, with their positions then). TypesInfo records
+	// expression types, definitions and uses only in a package with a
+	// type error that names a missing field or method; otherwise it is
+	// empty.
+	syntaxPass
+)
 
 // inputScope says what an analyzer's results depend on, so that results
 // can be reused while those inputs stay the same.
@@ -40,7 +68,8 @@ const (
 // boundAnalyzer is an analyzer instance for one target.
 type boundAnalyzer struct {
 	*analysis.Analyzer
-	inputs inputScope
+	inputs   inputScope
+	contract passContract
 }
 
 func always(a *analysis.Analyzer) func(target.Target) *analysis.Analyzer {
@@ -50,11 +79,11 @@ func always(a *analysis.Analyzer) func(target.Target) *analysis.Analyzer {
 // analyzerSpecs lists the analyzers in the order they run. x/tools'
 // buildtag checks malformed constraint lines; taghygiene's switch covers it.
 var analyzerSpecs = []analyzerSpec{
-	{"cgo", cgo.ForTarget, scopeTarget},
-	{"buildgap", always(buildgap.Analyzer), scopeUnit},
-	{"taghygiene", always(taghygiene.Analyzer), scopeFiles},
-	{"taghygiene", always(buildtagAnalyzer), scopeFiles},
-	{"format", always(format.Analyzer), scopeFiles},
+	{"cgo", cgo.ForTarget, scopeTarget, syntaxPass},
+	{"buildgap", always(buildgap.Analyzer), scopeUnit, syntaxPass},
+	{"taghygiene", always(taghygiene.Analyzer), scopeFiles, syntaxPass},
+	{"taghygiene", always(buildtagAnalyzer), scopeFiles, syntaxPass},
+	{"format", always(format.Analyzer), scopeFiles, syntaxPass},
 }
 
 // AnalyzerNames lists the analyzers that configuration can switch.
@@ -68,15 +97,23 @@ func AnalyzerNames() []string {
 	return names
 }
 
-func analyzersFor(t target.Target, enabled map[string]bool) []boundAnalyzer {
+func analyzersFor(specs []analyzerSpec, t target.Target, enabled map[string]bool) []boundAnalyzer {
 	var out []boundAnalyzer
-	for _, s := range analyzerSpecs {
+	for _, s := range specs {
 		if on, ok := enabled[s.name]; ok && !on {
 			continue
 		}
-		out = append(out, boundAnalyzer{s.forTarget(t), s.inputs})
+		out = append(out, boundAnalyzer{s.forTarget(t), s.inputs, s.contract})
 	}
 	return out
+}
+
+// factsFromStd reports whether an analyzer needs facts about standard
+// library packages: a full-contract one that has facts.
+func factsFromStd(analyzers []boundAnalyzer) bool {
+	return slices.ContainsFunc(analyzers, func(a boundAnalyzer) bool {
+		return a.contract == fullPass && len(a.FactTypes) > 0
+	})
 }
 
 // buildtagAnalyzer is x/tools' buildtag with the files the configuration

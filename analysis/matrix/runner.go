@@ -92,6 +92,11 @@ type runState struct {
 	sizes    types.Sizes
 	readFile func(string) ([]byte, error)
 	reparse  func(*listedPackage) []*ast.File // a dependency's dropped syntax
+	// fullPass returns what a full-contract analyzer gets of a package.
+	fullPass func(*passInput) (*types.Package, *types.Info, []*ast.File)
+	// std: analyzers run on standard library packages too (a
+	// full-contract analyzer with facts); otherwise they are skipped.
+	std bool
 
 	mu    sync.Mutex
 	facts map[factKey]factValue
@@ -181,7 +186,7 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 	for _, in := range order {
 		// Standard library packages carry no facts crossls's analyzers
 		// use (cgo never reports them), and keep no syntax.
-		if in.list.Standard || in.unit == nil || in.unit.pkg == nil {
+		if in.list.Standard && !rs.std || in.unit == nil || in.unit.pkg == nil {
 			continue
 		}
 		if pv := in.prev; pv != nil && pv.entries != nil && rs.sameAnalysisInputs(in, pv) {
@@ -196,7 +201,7 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 			continue
 		}
 		entries := make([]*analysisEntry, len(analyzers))
-		results := map[*analysis.Analyzer]any{}
+		results := map[passResultKey]any{}
 		for k, ba := range analyzers {
 			a := ba.Analyzer
 			if !in.analyzed && len(a.FactTypes) == 0 {
@@ -216,7 +221,7 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 				entry = &analysisEntry{top: a, done: make(chan struct{})}
 			}
 			rs.recording = entry
-			err := rs.apply(a, in, results, &out)
+			err := rs.apply(a, in, ba.contract == fullPass, results, &out)
 			rs.recording = nil
 			entry.ok = err == nil
 			close(entry.done)
@@ -258,25 +263,40 @@ func (rs *runState) sameAnalysisInputs(in, pv *passInput) bool {
 	return rs.filesKey(in) == pv.filesHashes[0]
 }
 
-// apply runs a (and first its requirements) on one package.
-func (rs *runState) apply(a *analysis.Analyzer, in *passInput, results map[*analysis.Analyzer]any, out *[]diagnosticOut) (err error) {
-	if _, ok := results[a]; ok {
+// skippedAnalysis is the result of an analyzer that did not run on a
+// package (type errors, and it does not run despite them), as x/tools'
+// checker skips it: analyzers that require it are skipped too.
+type skippedAnalysis struct{}
+
+// apply runs a (and first its requirements) on one package. A full
+// contract gives a and its requirements the Pass x/tools' checker would
+// (see passContract); results are kept per contract, since the two see
+// different syntax and objects.
+func (rs *runState) apply(a *analysis.Analyzer, in *passInput, full bool, results map[passResultKey]any, out *[]diagnosticOut) (err error) {
+	key := passResultKey{a, full}
+	if _, ok := results[key]; ok {
 		return nil
 	}
 	for _, req := range a.Requires {
-		if err := rs.apply(req, in, results, out); err != nil {
+		if err := rs.apply(req, in, full, results, out); err != nil {
 			return err
+		}
+		if _, skipped := results[passResultKey{req, full}].(skippedAnalysis); skipped {
+			results[key] = skippedAnalysis{}
+			return nil
 		}
 	}
 	u := in.unit
 	if (len(u.typeErrs) > 0 || len(u.syntaxErrs) > 0) && !a.RunDespiteErrors {
-		results[a] = nil
+		results[key] = skippedAnalysis{}
 		return nil
 	}
 	var typeErrs []types.Error
 	typeErrs = append(typeErrs, u.typeErrs...)
-	files := u.files
-	if files == nil && u.dep {
+	pkg, info, files := u.pkg, u.info, u.files
+	if full {
+		pkg, info, files = rs.fullPass(in)
+	} else if files == nil && u.dep {
 		files = rs.reparse(in.list)
 	}
 	pass := &analysis.Pass{
@@ -285,8 +305,8 @@ func (rs *runState) apply(a *analysis.Analyzer, in *passInput, results map[*anal
 		Files:        files,
 		OtherFiles:   in.other,
 		IgnoredFiles: in.ignored,
-		Pkg:          u.pkg,
-		TypesInfo:    u.info,
+		Pkg:          pkg,
+		TypesInfo:    info,
 		TypesSizes:   rs.sizes,
 		TypeErrors:   typeErrs,
 		ResultOf:     map[*analysis.Analyzer]any{},
@@ -302,15 +322,15 @@ func (rs *runState) apply(a *analysis.Analyzer, in *passInput, results map[*anal
 		ImportObjectFact:  func(obj types.Object, f analysis.Fact) bool { return rs.importFact(obj, f) },
 		ExportObjectFact:  func(obj types.Object, f analysis.Fact) { rs.record(a, obj, f); rs.exportFact(obj, f) },
 		ImportPackageFact: func(pkg *types.Package, f analysis.Fact) bool { return rs.importFact(pkg, f) },
-		ExportPackageFact: func(f analysis.Fact) { rs.record(a, u.pkg, f); rs.exportFact(u.pkg, f) },
+		ExportPackageFact: func(f analysis.Fact) { rs.record(a, pkg, f); rs.exportFact(pkg, f) },
 		AllObjectFacts:    func() []analysis.ObjectFact { return rs.allObjectFacts(in) },
 		AllPackageFacts:   func() []analysis.PackageFact { return rs.allPackageFacts(in) },
 	}
 	if m := in.list.Module; m != nil {
-		pass.Module = &analysis.Module{Path: m.Path, GoVersion: m.GoVersion}
+		pass.Module = &analysis.Module{Path: m.Path, Version: m.Version, GoVersion: m.GoVersion}
 	}
 	for _, req := range a.Requires {
-		pass.ResultOf[req] = results[req]
+		pass.ResultOf[req] = results[passResultKey{req, full}]
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -321,8 +341,13 @@ func (rs *runState) apply(a *analysis.Analyzer, in *passInput, results map[*anal
 	if err != nil {
 		return fmt.Errorf("analyzer %s on %s: %v", a.Name, in.list.ImportPath, err)
 	}
-	results[a] = res
+	results[key] = res
 	return nil
+}
+
+type passResultKey struct {
+	analyzer *analysis.Analyzer
+	full     bool
 }
 
 // record keeps a fact exported by the analyzer being cached.
