@@ -65,9 +65,9 @@ func newAnalyzer(ctxt build.Context) *analysis.Analyzer {
 
 // Diagnostic categories.
 const (
-	categoryDroppedFile = "cgo-file"      // a file importing "C" is left out
-	categoryUndefined   = "cgo-undefined" // a use of a symbol declared only in a left-out file
-	categoryDependency  = "cgo-import"    // an import of a package that needs cgo
+	CategoryDroppedFile = "cgo-file"      // a file importing "C" is left out
+	CategoryUndefined   = "cgo-undefined" // a use of a symbol declared only in a left-out file
+	CategoryDependency  = "cgo-import"    // an import of a package that needs cgo
 )
 
 // needsCgo is the fact exported for a package outside the standard
@@ -130,7 +130,7 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 			pass.Report(analysis.Diagnostic{
 				Pos:      d.importC.Pos(),
 				End:      d.importC.End(),
-				Category: categoryDroppedFile,
+				Category: CategoryDroppedFile,
 				Message:  `this file imports "C" and is left out of the build when CGO_ENABLED=0`,
 			})
 			// Name the file named after the package, if any, else the first.
@@ -194,7 +194,7 @@ func checkImports(pass *analysis.Pass) *needsCgo {
 			pass.Report(analysis.Diagnostic{
 				Pos:      spec.Pos(),
 				End:      spec.End(),
-				Category: categoryDependency,
+				Category: CategoryDependency,
 				Message:  msg,
 			})
 			if shortest == nil || len(dep.Via) < len(shortest.Via) {
@@ -261,7 +261,7 @@ func reportUndefined(pass *analysis.Pass, own map[string]string, decls map[strin
 		diag := analysis.Diagnostic{
 			Pos:      terr.Pos,
 			End:      terr.Pos + token.Pos(len(last)),
-			Category: categoryUndefined,
+			Category: CategoryUndefined,
 		}
 		if pkg == pass.Pkg {
 			file, ok := own[name]

@@ -130,13 +130,13 @@ func TestUndefinedMatchGoBuild(t *testing.T) {
 			}
 
 			diags := analyze(t, ForTarget(tgt), env, "./lib", "./app")
-			got := diags[categoryUndefined]
+			got := diags[CategoryUndefined]
 			slices.Sort(got)
 			slices.Sort(want)
 			if !slices.Equal(got, want) {
 				t.Errorf("analyzer reports undefined at %v, go build at %v", got, want)
 			}
-			if imports := diags[categoryDependency]; !slices.Equal(imports, []string{"app/main.go:3:8"}) {
+			if imports := diags[CategoryDependency]; !slices.Equal(imports, []string{"app/main.go:3:8"}) {
 				t.Errorf("dependency findings at %v, want the import of db in app/main.go", imports)
 			}
 		})

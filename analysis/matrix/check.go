@@ -103,6 +103,11 @@ type Session struct {
 	plans   map[planKey]*bodiesPlan
 	// types is the type cache of Options.TypeCacheDir, nil if none.
 	types *typeCache
+
+	// For tests: analyzers to run instead of analyzerSpecs, and a
+	// function that sees every analyzer's findings per target.
+	specs   []analyzerSpec
+	observe func(target.Target, diagnosticOut)
 }
 
 // NewSession returns an empty session.
@@ -482,7 +487,11 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 	if sizes == nil {
 		sizes = types.SizesFor("gc", "amd64")
 	}
-	analyzers := analyzersFor(t, opts.Analyzers)
+	specs := analyzerSpecs
+	if s.specs != nil {
+		specs = s.specs
+	}
+	analyzers := analyzersFor(specs, t, opts.Analyzers)
 	prev := st.inputs
 	if st.toolchain != s.toolchain || st.analyzers != analyzerNames(analyzers) || len(prev) != len(pkgs) {
 		prev = nil
@@ -508,6 +517,10 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		}
 		files := p.files
 		if len(files) == 0 {
+			// No file to check for this target: analyzers and importers
+			// see an empty package, as go/packages shows them.
+			in.unit, in.apiKey = p.emptyUnit(), "-"
+			in.ignored, in.other = p.ignored, p.other
 			continue
 		}
 		role := roleRoot
@@ -667,11 +680,18 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 		},
 		filesKey:       func(in *passInput) string { return s.filesKey(in, false) },
 		unchangedSince: s.files.unchangedSince,
+		fullPass:       s.fullPass,
+		std:            factsFromStd(analyzers),
 	}
 	rs.world, rs.prevWorld = world, st.world
 	diags, err := rs.run(analyzers, order)
 	if err != nil {
 		return nil, err
+	}
+	if s.observe != nil {
+		for _, d := range diags {
+			s.observe(t, d)
+		}
 	}
 	s.collect(out, opts, order, inputs, diags)
 	for _, in := range order {
@@ -798,6 +818,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	// the module cache that type-check without errors for the target
 	// (their verdict is then known: they build). cgo's stand-in for
 	// package C has no export data form.
+	u.inputs = &checkInputs{p: p, deps: depUnits, sizes: sizes, goVersion: goVersion}
 	cacheable := (role == roleStd || role == roleDep && fixed) && len(p.CgoFiles) == 0 && s.types != nil
 	tc := s.types
 	if cacheable {
@@ -860,4 +881,51 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	if cacheable && (role == roleStd || len(u.typeErrs) == 0 && len(u.syntaxErrs) == 0 && len(missingBodies(p, u)) == 0) {
 		tc.queue(u.key, u.pkg)
 	}
+}
+
+// checkInputs are what a unit was checked from, besides its files' syntax.
+type checkInputs struct {
+	p         *listedPackage
+	deps      map[string]*unit
+	sizes     types.Sizes
+	goVersion string
+}
+
+// fullCheck is a complete check of a unit's current files.
+type fullCheck struct {
+	pkg   *types.Package
+	info  *types.Info
+	files []*ast.File
+}
+
+// fullPass returns what x/tools' checker gives an analyzer for in's
+// package: every file's syntax, and the package and complete type
+// information of a check of those files (a unit may have been derived
+// from an earlier version, or checked for its API only). It is computed
+// once per unit, when a full-contract analyzer first asks.
+func (s *Session) fullPass(in *passInput) (*types.Package, *types.Info, []*ast.File) {
+	u := in.unit
+	u.fullOnce.Do(func() {
+		ci := u.inputs
+		var files []*ast.File
+		for _, path := range ci.p.files {
+			if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+				files = append(files, f)
+			}
+		}
+		info := &types.Info{
+			Types:        map[ast.Expr]types.TypeAndValue{},
+			Instances:    map[*ast.Ident]types.Instance{},
+			Defs:         map[*ast.Ident]types.Object{},
+			Uses:         map[*ast.Ident]types.Object{},
+			Implicits:    map[ast.Node]types.Object{},
+			Selections:   map[*ast.SelectorExpr]*types.Selection{},
+			Scopes:       map[ast.Node]*types.Scope{},
+			FileVersions: map[*ast.File]string{},
+		}
+		conf := checkConfig(ci.p, ci.deps, nil, ci.sizes, ci.goVersion, func(types.Error) {})
+		pkg, _ := conf.Check(ci.p.ImportPath, s.fset, files, info)
+		u.full = &fullCheck{pkg, info, files}
+	})
+	return u.full.pkg, u.full.info, u.full.files
 }

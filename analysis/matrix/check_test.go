@@ -41,6 +41,7 @@ func TestGapsFixture(t *testing.T) {
 		`cgopkg/c.go:4 cgo warning [linux/amd64 windows/amd64 linux/386] this file imports "C" and is left out of the build when CGO_ENABLED=0`,
 		`cgopkg/pure.go:4 cgo error [linux/amd64 windows/amd64 linux/386] cVersion is defined only in a cgo file (c.go), which is left out when CGO_ENABLED=0`,
 		`cmd/usecgo/main.go:6 cgo error [linux/amd64 windows/amd64 linux/386] example.com/gaps/cgoonly cannot build without cgo: every Go file of it imports "C"`,
+		`cmd/usecgo/main.go:9 cgo error [linux/amd64 windows/amd64 linux/386] cgoonly.Two is defined only in a cgo file of example.com/gaps/cgoonly (only.go), which is left out when CGO_ENABLED=0`,
 		`cmd/usewin/main.go:6 buildgap error [linux/amd64 linux/386 linux/amd64+cgo] example.com/gaps/winonly has no Go files for this target: build constraints exclude all of them (its files build for windows)`,
 		`main.go:6 buildgap error [windows/amd64] undefined: platformName (defined for darwin, linux)`,
 		`never.go:1 buildgap warning [all targets] build constraint "linux && windows" can never be satisfied: this file is never built`,
@@ -321,5 +322,54 @@ func Sum(p *P) int { return int(C.add(&p.c)) + int(p.c.x) }
 				t.Errorf("trusted=%v: %s: %+v, want %s", trust, pkg, v, status)
 			}
 		}
+	}
+}
+
+// TestUntrustedProjectCCNeverRuns checks that a C compiler and cgo tools
+// that the project's configuration chooses for a target (cc; CXX and
+// PKG_CONFIG in its env) never run when the project is not trusted, for
+// the target's listing nor any check after it, and that they do run once
+// it is.
+func TestUntrustedProjectCCNeverRuns(t *testing.T) {
+	bin := t.TempDir()
+	marker := filepath.Join(bin, "ran")
+	for _, name := range []string{"cc", "cxx", "pkg-config"} {
+		script := "#!/bin/sh\necho " + name + " \"$@\" >> '" + marker + "'\nexit 1\n"
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := writeModule(t, map[string]string{
+		"go.mod":           "module example.com/evilcc\n\ngo 1.22\n",
+		"native/native.go": "package native\n\n/*\n#cgo pkg-config: zlib\nint twice(int x) { return 2 * x; }\n*/\nimport \"C\"\n\nfunc Twice(x int) int { return int(C.twice(C.int(x))) }\n",
+		"native/extra.cc":  "extern \"C\" int extra() { return 0; }\n",
+		"app/app.go":       "package app\n\nimport \"example.com/evilcc/native\"\n\nvar X = native.Twice(2)\n",
+	})
+	configured := []target.Target{
+		{GOOS: "linux", GOARCH: "amd64", Cgo: true, CC: filepath.Join(bin, "cc")},
+		{GOOS: "darwin", GOARCH: "arm64", Cgo: true, Env: []string{"CXX=" + filepath.Join(bin, "cxx"), "PKG_CONFIG=" + filepath.Join(bin, "pkg-config")}},
+	}
+	s := NewSession()
+	for range 2 {
+		res, err := s.Check(context.Background(), Options{Dir: dir, Targets: configured})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range configured {
+			for _, pkg := range []string{"native", "app"} {
+				if v := verdictOf(res, "example.com/evilcc/"+pkg, tg.String()); v.Status != "unchecked" {
+					t.Errorf("untrusted: %s for %s: %+v, want unchecked", pkg, tg, v)
+				}
+			}
+		}
+	}
+	if data, err := os.ReadFile(marker); err == nil {
+		t.Fatalf("an untrusted project's C toolchain ran:\n%s", data)
+	}
+	if _, err := s.Check(context.Background(), Options{Dir: dir, Targets: configured, TrustProject: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("a trusted project's configured C compiler did not run")
 	}
 }

@@ -76,6 +76,9 @@ type listedPackage struct {
 	buildsForOnce, cgoOnlyOnce sync.Once
 	buildsFor                  string
 	cgoOnly                    bool
+	// empty is the unit of a package without files (emptyUnit).
+	emptyOnce sync.Once
+	empty     *unit
 	// excluded memoizes Session.excludedNames of an immutable package.
 	excludedOnce sync.Once
 	excluded     map[string]bool
@@ -200,7 +203,7 @@ func goList(ctx context.Context, opts *Options, t target.Target, overlayFile str
 	cmd.Env = append(append(append([]string(nil), opts.Env...), t.Environ()...),
 		// -toolexec would run a program the project or environment
 		// chooses on every compile: never during analysis.
-		"GOFLAGS="+sanitizeGOFLAGS(getenv(opts.Env, "GOFLAGS")))
+		"GOFLAGS="+analysisGOFLAGS(ctx, opts))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -223,6 +226,36 @@ func goList(ctx context.Context, opts *Options, t target.Target, overlayFile str
 		each(p)
 	}
 }
+
+// analysisGOFLAGS is the GOFLAGS the go command runs with during
+// analysis: the user's (from the environment, or else the go env file,
+// which `go env` reads), without flags that run a program of someone's
+// choosing. It is never empty: the go command reads an empty GOFLAGS as
+// unset and would take the go env file's.
+func analysisGOFLAGS(ctx context.Context, opts *Options) string {
+	flags := getenv(opts.Env, "GOFLAGS")
+	if flags == "" {
+		key := opts.GoCmd + "\x00" + strings.Join(opts.Env, "\x00")
+		v, ok := goEnvFlags.Load(key)
+		if !ok {
+			cmd := exec.CommandContext(ctx, opts.GoCmd, "env", "GOFLAGS")
+			cmd.Env = opts.Env
+			out, err := cmd.Output()
+			if err != nil {
+				return " " // no flags at all: nothing to run
+			}
+			v, _ = goEnvFlags.LoadOrStore(key, strings.TrimSpace(string(out)))
+		}
+		flags = v.(string)
+	}
+	if flags = sanitizeGOFLAGS(flags); flags == "" {
+		return " "
+	}
+	return flags
+}
+
+// goEnvFlags memoizes `go env GOFLAGS` per go command and environment.
+var goEnvFlags sync.Map
 
 // sanitizeGOFLAGS drops flags that would make the go command run a
 // program chosen by the project or environment.

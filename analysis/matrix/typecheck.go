@@ -223,6 +223,12 @@ type unit struct {
 	// dep marks a dependency outside the checked packages: its syntax is
 	// dropped after each check, its type information kept.
 	dep bool
+
+	// inputs are what the unit was checked from; full, a complete check
+	// of its files for analyzers with the full Pass contract.
+	inputs   *checkInputs
+	fullOnce sync.Once
+	full     *fullCheck
 }
 
 // ensure waits until u is computed, computing it if it is lazy and no one
@@ -501,6 +507,19 @@ func stubPackage(path, name string) *types.Package {
 	p.MarkComplete()
 	q, _ := stubs.LoadOrStore(stubKey{path, name}, p)
 	return q.(*types.Package)
+}
+
+// emptyUnit is the unit of a package that has no file to check for the
+// listing's target: an empty package. It is made once per listing.
+func (p *listedPackage) emptyUnit() *unit {
+	p.emptyOnce.Do(func() {
+		done := make(chan struct{})
+		close(done)
+		pkg := stubPackage(p.ImportPath, p.Name)
+		p.empty = &unit{key: "empty\x00" + p.ImportPath + "\x00" + p.Name, name: p.Name, done: done,
+			pkg: pkg, apiPkg: pkg, apiKey: "-", info: &types.Info{}, inputs: &checkInputs{p: p}}
+	})
+	return p.empty
 }
 
 // isStub reports whether p is a stand-in from stubPackage.

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/crossls/crossls/analysis/buildgap"
+	"github.com/crossls/crossls/analysis/cgo"
 	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/taghygiene"
 	"github.com/crossls/crossls/analysis/target"
@@ -75,6 +76,12 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 	for _, d := range diags {
 		if f := d.pkg.failure; f != nil && f.unchecked && d.analyzer.Name == "buildgap" {
 			continue // type errors of C's stand-ins, not the compiler's
+		}
+		if s.followsFailedImport(d, fails) {
+			continue // the import is reported, with its reason
+		}
+		if d.analyzer.Name == "cgo" && d.diag.Category == cgo.CategoryDependency && s.reportedImport(d, out) {
+			continue // the driver's error at this import says more: it fails the build
 		}
 		if dg, ok := s.convert(d); ok {
 			out.diags = append(out.diags, dg)
@@ -285,6 +292,30 @@ func (s *Session) classify(in *passInput) *failure {
 		}
 	}
 	return f
+}
+
+// reportedImport reports whether the driver reported a failing import at
+// d's position for this target.
+func (s *Session) reportedImport(d diagnosticOut, out *targetOutput) bool {
+	pos := s.fset.Position(d.diag.Pos)
+	return slices.ContainsFunc(out.diags, func(dg Diagnostic) bool {
+		return dg.Severity == SeverityError && dg.File == pos.Filename && dg.Line == pos.Line && dg.Column == pos.Column
+	})
+}
+
+// followsFailedImport reports a compile error of buildgap's that only
+// follows from an import that fails for the target: a use of a package
+// that the type checker saw empty ("undefined: q.X").
+func (s *Session) followsFailedImport(d diagnosticOut, fails map[string]*failure) bool {
+	if d.analyzer.Name != "buildgap" || d.diag.Category != buildgap.CategoryCompileError {
+		return false
+	}
+	m := undefinedRE.FindStringSubmatch(d.diag.Message)
+	if m == nil || m[1] == "" {
+		return false
+	}
+	dep := s.importedAs(d.pkg, d.diag.Pos, m[1])
+	return dep != nil && fails[dep.ImportPath] != nil
 }
 
 // missingName returns the package that should declare the name a type
