@@ -276,7 +276,7 @@ type P struct{ c C.struct_pt }
 
 func Sum(p *P) int { return int(C.add(&p.c)) + int(p.c.x) }
 `,
-		"header/h.go": "package header\n\n// #include \"missing.h\"\nimport \"C\"\n\nfunc F() int { return int(C.f()) }\n",
+		"header/h.go":  "package header\n\n// #include \"missing.h\"\nimport \"C\"\n\nfunc F() int { return int(C.f()) }\n",
 		"user/user.go": "package user\n\nimport \"example.com/cgot/ok\"\n\nvar X = ok.Sum\n",
 		"pure/pure.go": "package pure\n\nvar Y = 1\n",
 	})
