@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -49,6 +50,9 @@ type Options struct {
 	// only a trusted workspace. Without it such targets' cgo packages are
 	// unchecked.
 	TrustProject bool
+	// Report, if set, is told of failures in work that outlives a check
+	// (writing the type cache), which no check can return.
+	Report func(error)
 	// TypeCacheDir, if set, keeps the standard library's API per target
 	// as export data (see typecache.go), so a new session need not
 	// type-check it from source.
@@ -104,6 +108,10 @@ type Session struct {
 	// types is the type cache of Options.TypeCacheDir, nil if none.
 	types *typeCache
 
+	// panicErr is the first panic of the running check's goroutines.
+	panicMu  sync.Mutex
+	panicErr error
+
 	// For tests: analyzers to run instead of analyzerSpecs, and a
 	// function that sees every analyzer's findings per target.
 	specs   []analyzerSpec
@@ -128,9 +136,16 @@ func (s *Session) Invalidate() {
 }
 
 // Check checks opts.Patterns for every target in opts.Targets.
-func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
+func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() {
+		if perr := s.takePanic(); perr != nil {
+			// What the check left may be half done: start afresh.
+			s.forget()
+			result, err = nil, perr
+		}
+	}()
 	if err := normalize(&opts); err != nil {
 		return nil, err
 	}
@@ -158,6 +173,9 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	} else if s.types == nil || s.types.dir != opts.TypeCacheDir {
 		s.types = &typeCache{dir: opts.TypeCacheDir, idle: s.idle}
 	}
+	if s.types != nil {
+		s.types.setReport(opts.Report)
+	}
 	s.checking.Add(1)
 	defer func() {
 		s.lastCheck.Store(time.Now().UnixNano())
@@ -179,7 +197,9 @@ func (s *Session) Check(ctx context.Context, opts Options) (*Result, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, t := range opts.Targets {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer s.recoverAs("the check of "+t.String(), &err)
+			hook("target")
 			out, err := s.checkTarget(gctx, &opts, t, lists[i])
 			outs[i] = out
 			return err
@@ -384,7 +404,9 @@ func (s *Session) listAll(ctx context.Context, opts *Options) ([][]*listedPackag
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2) // go list waits on I/O much of the time
 	for _, i := range todo {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer s.recoverAs("listing packages for "+opts.Targets[i].String(), &err)
+			hook("list")
 			pkgs, err := listTarget(gctx, opts, opts.Targets[i], overlayFile)
 			out[i] = pkgs
 			return err
@@ -629,8 +651,9 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			mapDeps()
 			depUnits, depKeys := depUnits, depKeys
 			lazy = func(u *unit) {
-				s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, nil)
-				close(u.done)
+				s.computeGuarded(u, func() {
+					s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, nil)
+				})
 			}
 		}
 		u, compute := s.units.get(key, fixed, p.Name, lazy)
@@ -642,8 +665,9 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			if shape != "" {
 				base = s.units.base(shape)
 			}
-			s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, base)
-			close(u.done)
+			s.computeGuarded(u, func() {
+				s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, base)
+			})
 		default:
 			select {
 			case <-u.done:
@@ -928,4 +952,68 @@ func (s *Session) fullPass(in *passInput) (*types.Package, *types.Info, []*ast.F
 		u.full = &fullCheck{pkg, info, files}
 	})
 	return u.full.pkg, u.full.info, u.full.files
+}
+
+// testHook, if set by a test, is called at each place where the driver's
+// goroutines do their work, to inject panics.
+var testHook func(where string)
+
+func hook(where string) {
+	if testHook != nil {
+		testHook(where)
+	}
+}
+
+// recoverAs turns a panic of the calling goroutine into *err and records
+// it for the check, which then fails with it. It must be deferred.
+func (s *Session) recoverAs(where string, err *error) {
+	if r := recover(); r != nil {
+		*err = s.notePanic(where, r)
+	}
+}
+
+func (s *Session) notePanic(where string, r any) error {
+	err := fmt.Errorf("internal error in %s: %v\n%s", where, r, debug.Stack())
+	s.panicMu.Lock()
+	if s.panicErr == nil {
+		s.panicErr = err
+	}
+	s.panicMu.Unlock()
+	return err
+}
+
+func (s *Session) takePanic() error {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	err := s.panicErr
+	s.panicErr = nil
+	return err
+}
+
+// computeGuarded computes u, and whatever happens, lets those who wait
+// for it go on: a panic leaves u without a package, and the check fails.
+func (s *Session) computeGuarded(u *unit, compute func()) {
+	defer close(u.done)
+	defer func() {
+		if r := recover(); r != nil {
+			u.pkg, u.apiPkg = nil, nil
+			s.notePanic("the type check of "+u.name, r)
+		}
+	}()
+	hook("unit")
+	compute()
+}
+
+// forget drops everything kept between checks but file contents and
+// syntax, after a check that may have left it half done.
+func (s *Session) forget() {
+	s.units = newUnitCache()
+	s.analyses = newAnalysisCache()
+	s.lists = listCache{}
+	s.rootFilesMu.Lock()
+	s.rootFiles, s.targetStates, s.uncompiledFor, s.uncompiledFiles = nil, nil, nil, nil
+	s.rootFilesMu.Unlock()
+	s.plansMu.Lock()
+	s.plans = nil
+	s.plansMu.Unlock()
 }

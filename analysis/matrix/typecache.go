@@ -2,10 +2,12 @@ package matrix
 
 import (
 	"bytes"
+	"fmt"
 	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -51,6 +53,19 @@ type typeCache struct {
 	writing sync.WaitGroup
 	idle    func() bool
 	urgent  atomic.Bool
+	report  func(error) // Options.Report of the latest check
+}
+
+func (c *typeCache) setReport(report func(error)) {
+	c.mu.Lock()
+	c.report = report
+	c.mu.Unlock()
+}
+
+func (c *typeCache) reporter() func(error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.report
 }
 
 type pendingWrite struct {
@@ -80,7 +95,16 @@ func (c *typeCache) flush(fset *token.FileSet) {
 	c.writing.Add(1)
 	go func() {
 		defer c.writing.Done()
+		defer func() {
+			// The cache only saves time: a failed write loses none of it.
+			if r := recover(); r != nil {
+				if report := c.reporter(); report != nil {
+					report(fmt.Errorf("internal error writing the type cache: %v\n%s", r, debug.Stack()))
+				}
+			}
+		}()
 		for _, w := range todo {
+			hook("typecache")
 			for c.idle != nil && !c.urgent.Load() && !c.idle() {
 				time.Sleep(idlePoll)
 			}
