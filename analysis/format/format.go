@@ -110,7 +110,16 @@ type syntaxError struct {
 
 // results memoizes checkContent by file name and content: a driver that
 // re-analyzes a package after an edit re-checks only the edited file.
-var results = memo.New[resultKey, *fileResult](4096)
+var results = memo.NewWeighed(32<<20, func(k resultKey, r *fileResult) int {
+	n := 64 + len(k.name)
+	for _, e := range r.edits {
+		n += 24 + len(e.text)
+	}
+	for _, e := range r.syntax {
+		n += 24 + len(e.msg)
+	}
+	return n
+})
 
 type resultKey struct {
 	name string

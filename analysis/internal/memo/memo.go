@@ -4,17 +4,25 @@ package memo
 
 import "sync"
 
-// Map remembers values by key, up to max entries; when full it starts
+// Map remembers values by key, up to a total weight; when full it starts
 // over, which keeps it bounded without tracking use.
 type Map[K comparable, V any] struct {
-	mu  sync.Mutex
-	m   map[K]V
-	max int
+	mu     sync.Mutex
+	m      map[K]V
+	weight func(K, V) int
+	total  int
+	max    int
 }
 
 // New returns a Map of at most max entries.
 func New[K comparable, V any](max int) *Map[K, V] {
-	return &Map[K, V]{m: map[K]V{}, max: max}
+	return NewWeighed(max, func(K, V) int { return 1 })
+}
+
+// NewWeighed returns a Map whose entries weigh at most max in all, for
+// values of varying size (weight in bytes, say).
+func NewWeighed[K comparable, V any](max int, weight func(K, V) int) *Map[K, V] {
+	return &Map[K, V]{m: map[K]V{}, weight: weight, max: max}
 }
 
 // Get returns the value for k, computing it with f if it is not known.
@@ -27,11 +35,17 @@ func (m *Map[K, V]) Get(k K, f func() V) V {
 		return v
 	}
 	v = f()
+	w := m.weight(k, v)
 	m.mu.Lock()
-	if len(m.m) >= m.max {
+	if old, ok := m.m[k]; ok {
+		m.total -= m.weight(k, old)
+	}
+	if m.total+w > m.max {
 		clear(m.m)
+		m.total = 0
 	}
 	m.m[k] = v
+	m.total += w
 	m.mu.Unlock()
 	return v
 }

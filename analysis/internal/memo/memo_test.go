@@ -19,3 +19,16 @@ func TestMap(t *testing.T) {
 		t.Errorf("memo holds %d entries, want at most 3", len(m.m))
 	}
 }
+
+func TestMapWeighed(t *testing.T) {
+	m := NewWeighed(100, func(_ int, v []byte) int { return len(v) })
+	for k := range 50 {
+		m.Get(k, func() []byte { return make([]byte, 30) })
+		if m.total > 100 {
+			t.Fatalf("memo weighs %d, want at most 100", m.total)
+		}
+	}
+	if len(m.m) == 0 {
+		t.Error("memo keeps nothing")
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"runtime"
 	"sync"
 	"unsafe"
+	"weak"
 )
 
 // ParseIgnored parses a file that the pass's configuration leaves out,
@@ -16,16 +18,20 @@ import (
 // parse and keeps the FileSet from growing with every run. The result is
 // shared and must not be modified.
 func ParseIgnored(fset *token.FileSet, path string, src []byte) (*ast.File, error) {
-	key := parseKey{fset: fset, path: path, sum: ContentSum(path, src)}
-	ignoredFiles.mu.Lock()
-	e, ok := ignoredFiles.entries[key]
+	m := memosFor(fset).ignored
+	key := parseKey{path: path, sum: ContentSum(path, src)}
+	m.mu.Lock()
+	e, ok := m.entries[key]
 	if !ok {
 		e = &parseEntry{}
-		ignoredFiles.add(key, e, len(src))
+		m.add(key, e, len(src))
 	}
-	ignoredFiles.mu.Unlock()
+	m.mu.Unlock()
 	e.once.Do(func() {
 		e.file, e.err = parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+		if e.file != nil {
+			e.tf = fset.File(e.file.FileStart)
+		}
 	})
 	return e.file, e.err
 }
@@ -34,19 +40,69 @@ func ParseIgnored(fset *token.FileSet, path string, src []byte) (*ast.File, erro
 // an analyzer reads as text (one the driver did not parse, or parsed from
 // other content): once per content and FileSet, like ParseIgnored.
 func TokenFile(fset *token.FileSet, path string, src []byte) *token.File {
-	key := parseKey{fset: fset, path: path, sum: ContentSum(path, src), lines: true}
-	textFiles.mu.Lock()
-	e, ok := textFiles.entries[key]
+	m := memosFor(fset).text
+	key := parseKey{path: path, sum: ContentSum(path, src)}
+	m.mu.Lock()
+	e, ok := m.entries[key]
 	if !ok {
 		e = &parseEntry{}
-		textFiles.add(key, e, len(src))
+		m.add(key, e, len(src))
 	}
-	textFiles.mu.Unlock()
+	m.mu.Unlock()
 	e.once.Do(func() {
 		e.tf = fset.AddFile(path, -1, len(src))
 		e.tf.SetLinesForContent(src)
 	})
 	return e.tf
+}
+
+// Files returns the token.Files of fset that the memos of ParseIgnored and
+// TokenFile hold: a driver that removes files no one uses from its FileSet
+// must keep these, which later runs may be handed again.
+func Files(fset *token.FileSet) []*token.File {
+	m := memosFor(fset)
+	var out []*token.File
+	for _, pm := range []*parseMemo{m.ignored, m.text} {
+		pm.mu.Lock()
+		for _, e := range pm.entries {
+			if e.tf != nil {
+				out = append(out, e.tf)
+			}
+		}
+		pm.mu.Unlock()
+	}
+	return out
+}
+
+// fileSetMemos are the memos of one FileSet. They live as long as it: a
+// driver that drops a FileSet (a closed workspace folder) drops its
+// memos with it.
+type fileSetMemos struct {
+	ignored, text *parseMemo
+}
+
+// memos maps a weak pointer to each FileSet to its memos.
+var memos sync.Map // weak.Pointer[token.FileSet] -> *fileSetMemos
+
+func memosFor(fset *token.FileSet) *fileSetMemos {
+	key := weak.Make(fset)
+	if m, ok := memos.Load(key); ok {
+		return m.(*fileSetMemos)
+	}
+	m := &fileSetMemos{
+		// Syntax trees take about 20 times the size of their source:
+		// 4 MB of source (a module's usual left-out files many times
+		// over) keeps the memo under 100 MB when a package leaves out
+		// hundreds of large generated files.
+		ignored: &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 4 << 20},
+		// Line tables are small.
+		text: &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 64 << 20},
+	}
+	actual, loaded := memos.LoadOrStore(key, m)
+	if !loaded {
+		runtime.AddCleanup(fset, func(key weak.Pointer[token.FileSet]) { memos.Delete(key) }, key)
+	}
+	return actual.(*fileSetMemos)
 }
 
 // ContentSum returns the SHA-256 of src, which must not change later. A driver hands out the same slice
@@ -60,13 +116,22 @@ func ContentSum(path string, src []byte) [sha256.Size]byte {
 	if e, ok := sums.m[path]; ok && e.ptr == ptr && e.len == len(src) {
 		return e.sum
 	}
-	if len(sums.m) >= 4096 {
+	// The entries keep their slices alive: bound what they hold.
+	if old, ok := sums.m[path]; ok {
+		sums.bytes -= old.len
+	}
+	if sums.bytes+len(src) > maxSumBytes {
 		clear(sums.m)
+		sums.bytes = 0
 	}
 	e := sumEntry{ptr, len(src), sha256.Sum256(src)}
 	sums.m[path] = e
+	sums.bytes += len(src)
 	return e.sum
 }
+
+// maxSumBytes bounds the contents ContentSum's entries keep alive.
+const maxSumBytes = 64 << 20
 
 type sumEntry struct {
 	ptr *byte // keeps the slice alive, so the address is not reused
@@ -76,21 +141,20 @@ type sumEntry struct {
 
 var sums = struct {
 	sync.Mutex
-	m map[string]sumEntry
+	m     map[string]sumEntry
+	bytes int
 }{m: map[string]sumEntry{}}
 
 type parseKey struct {
-	lines bool // TokenFile's entries
-	fset  *token.FileSet
-	path  string
-	sum   [sha256.Size]byte
+	path string
+	sum  [sha256.Size]byte
 }
 
 type parseEntry struct {
 	once sync.Once
 	file *ast.File
 	err  error
-	tf   *token.File // TokenFile's
+	tf   *token.File // the file's, in the memo's FileSet
 	size int
 }
 
@@ -103,15 +167,6 @@ type parseMemo struct {
 	bytes    int
 	maxBytes int
 }
-
-// ignoredFiles holds the parses of ParseIgnored. Syntax trees take about
-// 20 times the size of their source: 4 MB of source (a module's usual
-// left-out files many times over) keeps the memo under 100 MB when a
-// package leaves out hundreds of large generated files.
-var ignoredFiles = &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 4 << 20}
-
-// textFiles holds TokenFile's files: their line tables are small.
-var textFiles = &parseMemo{entries: map[parseKey]*parseEntry{}, maxBytes: 64 << 20}
 
 func (m *parseMemo) add(key parseKey, e *parseEntry, size int) {
 	e.size = size

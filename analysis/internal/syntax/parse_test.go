@@ -3,7 +3,10 @@ package syntax
 import (
 	"fmt"
 	"go/token"
+	"runtime"
+	"slices"
 	"testing"
+	"time"
 )
 
 func TestParseIgnoredOncePerContent(t *testing.T) {
@@ -53,4 +56,47 @@ func countFiles(fset *token.FileSet) int {
 	n := 0
 	fset.Iterate(func(*token.File) bool { n++; return true })
 	return n
+}
+
+// TestMemosLiveWithTheirFileSet checks that a FileSet's memos go when it
+// goes (a driver drops a whole session), and that Files lists the files
+// they hold.
+func TestMemosLiveWithTheirFileSet(t *testing.T) {
+	countMemos := func() int {
+		n := 0
+		memos.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	before := countMemos()
+	func() {
+		fset := token.NewFileSet()
+		f, _ := ParseIgnored(fset, "/m/p/a.go", []byte("package p\n"))
+		tf := TokenFile(fset, "/m/p/b.s", []byte("TEXT ·f(SB)\n"))
+		files := Files(fset)
+		if len(files) != 2 || !slices.Contains(files, fset.File(f.FileStart)) || !slices.Contains(files, tf) {
+			t.Errorf("Files = %v, want the two memoized files", files)
+		}
+	}()
+	for range 20 {
+		runtime.GC()
+		if countMemos() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("memos of a dropped FileSet are kept: %d, want %d", countMemos(), before)
+}
+
+// TestContentSumBounded checks that the sums' entries keep a bounded amount
+// of content alive.
+func TestContentSumBounded(t *testing.T) {
+	big := make([]byte, 1<<20)
+	for i := range 200 {
+		ContentSum(fmt.Sprintf("/m/f%d.go", i), append([]byte(nil), big...))
+	}
+	sums.Lock()
+	defer sums.Unlock()
+	if sums.bytes > maxSumBytes {
+		t.Errorf("sums keep %d bytes alive, want at most %d", sums.bytes, maxSumBytes)
+	}
 }
