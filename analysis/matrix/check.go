@@ -28,6 +28,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
 )
 
@@ -107,6 +108,11 @@ type Session struct {
 	plans   map[planKey]*bodiesPlan
 	// types is the type cache of Options.TypeCacheDir, nil if none.
 	types *typeCache
+
+	// sweptBase is the FileSet's base at the last sweepFiles, and
+	// keptBytes the size of the files it kept: the next sweep comes once
+	// the files added since could be half as many as those.
+	sweptBase, keptBytes int
 
 	// panicErr is the first panic of the running check's goroutines.
 	panicMu  sync.Mutex
@@ -218,6 +224,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 	s.analyses.endCheck()
 	storeCachedResult(opts.ResultCacheDir, cacheKey, res)
 	s.types.flush(s.fset)
+	s.sweepFiles()
 	return res, nil
 }
 
@@ -849,6 +856,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		if pkg, ok := tc.read(s.fset, u.key, p.ImportPath, depUnits); ok {
 			u.pkg, u.info = pkg, &types.Info{}
 			u.apiPkg = pkg
+			u.pkgFiles = objectFiles(s.fset, pkg)
 			if role == roleDep {
 				// Analyzers parse its files when they need them; it has
 				// no function without a body (else it was not stored).
@@ -882,6 +890,13 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
 	}
 	s.typeChecks.Add(1)
+	u.ownFiles, u.pkgFiles = tokenFiles(s.fset, syntax), nil
+	if derived && u.pkg == base.pkg {
+		u.pkgFiles = base.pkgFiles // the base's objects, positioned in its files
+		if u.pkgFiles == nil {
+			u.pkgFiles = base.ownFiles
+		}
+	}
 	switch role {
 	case roleStd:
 		u.files = nil // only its API is needed; let the syntax go
@@ -897,13 +912,13 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	case derived:
 		// Same declarations and dependencies as the base: same API.
 		u.apiKey = base.apiKey
-		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
+		u.apiPkg = s.units.apiRepresentative(u)
 	default:
 		u.apiKey = apiKeyOf(u.pkg, u.key, depKeys)
-		u.apiPkg = s.units.apiRepresentative(u.apiKey, u.pkg)
+		u.apiPkg = s.units.apiRepresentative(u)
 	}
 	if cacheable && (role == roleStd || len(u.typeErrs) == 0 && len(u.syntaxErrs) == 0 && len(missingBodies(p, u)) == 0) {
-		tc.queue(u.key, u.pkg)
+		tc.queue(u)
 	}
 }
 
@@ -1016,4 +1031,149 @@ func (s *Session) forget() {
 	s.plansMu.Lock()
 	s.plans = nil
 	s.plansMu.Unlock()
+}
+
+// sweepFiles removes from the FileSet the files that nothing the session
+// keeps refers to any more. Each edit parses a new version of the edited
+// file into the FileSet, which keeps every file's line table until it is
+// removed: without this, memory grows with every edit. The session's
+// caches are what refers to positions (units and their objects and
+// errors, analysis results, the parse caches, pending type cache writes):
+// everything else holds positions as text. It runs after a completed
+// check, once files half the size of those it kept have been added.
+func (s *Session) sweepFiles() {
+	base := s.fset.Base()
+	if base-s.sweptBase < max(sweepMinGrowth, s.keptBytes/2) && !sweepAlways {
+		return
+	}
+	s.sweptBase = base
+	live := s.liveFiles()
+	var dead []*token.File
+	s.keptBytes = 0
+	s.fset.Iterate(func(tf *token.File) bool {
+		if live[tf] {
+			s.keptBytes += tf.Size()
+		} else {
+			dead = append(dead, tf)
+		}
+		return true
+	})
+	for _, tf := range dead {
+		s.fset.RemoveFile(tf)
+	}
+}
+
+// sweepMinGrowth is the least growth of the FileSet's base, in bytes of
+// source, between sweeps.
+const sweepMinGrowth = 8 << 20
+
+// sweepAlways makes every completed check sweep, for tests.
+var sweepAlways bool
+
+// liveFiles returns the files of the FileSet that the session's caches
+// refer to. It runs between checks.
+func (s *Session) liveFiles() map[*token.File]bool {
+	live := map[*token.File]bool{}
+	addPos := func(pos token.Pos) {
+		if tf := s.fset.File(pos); tf != nil {
+			live[tf] = true
+		}
+	}
+	seen := map[*unit]bool{}
+	var addUnit func(u *unit)
+	addUnit = func(u *unit) {
+		if u == nil || seen[u] {
+			return
+		}
+		seen[u] = true
+		for _, tf := range u.ownFiles {
+			live[tf] = true
+		}
+		for _, tf := range u.pkgFiles {
+			live[tf] = true
+		}
+		if u.full != nil {
+			for _, f := range u.full.files {
+				addPos(f.FileStart)
+			}
+		}
+		// Its types refer to its dependencies' objects.
+		if u.inputs != nil {
+			for _, d := range u.inputs.deps {
+				addUnit(d)
+			}
+		}
+	}
+	addEntry := func(e *analysisEntry) {
+		if e == nil {
+			return
+		}
+		for _, d := range e.diags {
+			addPos(d.Pos)
+			addPos(d.End)
+			for _, r := range d.Related {
+				addPos(r.Pos)
+			}
+			for _, fix := range d.SuggestedFixes {
+				for _, edit := range fix.TextEdits {
+					addPos(edit.Pos)
+				}
+			}
+		}
+	}
+
+	c := s.files
+	c.mu.Lock()
+	for _, m := range []map[parseKey]*parsedFile{c.parsed, c.prev, c.doneParsed} {
+		for _, pf := range m {
+			if pf.file != nil {
+				addPos(pf.file.FileStart)
+			}
+		}
+	}
+	c.mu.Unlock()
+	c.stdMu.Lock()
+	for _, e := range c.std {
+		if e.file != nil {
+			addPos(e.file.FileStart)
+		}
+	}
+	c.stdMu.Unlock()
+
+	uc := s.units
+	uc.mu.Lock()
+	for _, m := range []map[string]*unit{uc.units, uc.prev, uc.apis, uc.prevAPIs, uc.bases, uc.prevBases, uc.doneUnits, uc.doneAPIs, uc.doneBases} {
+		for _, u := range m {
+			addUnit(u)
+		}
+	}
+	uc.mu.Unlock()
+	for _, u := range s.types.queued() {
+		addUnit(u)
+	}
+
+	ac := s.analyses
+	ac.mu.Lock()
+	for _, m := range []map[analysisKey]*analysisEntry{ac.entries, ac.prev, ac.done} {
+		for _, e := range m {
+			addEntry(e)
+		}
+	}
+	ac.mu.Unlock()
+
+	s.rootFilesMu.Lock()
+	for _, st := range s.targetStates {
+		for _, in := range st.inputs {
+			addUnit(in.unit)
+			for _, e := range in.entries {
+				addEntry(e)
+			}
+		}
+	}
+	s.rootFilesMu.Unlock()
+
+	for _, tf := range syntax.Files(s.fset) {
+		live[tf] = true
+	}
+	return live
 }

@@ -280,15 +280,22 @@ func TestDeriveMatchesFullCheck(t *testing.T) {
 		{"literals", bodiesModule, "p/a.go", bodiesEdits, true},
 		{"shadowed-import", shadowModule, "s/a.go", shadowEdits, true},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			derived := checkEditsAgainstFull(t, c.module, c.file, c.edits)
-			if c.derives && derived == 0 {
-				t.Error("no check was derived: the test exercises nothing")
-			}
-			if !c.derives && derived > 0 {
-				t.Errorf("%d checks derived; an initializer reaches the bodies", derived)
-			}
-		})
+		// Also with the FileSet swept of unused files after every check:
+		// a file removed while something still refers to it would show as
+		// a lost position.
+		for _, sweep := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/sweep=%v", c.name, sweep), func(t *testing.T) {
+				sweepAlways = sweep
+				defer func() { sweepAlways = false }()
+				derived := checkEditsAgainstFull(t, c.module, c.file, c.edits)
+				if c.derives && derived == 0 {
+					t.Error("no check was derived: the test exercises nothing")
+				}
+				if !c.derives && derived > 0 {
+					t.Errorf("%d checks derived; an initializer reaches the bodies", derived)
+				}
+			})
+		}
 	}
 }
 

@@ -122,6 +122,10 @@ type analysisCache struct {
 	mu      sync.Mutex
 	entries map[analysisKey]*analysisEntry
 	prev    map[analysisKey]*analysisEntry
+	// ended says the check of entries completed; done are the entries of
+	// the last check that did.
+	ended bool
+	done  map[analysisKey]*analysisEntry
 }
 
 type analysisEntry struct {
@@ -143,15 +147,16 @@ func newAnalysisCache() *analysisCache {
 
 func (c *analysisCache) beginCheck() {
 	c.mu.Lock()
-	c.prev = mergeInto(c.prev, c.entries)
+	c.prev = reusable(c.ended, c.done, c.entries)
 	// Sized like the last check's, which most checks resemble.
 	c.entries = make(map[analysisKey]*analysisEntry, len(c.prev))
+	c.ended = false
 	c.mu.Unlock()
 }
 
 func (c *analysisCache) endCheck() {
 	c.mu.Lock()
-	c.prev = nil
+	c.ended, c.done, c.prev = true, c.entries, nil
 	c.mu.Unlock()
 }
 

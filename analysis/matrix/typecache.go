@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,9 +49,10 @@ type typeCache struct {
 	// waits until idle reports that no check runs or ran a moment ago, so
 	// that encoding competes with no edit's check (it costs more CPU than
 	// a cold check's type checking). wait makes the rest urgent.
-	mu      sync.Mutex
-	pending []pendingWrite
-	writing sync.WaitGroup
+	mu       sync.Mutex
+	pending  []*unit
+	inFlight map[*[]*unit]bool // batches being written
+	writing  sync.WaitGroup
 	idle    func() bool
 	urgent  atomic.Bool
 	report  func(error) // Options.Report of the latest check
@@ -68,16 +70,26 @@ func (c *typeCache) reporter() func(error) {
 	return c.report
 }
 
-type pendingWrite struct {
-	key string
-	pkg *types.Package
+// queue schedules u's package to be stored under its key by the next
+// flush.
+func (c *typeCache) queue(u *unit) {
+	c.mu.Lock()
+	c.pending = append(c.pending, u)
+	c.mu.Unlock()
 }
 
-// queue schedules pkg to be stored under key by the next flush.
-func (c *typeCache) queue(key string, pkg *types.Package) {
+// queued returns the units whose writes are pending.
+func (c *typeCache) queued() []*unit {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
-	c.pending = append(c.pending, pendingWrite{key, pkg})
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	out := slices.Clone(c.pending)
+	for batch := range c.inFlight {
+		out = append(out, *batch...)
+	}
+	return out
 }
 
 // flush writes the queued packages in the background; wait waits for it.
@@ -88,6 +100,12 @@ func (c *typeCache) flush(fset *token.FileSet) {
 	c.mu.Lock()
 	todo := c.pending
 	c.pending = nil
+	if len(todo) > 0 {
+		if c.inFlight == nil {
+			c.inFlight = map[*[]*unit]bool{}
+		}
+		c.inFlight[&todo] = true
+	}
 	c.mu.Unlock()
 	if len(todo) == 0 {
 		return
@@ -96,6 +114,9 @@ func (c *typeCache) flush(fset *token.FileSet) {
 	go func() {
 		defer c.writing.Done()
 		defer func() {
+			c.mu.Lock()
+			delete(c.inFlight, &todo)
+			c.mu.Unlock()
 			// The cache only saves time: a failed write loses none of it.
 			if r := recover(); r != nil {
 				if report := c.reporter(); report != nil {
@@ -103,12 +124,12 @@ func (c *typeCache) flush(fset *token.FileSet) {
 				}
 			}
 		}()
-		for _, w := range todo {
+		for _, u := range todo {
 			hook("typecache")
 			for c.idle != nil && !c.urgent.Load() && !c.idle() {
 				time.Sleep(idlePoll)
 			}
-			c.write(fset, w.key, w.pkg)
+			c.write(fset, u.key, u.pkg)
 		}
 	}()
 }

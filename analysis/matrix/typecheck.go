@@ -11,6 +11,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,11 @@ type fileCache struct {
 	prevContent map[string]*fileContent  // path -> content, previous check
 	parsed      map[parseKey]*parsedFile // content identity -> syntax, this check
 	prev        map[parseKey]*parsedFile // previous check's syntax, reused when unchanged
+	// ended says the check of content and parsed completed; done*
+	// are the maps of the last check that did.
+	ended       bool
+	doneContent map[string]*fileContent
+	doneParsed  map[parseKey]*parsedFile
 	// For the files of this check's syntax: the content each was parsed
 	// from, and its copy without function bodies (deriveUnit).
 	sources   map[*ast.File][]byte
@@ -224,6 +230,12 @@ type unit struct {
 	// dropped after each check, its type information kept.
 	dep bool
 
+	// ownFiles are the token.Files of the unit's syntax, which its errors
+	// refer to; pkgFiles, those its package's objects refer to: the same,
+	// but for a unit that took its package from an earlier one
+	// (deriveBodies) and one read from export data.
+	ownFiles, pkgFiles []*token.File
+
 	// inputs are what the unit was checked from; full, a complete check
 	// of its files for analyzers with the full Pass contract.
 	inputs   *checkInputs
@@ -260,14 +272,18 @@ type unitCache struct {
 	mu    sync.Mutex
 	units map[string]*unit
 	prev  map[string]*unit
-	// apis maps an apiKey to the package that represents it.
-	apis     map[string]*types.Package
-	prevAPIs map[string]*types.Package
+	// apis maps an apiKey to the unit whose package represents it.
+	apis     map[string]*unit
+	prevAPIs map[string]*unit
 	// bases maps a root package's shape (its import path, file names,
 	// dependencies and configuration, not file contents) to its latest
 	// unit, from which deriveUnit starts.
 	bases     map[string]*unit
 	prevBases map[string]*unit
+	// ended says the check of units, apis and bases completed; done* are
+	// the maps of the last check that did.
+	ended                          bool
+	doneUnits, doneAPIs, doneBases map[string]*unit
 }
 
 // base returns the latest unit of shape, or nil.
@@ -319,24 +335,24 @@ func (c *unitCache) setBase(shape string, u *unit) {
 	c.mu.Unlock()
 }
 
-// apiRepresentative returns the package importers use for apiKey: pkg,
-// unless an earlier package had the same API.
-func (c *unitCache) apiRepresentative(apiKey string, pkg *types.Package) *types.Package {
+// apiRepresentative returns the package importers use for u's API: u's,
+// unless an earlier unit had the same API.
+func (c *unitCache) apiRepresentative(u *unit) *types.Package {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if rep, ok := c.apis[apiKey]; ok {
-		return rep
+	if rep, ok := c.apis[u.apiKey]; ok {
+		return rep.pkg
 	}
-	if rep, ok := c.prevAPIs[apiKey]; ok {
-		c.apis[apiKey] = rep
-		return rep
+	if rep, ok := c.prevAPIs[u.apiKey]; ok {
+		c.apis[u.apiKey] = rep
+		return rep.pkg
 	}
-	c.apis[apiKey] = pkg
-	return pkg
+	c.apis[u.apiKey] = u
+	return u.pkg
 }
 
 func newUnitCache() *unitCache {
-	return &unitCache{units: map[string]*unit{}, apis: map[string]*types.Package{}, bases: map[string]*unit{}}
+	return &unitCache{units: map[string]*unit{}, apis: map[string]*unit{}, bases: map[string]*unit{}}
 }
 
 // get returns the unit for key and whether the caller must compute it. A
@@ -668,17 +684,21 @@ func (c *fileCache) beginCheck(overlay map[string][]byte) {
 		}
 	}
 	c.overlay = overlay
-	c.prevContent = mergeInto(c.prevContent, c.content)
-	c.prev = mergeInto(c.prev, c.parsed)
+	c.prevContent = reusable(c.ended, c.doneContent, c.content)
+	c.prev = reusable(c.ended, c.doneParsed, c.parsed)
 	// Sized like the last check's, which most checks resemble.
 	c.content, c.parsed = make(map[string]*fileContent, len(c.prevContent)), make(map[parseKey]*parsedFile, len(c.prev))
 	c.known = &sync.Map{}
+	c.ended = false
 }
 
 // endCheck drops what the completed check did not reuse. A cancelled
-// check never gets here, so its partial results join the earlier ones.
+// check never gets here: the next check may reuse its results and the last
+// completed check's (reusable).
 func (c *fileCache) endCheck() {
 	c.mu.Lock()
+	c.ended = true
+	c.doneContent, c.doneParsed = c.content, c.parsed
 	c.prevContent, c.prev = nil, nil
 	live := make(map[*ast.File]bool, len(c.parsed))
 	for _, pf := range c.parsed {
@@ -705,46 +725,36 @@ func (c *fileCache) endCheck() {
 func (c *unitCache) beginCheck() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// The last check's maps become prev; prev's (emptied at endCheck, or
-	// merged in if that check did not end) are filled anew.
-	c.units, c.prev = swapMaps(c.units, c.prev)
-	c.apis, c.prevAPIs = swapMaps(c.apis, c.prevAPIs)
-	c.bases, c.prevBases = swapMaps(c.bases, c.prevBases)
+	c.prev = reusable(c.ended, c.doneUnits, c.units)
+	c.prevAPIs = reusable(c.ended, c.doneAPIs, c.apis)
+	c.prevBases = reusable(c.ended, c.doneBases, c.bases)
+	// Sized like the last check's, which most checks resemble.
+	c.units, c.apis, c.bases = make(map[string]*unit, len(c.prev)), make(map[string]*unit, len(c.prevAPIs)), make(map[string]*unit, len(c.prevBases))
+	c.ended = false
 }
 
-// swapMaps returns an empty map for the current check and cur, with what
-// prev still holds (a check that did not end), for the previous one.
-func swapMaps[K comparable, V any](cur, prev map[K]V) (map[K]V, map[K]V) {
-	for k, v := range prev {
-		if _, ok := cur[k]; !ok {
-			cur[k] = v
-		}
+// reusable returns what the next check may reuse of a cache whose entries
+// of the current check are cur: cur, if that check ended; otherwise (it was
+// cancelled) the last completed check's entries, done, with cur's on top.
+// Earlier cancelled checks' entries go: a burst of cancelled checks, while
+// the user types, does not pile up.
+func reusable[K comparable, V any](ended bool, done, cur map[K]V) map[K]V {
+	if ended || done == nil {
+		return cur
 	}
-	clear(prev)
-	if prev == nil {
-		prev = make(map[K]V, len(cur))
-	}
-	return prev, cur
+	prev := maps.Clone(done)
+	maps.Copy(prev, cur)
+	return prev
 }
 
 func (c *unitCache) endCheck() {
 	c.mu.Lock()
-	clear(c.prev)
-	clear(c.prevAPIs)
-	clear(c.prevBases)
+	c.ended = true
+	c.doneUnits, c.doneAPIs, c.doneBases = c.units, c.apis, c.bases
+	c.prev, c.prevAPIs, c.prevBases = nil, nil, nil
 	c.mu.Unlock()
 }
 
-// mergeInto adds src's entries to dst (allocated if nil) and returns it.
-func mergeInto[K comparable, V any](dst, src map[K]V) map[K]V {
-	if dst == nil {
-		return src
-	}
-	for k, v := range src {
-		dst[k] = v
-	}
-	return dst
-}
 
 // parseStd parses a standard library file for a check of its API only:
 // function bodies are dropped at once. Targets whose configurations differ
@@ -868,4 +878,43 @@ func writeExportData(w io.Writer, fset *token.FileSet, pkg *types.Package) (err 
 		}
 	}()
 	return gcexportdata.Write(w, fset, pkg)
+}
+
+// tokenFiles returns the token.Files of files.
+func tokenFiles(fset *token.FileSet, files []*ast.File) []*token.File {
+	out := make([]*token.File, 0, len(files))
+	for _, f := range files {
+		if tf := fset.File(f.FileStart); tf != nil {
+			out = append(out, tf)
+		}
+	}
+	return out
+}
+
+// objectFiles returns the token.Files that pkg's package-level objects and
+// methods are positioned in.
+func objectFiles(fset *token.FileSet, pkg *types.Package) []*token.File {
+	seen := map[*token.File]bool{}
+	add := func(pos token.Pos) {
+		if tf := fset.File(pos); tf != nil {
+			seen[tf] = true
+		}
+	}
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		obj := scope.Lookup(name)
+		add(obj.Pos())
+		if tn, ok := obj.(*types.TypeName); ok {
+			if named, ok := tn.Type().(*types.Named); ok {
+				for i := range named.NumMethods() {
+					add(named.Method(i).Pos())
+				}
+			}
+		}
+	}
+	out := make([]*token.File, 0, len(seen))
+	for tf := range seen {
+		out = append(out, tf)
+	}
+	return out
 }
