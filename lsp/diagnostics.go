@@ -117,6 +117,18 @@ func (f *folder) schedule(delay time.Duration) {
 	f.timer = tm
 }
 
+// inputsChanged is schedule for a change of what the running check
+// reads (a buffer, a file on disk): that check is cancelled at once,
+// since its findings would be stale.
+func (f *folder) inputsChanged() {
+	f.mu.Lock()
+	if f.cancelRun != nil {
+		f.cancelRun()
+	}
+	f.mu.Unlock()
+	f.schedule(f.s.opts.Debounce)
+}
+
 func (f *folder) stop() {
 	f.mu.Lock()
 	defer f.mu.Unlock()

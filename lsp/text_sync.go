@@ -62,7 +62,7 @@ func (s *Server) changed(path string) {
 		f = s.addFolder(root)
 		return // addFolder loads its configuration and checks it
 	}
-	f.schedule(s.opts.Debounce)
+	f.inputsChanged()
 }
 
 // moduleRoot returns the directory of the nearest go.work or go.mod at or

@@ -64,7 +64,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		// Files came, went or changed on disk (a branch switch, a
 		// generator): their package metadata may have changed too.
 		f.session.Invalidate()
-		f.schedule(s.opts.Debounce)
+		f.inputsChanged()
 	}
 	return nil
 }

@@ -93,6 +93,9 @@ type Session struct {
 	// ended (UnixNano). Background work waits for idle.
 	checking  atomic.Int32
 	lastCheck atomic.Int64
+	// invalidated is set by Invalidate, which must not wait for mu, and
+	// taken by the next check.
+	invalidated atomic.Bool
 
 	rootFilesMu sync.Mutex
 	rootFiles   map[*listedPackage]*rootFiles // by a listing's first package
@@ -130,15 +133,12 @@ func NewSession() *Session {
 	return &Session{fset: fset, files: newFileCache(fset), units: newUnitCache(), analyses: newAnalysisCache()}
 }
 
-// Invalidate forgets the package metadata and makes the next check compare
+// Invalidate makes the next check forget the package metadata and compare
 // every file with the disk, to be called when files were created, changed,
 // deleted or renamed on disk. Without it, a check trusts a file read in
-// the last second.
+// the last second. It never waits for a running check.
 func (s *Session) Invalidate() {
-	s.mu.Lock()
-	s.lists = listCache{}
-	s.mu.Unlock()
-	s.files.restatAll()
+	s.invalidated.Store(true)
 }
 
 // Check checks opts.Patterns for every target in opts.Targets.
@@ -152,6 +152,10 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 			result, err = nil, perr
 		}
 	}()
+	if s.invalidated.Swap(false) {
+		s.lists = listCache{}
+		s.files.restatAll()
+	}
 	if err := normalize(&opts); err != nil {
 		return nil, err
 	}
