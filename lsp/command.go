@@ -43,7 +43,7 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		result = map[string]any{"targets": s.listTargets()}
 	case cmdRecheck:
 		for _, f := range s.snapshotFolders() {
-			f.session.Invalidate()
+			f.invalidate()
 			f.schedule(0)
 		}
 		result = map[string]bool{"scheduled": true}

@@ -31,12 +31,20 @@ type folder struct {
 	s    *Server
 	dir  string
 	wake chan struct{}
+	// auto marks a folder added for a file outside the workspace folders:
+	// it goes when its last open file is closed. Guarded by s.mu.
+	auto bool
+	// ctx ends when the folder is removed or the server exits: the
+	// folder's goroutine, and the check it runs, end with it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	exited chan struct{} // closed when the goroutine has released the session
+
+	mu sync.Mutex
 	// session keeps parsed files, type-checked packages, analysis results
 	// and package metadata between checks: an edit re-checks only what it
-	// can affect.
-	session *matrix.Session
-
-	mu        sync.Mutex
+	// can affect. nil once the folder has stopped.
+	session   session
 	timer     *time.Timer
 	cancelRun context.CancelFunc
 	stopped   bool
@@ -50,9 +58,34 @@ type folder struct {
 }
 
 func newFolder(s *Server, dir string) *folder {
-	f := &folder{s: s, dir: dir, wake: make(chan struct{}, 1), configed: map[string]bool{}, session: matrix.NewSession()}
+	ctx, cancel := context.WithCancel(s.ctx)
+	f := &folder{
+		s: s, dir: dir, wake: make(chan struct{}, 1),
+		ctx: ctx, cancel: cancel, exited: make(chan struct{}),
+		configed: map[string]bool{}, session: s.newSession(),
+	}
 	s.goSafe("checker "+dir, f.run)
 	return f
+}
+
+func (f *folder) isAuto() bool {
+	f.s.mu.Lock()
+	defer f.s.mu.Unlock()
+	return f.auto
+}
+
+// currentSession returns the folder's session, nil once it has stopped.
+func (f *folder) currentSession() session {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.session
+}
+
+// invalidate tells the session that files changed on disk.
+func (f *folder) invalidate() {
+	if sess := f.currentSession(); sess != nil {
+		sess.Invalidate()
+	}
 }
 
 func (f *folder) setConfig(cfg *folderConfig, err error) {
@@ -129,6 +162,8 @@ func (f *folder) inputsChanged() {
 	f.schedule(f.s.opts.Debounce)
 }
 
+// stop ends the folder's goroutine and its running check, without
+// waiting for them; the goroutine then releases the session.
 func (f *folder) stop() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -136,19 +171,31 @@ func (f *folder) stop() {
 	if f.timer != nil {
 		f.timer.Stop()
 	}
-	if f.cancelRun != nil {
-		f.cancelRun()
-	}
+	f.cancel()
 }
 
 func (f *folder) run() {
+	defer f.release()
 	for {
 		select {
-		case <-f.s.ctx.Done():
+		case <-f.ctx.Done():
 			return
 		case <-f.wake:
 		}
 		f.checkOnce()
+	}
+}
+
+// release drops the session of a folder whose goroutine ends, after
+// writing what it keeps for the type cache.
+func (f *folder) release() {
+	defer close(f.exited)
+	f.mu.Lock()
+	sess := f.session
+	f.session = nil
+	f.mu.Unlock()
+	if sess != nil {
+		sess.Flush()
 	}
 }
 
@@ -173,9 +220,10 @@ func (f *folder) checkOnce() {
 		}
 		return
 	}
-	ctx, cancel := context.WithCancel(f.s.ctx)
+	ctx, cancel := context.WithCancel(f.ctx)
 	f.mu.Lock()
-	if f.stopped {
+	sess := f.session
+	if f.stopped || sess == nil {
 		f.mu.Unlock()
 		cancel()
 		return
@@ -196,11 +244,7 @@ func (f *folder) checkOnce() {
 		overlay[d.path] = []byte(d.text)
 	}
 	start := time.Now()
-	check := f.session.Check
-	if f.s.check != nil {
-		check = f.s.check
-	}
-	res, err := check(ctx, matrix.Options{
+	res, err := sess.Check(ctx, matrix.Options{
 		Dir:       f.dir,
 		Targets:   cfg.targets,
 		Overlay:   overlay,

@@ -20,6 +20,8 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"golang.org/x/tools/txtar"
+
+	"github.com/crossls/crossls/analysis/matrix"
 )
 
 type editor struct {
@@ -47,9 +49,18 @@ type editor struct {
 
 type editorOption func(*editor, *Server)
 
+// checkFunc is an analysis driver without a session's state.
+type checkFunc func(ctx context.Context, opts matrix.Options) (*matrix.Result, error)
+
+func (c checkFunc) Check(ctx context.Context, opts matrix.Options) (*matrix.Result, error) {
+	return c(ctx, opts)
+}
+func (checkFunc) Invalidate() {}
+func (checkFunc) Flush()      {}
+
 // withCheck replaces the analysis driver.
 func withCheck(c checkFunc) editorOption {
-	return func(_ *editor, s *Server) { s.check = c }
+	return func(_ *editor, s *Server) { s.newSession = func() session { return c } }
 }
 
 func withSettings(js string) editorOption {

@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -94,13 +95,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, f := range s.snapshotFolders() {
 		f.stop()
 	}
-	// The type cache is written after checks, in the background: finish
-	// it before the client's exit.
+	// A stopping folder finishes writing its type cache, which checks
+	// leave to the background: wait for that before the client's exit.
+	deadline := time.After(shutdownWait)
 	for _, f := range s.snapshotFolders() {
-		f.session.Flush()
+		select {
+		case <-f.exited:
+		case <-deadline:
+			s.logf("shutdown: %s has not stopped after %v", f.dir, shutdownWait)
+			return nil
+		}
 	}
 	return nil
 }
+
+// shutdownWait bounds how long shutdown waits for the folders to stop.
+const shutdownWait = 10 * time.Second
 
 func (s *Server) Exit(ctx context.Context) error {
 	s.exitOnce.Do(func() { close(s.exited) })

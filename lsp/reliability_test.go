@@ -5,15 +5,20 @@ package lsp
 // that must not wait for a check.
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/crossls/crossls/analysis/matrix"
 )
 
 // slowGo writes a go command that runs the real one, but first sleeps for
@@ -86,5 +91,92 @@ func TestWatchedFileDoesNotStall(t *testing.T) {
 	// long before the old one's go list would have ended.
 	if !awaitRuns(t, started, 2, 2*time.Second-time.Since(start)) {
 		t.Errorf("the check running during the file event was not replaced by a new one")
+	}
+}
+
+// ballastSession is a fake driver whose session holds memory, as a real
+// one holds parsed files and type-checked packages.
+type ballastSession struct {
+	checkFunc
+	ballast []byte
+}
+
+// liveHeap returns the bytes of live heap after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// awaitGoroutines waits until at most n goroutines run, and returns the
+// number.
+func awaitGoroutines(n int, timeout time.Duration) int {
+	deadline := time.Now().Add(timeout)
+	for runtime.NumGoroutine() > n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return runtime.NumGoroutine()
+}
+
+// TestRemovedFoldersAreReleased adds and removes a workspace folder many
+// times, and opens and closes a file outside the workspace (which gets a
+// folder of its own) as often: every folder's goroutine and session must
+// go with it.
+func TestRemovedFoldersAreReleased(t *testing.T) {
+	const ballast = 1 << 20
+	var checks atomic.Int64
+	fc := &fakeCheck{}
+	e := startEditor(t, plainModule+"-- other/go.mod --\nmodule example.com/other\n-- other/o.go --\npackage o\n", func(_ *editor, s *Server) {
+		s.newSession = func() session {
+			return &ballastSession{ballast: make([]byte, ballast), checkFunc: func(ctx context.Context, opts matrix.Options) (*matrix.Result, error) {
+				defer checks.Add(1)
+				return fc.check(ctx, opts)
+			}}
+		}
+	})
+	outside := t.TempDir()
+	writeTxtar(t, outside, "-- go.mod --\nmodule example.com/outside\n-- x.go --\npackage x\n")
+	e.await("the first check", func() bool { return checks.Load() > 0 })
+	other := protocol.WorkspaceFolder{URI: uri.File(e.path("other")), Name: "other"}
+	xURI := uri.File(filepath.Join(outside, "x.go"))
+
+	cycle := func() {
+		n := checks.Load()
+		e.notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, &protocol.DidChangeWorkspaceFoldersParams{Event: protocol.WorkspaceFoldersChangeEvent{
+			Added: []protocol.WorkspaceFolder{other},
+		}})
+		e.notify(protocol.MethodTextDocumentDidOpen, &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+			URI: xURI, LanguageID: "go", Version: 1, Text: "package x\n",
+		}})
+		e.await("the checks of both new folders", func() bool { return checks.Load() >= n+2 })
+		e.notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, &protocol.DidChangeWorkspaceFoldersParams{Event: protocol.WorkspaceFoldersChangeEvent{
+			Removed: []protocol.WorkspaceFolder{other},
+		}})
+		e.notify(protocol.MethodTextDocumentDidClose, &protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: xURI}})
+		e.call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: cmdListTargets}, nil)
+	}
+	// One cycle first: what the first use of a code path allocates for
+	// good is not a leak.
+	cycle()
+	goroutines := awaitGoroutines(0, 200*time.Millisecond)
+	heap := liveHeap()
+	const cycles = 100
+	for range cycles {
+		cycle()
+	}
+	goroutinesAfter := awaitGoroutines(goroutines+3, 5*time.Second)
+	heapAfter := liveHeap()
+	t.Logf("%d cycles: goroutines %d before, %d after; live heap %.1f MB before, %.1f MB after",
+		cycles, goroutines, goroutinesAfter, float64(heap)/1e6, float64(heapAfter)/1e6)
+	if e.server.folderOf(filepath.Join(outside, "x.go")) != nil || e.server.folderOf(e.path("other/o.go")).dir != e.dir {
+		t.Errorf("folders left: %d", len(e.server.snapshotFolders()))
+	}
+	if goroutinesAfter > goroutines+3 {
+		buf := make([]byte, 1<<20)
+		t.Errorf("goroutines: %d before, %d after %d cycles\n%s", goroutines, goroutinesAfter, cycles, buf[:runtime.Stack(buf, true)])
+	}
+	if heapAfter > heap+8<<20 {
+		t.Errorf("live heap grew from %.1f MB to %.1f MB in %d cycles", float64(heap)/1e6, float64(heapAfter)/1e6, cycles)
 	}
 }

@@ -51,9 +51,13 @@ const (
 	stateShutdown
 )
 
-// checkFunc is the analysis driver: each folder's matrix.Session, except
-// in plumbing tests.
-type checkFunc func(ctx context.Context, opts matrix.Options) (*matrix.Result, error)
+// session is what a folder needs of the analysis driver: a
+// *matrix.Session, except in plumbing tests.
+type session interface {
+	Check(ctx context.Context, opts matrix.Options) (*matrix.Result, error)
+	Invalidate()
+	Flush()
+}
 
 // Server is the crossls language server. Create one with Serve.
 type Server struct {
@@ -61,7 +65,8 @@ type Server struct {
 
 	opts   Options
 	logger *log.Logger
-	check  checkFunc
+	// newSession starts each folder's analysis session.
+	newSession func() session
 	// generateStub writes nothing: it returns the stub file's path and
 	// content. nil disables the stub action.
 	generateStub func(ctx context.Context, req *stubRequestRef) (file string, content []byte, err error)
@@ -115,6 +120,7 @@ func newServer(opts Options) *Server {
 		docs:   newDocuments(),
 		exited: make(chan struct{}),
 	}
+	s.newSession = func() session { return matrix.NewSession() }
 	s.generateStub = func(ctx context.Context, r *stubRequestRef) (string, []byte, error) {
 		return stubgen.Generate(stubgen.Request{Dir: r.Dir, Package: r.Package, GOOS: r.GOOS, GOARCH: r.GOARCH, Names: r.Names, DefFiles: r.DefFiles})
 	}

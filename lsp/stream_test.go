@@ -30,9 +30,11 @@ func startRaw(t *testing.T) *rawClient {
 	t.Helper()
 	sc, cc := bufPipe()
 	srv := newServer(Options{Log: testLog{t}})
-	srv.check = func(context.Context, matrix.Options) (*matrix.Result, error) {
-		t.Error("a protocol-only test ran an analysis")
-		return nil, errors.New("no analysis here")
+	srv.newSession = func() session {
+		return checkFunc(func(context.Context, matrix.Options) (*matrix.Result, error) {
+			t.Error("a protocol-only test ran an analysis")
+			return nil, errors.New("no analysis here")
+		})
 	}
 	c := &rawClient{t: t, conn: cc, in: bufio.NewReader(cc), done: make(chan error, 1)}
 	go func() { c.done <- srv.serve(context.Background(), sc) }()

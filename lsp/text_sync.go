@@ -41,6 +41,11 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	if err != nil {
 		return err
 	}
+	if f := s.folderOf(d.path); f != nil && f.isAuto() && len(s.docs.snapshot(f.dir)) == 0 {
+		// The last file that needed the folder is gone.
+		s.removeFolder(f.dir)
+		return nil
+	}
 	// The file on disk replaces the buffer, which may not have been saved.
 	s.changed(d.path)
 	return nil
@@ -59,7 +64,7 @@ func (s *Server) changed(path string) {
 			s.logMessage(protocol.MessageTypeWarning, fmt.Sprintf("crossls: %s is in no workspace folder and no module (no go.mod above it); not analysed", path))
 			return
 		}
-		f = s.addFolder(root)
+		f = s.addFolder(root, true)
 		return // addFolder loads its configuration and checks it
 	}
 	f.inputsChanged()

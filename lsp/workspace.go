@@ -63,7 +63,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 	for f := range touched {
 		// Files came, went or changed on disk (a branch switch, a
 		// generator): their package metadata may have changed too.
-		f.session.Invalidate()
+		f.invalidate()
 		f.inputsChanged()
 	}
 	return nil
@@ -91,22 +91,27 @@ func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 			s.logf("ignoring workspace folder %s: not a local directory", wf.URI)
 			continue
 		}
-		s.addFolder(dir)
+		s.addFolder(dir, false)
 	}
 	return nil
 }
 
 // addFolder starts analysing dir (if it is not already a folder) and
-// returns its folder.
-func (s *Server) addFolder(dir string) *folder {
+// returns its folder. An auto folder is one for files outside the
+// workspace folders.
+func (s *Server) addFolder(dir string, auto bool) *folder {
 	s.mu.Lock()
 	for _, f := range s.folders {
 		if f.dir == dir {
+			if !auto {
+				f.auto = false // the user made it a workspace folder
+			}
 			s.mu.Unlock()
 			return f
 		}
 	}
 	f := newFolder(s, dir)
+	f.auto = auto
 	s.folders = append(s.folders, f)
 	s.mu.Unlock()
 	s.goSafe("configure "+dir, func() {
