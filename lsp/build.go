@@ -117,6 +117,7 @@ func (b *builder) start(args buildArgs) (any, error) {
 	b.s.sendStatus()
 	b.s.goSafe("build", func() {
 		defer cancel()
+		defer b.abandon(token)
 		b.run(ctx, token, plans, len(names))
 	})
 	return map[string]any{"started": true, "targets": names}, nil
@@ -201,9 +202,24 @@ func (p *progress) end(msg string) {
 	p.send(&protocol.WorkDoneProgressEnd{Kind: "end", Message: &msg})
 }
 
+// abandon ends the build of token if it is still registered: its run
+// panicked, and a new build must be possible.
+func (b *builder) abandon(token string) {
+	b.mu.Lock()
+	if b.token != token || b.cancelFn == nil {
+		b.mu.Unlock()
+		return
+	}
+	b.status.State = "failed"
+	b.cancelFn, b.token = nil, ""
+	b.mu.Unlock()
+	b.s.sendStatus()
+}
+
 // run builds each plan in turn, reporting one progress step per finished
 // target and publishing compiler errors as diagnostics of that target.
 func (b *builder) run(ctx context.Context, token string, plans []buildPlan, total int) {
+	panicPoint("build")
 	prog := b.newProgress(ctx, token, fmt.Sprintf("crossls: building %d targets", total))
 	built, done := 0, 0
 	var outputs []string

@@ -30,7 +30,7 @@ type settings struct {
 const clientCallTimeout = 5 * time.Second
 
 // pullSettings asks the client for the "crossls" section of dir.
-func (s *Server) pullSettings(dir string) (settings, error) {
+func (s *Server) pullSettings(ctx context.Context, dir string) (settings, error) {
 	var st settings
 	if !s.clientSupportsConfiguration() {
 		s.mu.Lock()
@@ -40,7 +40,7 @@ func (s *Server) pullSettings(dir string) (settings, error) {
 	}
 	scope := uri.File(dir)
 	// A client that never answers must not keep the folder unanalysed.
-	ctx, cancel := context.WithTimeout(s.ctx, clientCallTimeout)
+	ctx, cancel := context.WithTimeout(ctx, clientCallTimeout)
 	defer cancel()
 	res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{
 		Items: []protocol.ConfigurationItem{{ScopeURI: &scope, Section: ptr("crossls")}},
@@ -69,7 +69,7 @@ func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.Di
 			s.mu.Unlock()
 		}
 	}
-	s.goSafe("didChangeConfiguration", func() { s.reloadConfig("configuration change") })
+	s.reloadConfig("configuration change")
 	return nil
 }
 
@@ -83,24 +83,44 @@ type folderConfig struct {
 	dist      *target.Dist
 }
 
-// reloadConfig resolves every folder's configuration again and re-checks
-// everything: any configuration change may change every diagnostic.
+// reloadConfig makes every folder resolve its configuration again and
+// re-check everything: any configuration change may change every
+// diagnostic. It does not wait: each folder does it in its goroutine.
 func (s *Server) reloadConfig(why string) {
 	for _, f := range s.snapshotFolders() {
-		st, err := s.pullSettings(f.dir)
-		if err != nil {
-			s.logMessage(protocol.MessageTypeWarning, fmt.Sprintf("crossls: %v; using the project configuration", err))
+		s.debugf("reloading the configuration of %s: %s", f.dir, why)
+		f.reconfigure()
+	}
+}
+
+// configure resolves the folder's configuration. Until it completes (a
+// panic, the folder stopping), the folder's next check tries again.
+func (f *folder) configure() {
+	s := f.s
+	done := false
+	defer func() {
+		if !done {
+			f.mu.Lock()
+			f.needConfig = true
+			f.mu.Unlock()
 		}
-		cfg, err := s.resolveConfig(f.dir, st)
-		f.setConfig(cfg, err)
-		if err != nil {
-			s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: configuration of %s: %v", f.dir, err))
-		} else {
-			s.logMessage(protocol.MessageTypeInfo, fmt.Sprintf("crossls: %s: checking %s (targets from %s)",
-				f.dir, targetList(cfg.targets), describeSource(cfg)))
-		}
-		s.debugf("config reloaded for %s: %s", f.dir, why)
-		f.schedule(0)
+	}()
+	panicPoint("configure")
+	st, err := s.pullSettings(f.ctx, f.dir)
+	if err != nil {
+		s.logMessage(protocol.MessageTypeWarning, fmt.Sprintf("crossls: %v; using the project configuration", err))
+	}
+	cfg, err := s.resolveConfig(f.ctx, f.dir, st)
+	if f.ctx.Err() != nil {
+		return
+	}
+	f.setConfig(cfg, err)
+	done = true
+	if err != nil {
+		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: configuration of %s: %v", f.dir, err))
+	} else {
+		s.logMessage(protocol.MessageTypeInfo, fmt.Sprintf("crossls: %s: checking %s (targets from %s)",
+			f.dir, targetList(cfg.targets), describeSource(cfg)))
 	}
 }
 
@@ -122,8 +142,8 @@ func targetList(ts []target.Target) string {
 // resolveConfig combines the editor settings with the project's files.
 // Without a usable go command the targets are still resolved, but not
 // validated against the toolchain's platform list.
-func (s *Server) resolveConfig(dir string, st settings) (*folderConfig, error) {
-	dist, distErr := target.LoadDist(s.ctx, s.opts.GoCmd)
+func (s *Server) resolveConfig(ctx context.Context, dir string, st settings) (*folderConfig, error) {
+	dist, distErr := target.LoadDist(ctx, s.opts.GoCmd)
 	if distErr != nil {
 		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: %v", distErr))
 		dist = nil

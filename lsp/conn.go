@@ -80,9 +80,13 @@ func (s *Server) recoverPanics(next jsonrpc2.Handler) jsonrpc2.Handler {
 				err = nil
 				if isCall {
 					err = jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, r)
+				} else {
+					// Nobody answers a notification: tell the user.
+					s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: internal error in %s: %v (see the log)", method, r))
 				}
 			}
 		}()
+		panicPoint(method)
 		return next(ctx, req)
 	}
 }

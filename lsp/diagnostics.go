@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
@@ -54,6 +55,11 @@ type folder struct {
 	failing   []string        // targets that fail in the last check
 	running   bool            // a check is in progress
 
+	// needConfig asks the next check to resolve the configuration first.
+	needConfig bool
+	// panicked is set by a check that panicked, until one completes: the
+	// user hears of the first of a series only.
+	panicked       bool
 	noModuleWarned bool
 }
 
@@ -63,6 +69,7 @@ func newFolder(s *Server, dir string) *folder {
 		s: s, dir: dir, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel, exited: make(chan struct{}),
 		configed: map[string]bool{}, session: s.newSession(),
+		needConfig: true,
 	}
 	s.goSafe("checker "+dir, f.run)
 	return f
@@ -107,6 +114,25 @@ func (f *folder) setConfig(cfg *folderConfig, err error) {
 		f.configed[file] = true
 		f.mu.Unlock()
 	}
+}
+
+// reconfigure makes the folder resolve its configuration again before it
+// checks next, and schedules that check at once.
+func (f *folder) reconfigure() {
+	f.mu.Lock()
+	f.needConfig = true
+	f.mu.Unlock()
+	f.schedule(0)
+}
+
+// takeConfigRequest reports whether the configuration must be resolved,
+// and clears the request: a new one may come while it is.
+func (f *folder) takeConfigRequest() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	need := f.needConfig
+	f.needConfig = false
+	return need
 }
 
 func (f *folder) config() (*folderConfig, error) {
@@ -182,8 +208,32 @@ func (f *folder) run() {
 			return
 		case <-f.wake:
 		}
-		f.checkOnce()
+		f.checkRecovered()
 	}
+}
+
+// checkRecovered runs checkOnce and turns a panic into an error the user
+// sees, so that the folder goes on with its next check. That check starts
+// from a new session: the panic may have left the old one half updated.
+func (f *folder) checkRecovered() {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		f.s.logf("panic in the check of %s: %v\n%s", f.dir, r, debug.Stack())
+		f.mu.Lock()
+		first := !f.panicked
+		f.panicked = true
+		if f.session != nil {
+			f.session = f.s.newSession()
+		}
+		f.mu.Unlock()
+		if first {
+			f.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: internal error while checking %s: %v (see the log); the next edit checks it again", f.dir, r))
+		}
+	}()
+	f.checkOnce()
 }
 
 // release drops the session of a folder whose goroutine ends, after
@@ -200,8 +250,12 @@ func (f *folder) release() {
 }
 
 // checkOnce analyses the folder for all targets with the open buffers as
-// overlay and publishes the result.
+// overlay and publishes the result, after resolving the configuration if
+// it is due.
 func (f *folder) checkOnce() {
+	if f.takeConfigRequest() {
+		f.configure()
+	}
 	cfg, cfgErr := f.config()
 	if cfg == nil {
 		if cfgErr != nil {
@@ -238,6 +292,7 @@ func (f *folder) checkOnce() {
 		f.mu.Unlock()
 	}()
 
+	panicPoint("check")
 	docs := f.s.docs.snapshot(f.dir)
 	overlay := make(map[string][]byte, len(docs))
 	for _, d := range docs {
@@ -270,6 +325,9 @@ func (f *folder) checkOnce() {
 	}
 	f.s.debugf("checked %s for %d targets in %v: %d diagnostics", f.dir, len(cfg.targets), time.Since(start), len(res.Diagnostics))
 	f.publish(res, docs)
+	f.mu.Lock()
+	f.panicked = false
+	f.mu.Unlock()
 	if f.s.opts.TuneGC {
 		processGC.afterCheck()
 	}
@@ -529,6 +587,7 @@ func (p *publisher) setBuild(tgt string, byFile map[string][]protocol.Diagnostic
 }
 
 func (p *publisher) send(path string, fd *fileDiags) {
+	panicPoint("publish")
 	all := append([]protocol.Diagnostic{}, fd.check...)
 	for _, tgt := range sortedKeys(fd.build) {
 		all = append(all, fd.build[tgt]...)

@@ -82,8 +82,9 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
 	// Client calls (registration, configuration) wait for replies that the
 	// read loop must deliver: never make them on an in-order notification.
+	// Each folder pulls its configuration in its own goroutine.
 	s.goSafe("register watchers", s.registerWatchers)
-	s.goSafe("initialized", func() { s.reloadConfig("initialize") })
+	s.reloadConfig("initialize")
 	return nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -178,5 +180,62 @@ func TestRemovedFoldersAreReleased(t *testing.T) {
 	}
 	if heapAfter > heap+8<<20 {
 		t.Errorf("live heap grew from %.1f MB to %.1f MB in %d cycles", float64(heap)/1e6, float64(heapAfter)/1e6, cycles)
+	}
+}
+
+// TestPanicsAreRecovered injects a panic at each place where the server's
+// background work can fail, in turn: the user must hear of it, the server
+// must answer the next request, and the folder must still be checked after
+// a later edit.
+func TestPanicsAreRecovered(t *testing.T) {
+	for _, where := range []string{"configure", "check", "publish", "build", "watch", protocol.MethodWorkspaceDidChangeWatchedFiles} {
+		t.Run(where, func(t *testing.T) {
+			var fired atomic.Bool
+			hook := func(w string) {
+				if w == where && fired.CompareAndSwap(false, true) {
+					panic("injected in " + w)
+				}
+			}
+			testPanic.Store(&hook)
+			t.Cleanup(func() { testPanic.Store(nil) })
+
+			fc := &fakeCheck{}
+			e := startEditor(t, plainModule, withCheck(fc.check), withSettings(`{"targets": ["linux/amd64"]}`))
+			e.open("main.go")
+			switch where {
+			case "publish":
+				e.replace("main.go", "func main() {}", "func main() { BAD }")
+			case "build":
+				e.await("the first check", func() bool { return len(e.statuses) > 0 })
+				e.call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: cmdBuildAll}, nil)
+			case protocol.MethodWorkspaceDidChangeWatchedFiles:
+				e.notify(where, &protocol.DidChangeWatchedFilesParams{Changes: []protocol.FileEvent{
+					{URI: uri.File(e.path("main.go")), Type: protocol.FileChangeTypeChanged},
+				}})
+			}
+			e.await("the internal error to be shown", func() bool {
+				return slices.ContainsFunc(e.shown, func(m string) bool { return strings.Contains(m, "internal error") && strings.Contains(m, "injected") })
+			})
+			if !fired.Load() {
+				t.Fatal("the panic was not injected")
+			}
+
+			e.call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: cmdListTargets}, nil)
+			e.replace("main.go", "package main", "package main // BAD")
+			e.await("fresh diagnostics for the edit", func() bool {
+				v := e.versions[e.path("main.go")]
+				ds := e.diagnosticsLocked("main.go")
+				return v != nil && *v == e.bufVer["main.go"] && len(ds) == 1 && ds[0].Range.Start.Line == 0
+			})
+			if where == "build" {
+				// The build that panicked does not block the next one.
+				var res map[string]any
+				e.call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: cmdBuildAll}, &res)
+				if res["started"] != true {
+					t.Errorf("a build after the one that panicked: %v", res)
+				}
+				e.call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: cmdCancelBuild}, nil)
+			}
+		})
 	}
 }

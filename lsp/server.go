@@ -12,7 +12,9 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -195,12 +197,22 @@ func (s *Server) goSafe(name string, f func()) {
 		defer s.wg.Done()
 		defer func() {
 			if r := recover(); r != nil {
-				s.logf("panic in %s: %v", name, r)
+				s.logf("panic in %s: %v\n%s", name, r, debug.Stack())
 				s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: internal error in %s: %v (see the log)", name, r))
 			}
 		}()
 		f()
 	}()
+}
+
+// testPanic, when a test sets it, is called with the name of each place
+// where background work can fail (panicPoint), and may panic there.
+var testPanic atomic.Pointer[func(where string)]
+
+func panicPoint(where string) {
+	if f := testPanic.Load(); f != nil {
+		(*f)(where)
+	}
 }
 
 func (s *Server) logf(format string, args ...any) { s.logger.Printf(format, args...) }

@@ -3,7 +3,6 @@ package lsp
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 
 	"go.lsp.dev/protocol"
@@ -13,6 +12,7 @@ import (
 var watchedGlobs = []string{"**/*.go", "**/go.mod", "**/go.work", "**/.crossls.yaml", "**/.crossls.yml", "**/.goreleaser.yaml", "**/.goreleaser.yml"}
 
 func (s *Server) registerWatchers() {
+	panicPoint("watch")
 	if !s.clientSupportsWatchRegistration() {
 		s.debugf("client cannot register file watchers; relying on buffer events")
 		return
@@ -57,7 +57,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		}
 	}
 	if reload {
-		s.goSafe("reload configuration", func() { s.reloadConfig("configuration file changed") })
+		s.reloadConfig("configuration file changed")
 		return nil
 	}
 	for f := range touched {
@@ -114,18 +114,7 @@ func (s *Server) addFolder(dir string, auto bool) *folder {
 	f.auto = auto
 	s.folders = append(s.folders, f)
 	s.mu.Unlock()
-	s.goSafe("configure "+dir, func() {
-		st, err := s.pullSettings(dir)
-		if err != nil {
-			s.logf("%v", err)
-		}
-		cfg, err := s.resolveConfig(dir, st)
-		f.setConfig(cfg, err)
-		if err != nil {
-			s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: configuration of %s: %v", dir, err))
-		}
-		f.schedule(0)
-	})
+	f.schedule(0) // configures the folder, then checks it
 	return f
 }
 
