@@ -272,6 +272,8 @@ func (s *Server) checkVersion(path string, version *int32) error {
 		return nil
 	case d == nil:
 		return nil // closed since; the client checks the file's state
+	case d.desync != "":
+		return errOutOfSync(d)
 	case version == nil || *version != d.version:
 		return fmt.Errorf("%s has changed since it was analysed", path)
 	}

@@ -198,6 +198,12 @@ func invalidParams(format string, args ...any) error {
 	return jsonrpc2.Errorf(jsonrpc2.InvalidParams, format, args...)
 }
 
+// errOutOfSync refuses a request about a document whose text the server
+// has lost track of.
+func errOutOfSync(d *document) error {
+	return jsonrpc2.Errorf(jsonrpc2.Code(protocol.LSPErrorCodesRequestFailed), "crossls is out of sync with %s: save it, or close and reopen it", d.uri)
+}
+
 var errInvalidRequest = jsonrpc2.NewError(jsonrpc2.InvalidRequest, "invalid request")
 
 var errExitWithoutShutdown = errors.New("exit without shutdown")

@@ -395,9 +395,7 @@ func (f *folder) absPath(p string) string {
 }
 
 // publish converts a check result and publishes it for every file it
-// names, clearing files of the folder whose findings are gone. A file
-// whose buffer has changed since the check started is left alone: a newer
-// check is already scheduled for it.
+// names, clearing files of the folder whose findings are gone.
 func (f *folder) publish(res *matrix.Result, docs []*document) {
 	t := &texts{open: map[string]*document{}, cache: map[string]string{}}
 	for _, d := range docs {
@@ -424,30 +422,13 @@ func (f *folder) publish(res *matrix.Result, docs []*document) {
 	f.failing = sortedKeys(failing)
 	f.mu.Unlock()
 
-	stale := func(path string) bool {
-		cur := f.s.docs.byPath(path)
-		if cur == nil {
-			return false
-		}
-		analysed, ok := t.open[path]
-		return !ok || analysed.version != cur.version
-	}
 	for _, path := range f.s.pub.checkFiles(f.dir) {
-		if _, ok := byFile[path]; !ok && !f.isConfigFile(path) && !stale(path) {
-			var version *int32
-			if d, ok := t.open[path]; ok {
-				version = &d.version
-			}
-			f.s.pub.setCheck(path, version, nil)
+		if _, ok := byFile[path]; !ok && !f.isConfigFile(path) {
+			f.s.pub.setFindings(path, t.open[path], nil)
 		}
 	}
-	paths := sortedKeys(byFile)
-	for _, path := range paths {
-		if stale(path) {
-			continue
-		}
-		_, version := t.get(path)
-		f.s.pub.setCheck(path, version, byFile[path])
+	for _, path := range sortedKeys(byFile) {
+		f.s.pub.setFindings(path, t.open[path], byFile[path])
 	}
 	f.s.sendStatus()
 }
@@ -564,6 +545,26 @@ func (p *publisher) entry(path string) *fileDiags {
 func (p *publisher) setCheck(path string, version *int32, diags []protocol.Diagnostic) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	fd := p.entry(path)
+	fd.version, fd.check = version, diags
+	p.send(path, fd)
+}
+
+// setFindings replaces the check findings of path, computed on the buffer
+// analysed (nil: the file on disk). A file whose buffer has changed since,
+// or was opened since, or is out of sync, is left alone: a newer check is
+// already scheduled for it. That is decided under the lock, so that the
+// findings cannot overwrite what the handler of the change publishes.
+func (p *publisher) setFindings(path string, analysed *document, diags []protocol.Diagnostic) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if cur := p.s.docs.byPath(path); cur != nil && cur != analysed {
+		return
+	}
+	var version *int32
+	if analysed != nil {
+		version = &analysed.version
+	}
 	fd := p.entry(path)
 	fd.version, fd.check = version, diags
 	p.send(path, fd)

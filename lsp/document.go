@@ -19,6 +19,10 @@ type document struct {
 	path    string // absolute file path; "" for non-file URIs (untitled:, ...)
 	version int32
 	text    string
+	// desync says why text is no longer the editor's, "" while it is: an
+	// edit could not be applied, so none after it can be. Only a full
+	// text brings the document back.
+	desync string
 }
 
 // documents is the set of open buffers, keyed by canonical URI.
@@ -63,30 +67,87 @@ func (ds *documents) open(u uri.URI, version int32, text string) (*document, err
 	return d, nil
 }
 
+// changeResult says what a didChange did to its document.
+type changeResult int
+
+const (
+	changeApplied  changeResult = iota
+	changeRejected              // it could not be applied: the document is out of sync from now on
+	changeIgnored               // the document was out of sync and still is
+	changeResynced              // a full text brought an out-of-sync document back
+)
+
 // change applies a didChange atomically: either every change applies, or
-// the document keeps its text and version and an error says why.
-func (ds *documents) change(u uri.URI, version int32, changes []protocol.TextDocumentContentChangeEvent) (*document, error) {
+// the document keeps its text and is marked out of sync (changeRejected,
+// with the error saying why). The edits that follow a rejected one are
+// based on a text the server does not have: they are ignored until one
+// carries the whole text. A nil document means no open document changed.
+func (ds *documents) change(u uri.URI, version int32, changes []protocol.TextDocumentContentChangeEvent) (*document, changeResult, error) {
 	c, _, err := canonicalURI(u)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ds.mu.Lock()
 	defer ds.mu.Unlock()
 	d, ok := ds.docs[c]
 	if !ok {
-		return nil, fmt.Errorf("change to %s, which is not open", c)
-	}
-	if version <= d.version {
-		return nil, fmt.Errorf("change to %s has version %d, not newer than %d", c, version, d.version)
-	}
-	text, err := applyChanges(d.text, changes)
-	if err != nil {
-		return nil, fmt.Errorf("change to %s (version %d): %v", c, version, err)
+		return nil, 0, fmt.Errorf("change to %s, which is not open", c)
 	}
 	nd := *d
-	nd.text, nd.version = text, version
+	nd.version = max(version, d.version)
+	if d.desync != "" {
+		res := changeIgnored
+		if i := lastWholeText(changes); i >= 0 {
+			if text, err := applyChanges("", changes[i:]); err == nil {
+				nd.text, nd.desync, res = text, "", changeResynced
+			}
+		}
+		ds.docs[c] = &nd
+		return &nd, res, nil
+	}
+	if version <= d.version {
+		err = fmt.Errorf("change to %s has version %d, not newer than %d", c, version, d.version)
+	} else if nd.text, err = applyChanges(d.text, changes); err != nil {
+		err = fmt.Errorf("change to %s (version %d): %v", c, version, err)
+	}
+	if err != nil {
+		nd.text, nd.desync = d.text, err.Error()
+		ds.docs[c] = &nd
+		return &nd, changeRejected, err
+	}
 	ds.docs[c] = &nd
-	return &nd, nil
+	return &nd, changeApplied, nil
+}
+
+// lastWholeText returns the index of the last change that replaces the
+// whole text, or -1.
+func lastWholeText(changes []protocol.TextDocumentContentChangeEvent) int {
+	for i := len(changes) - 1; i >= 0; i-- {
+		if _, ok := changes[i].(*protocol.TextDocumentContentChangeWholeDocument); ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// resync replaces the text of an out-of-sync document with text, which is
+// the editor's (a saved file). It returns the document if it was out of
+// sync, nil otherwise.
+func (ds *documents) resync(u uri.URI, text string) *document {
+	c, _, err := canonicalURI(u)
+	if err != nil {
+		return nil
+	}
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	d, ok := ds.docs[c]
+	if !ok || d.desync == "" {
+		return nil
+	}
+	nd := *d
+	nd.text, nd.desync = text, ""
+	ds.docs[c] = &nd
+	return &nd
 }
 
 func (ds *documents) close(u uri.URI) (*document, error) {
@@ -128,19 +189,32 @@ func (ds *documents) byPath(path string) *document {
 }
 
 // snapshot returns the open file documents under dir (all of them if dir
-// is ""). Documents are immutable once stored, so the result is a
+// is "") that are in sync with the editor: the analysis reads the others
+// from disk. Documents are immutable once stored, so the result is a
 // consistent view.
 func (ds *documents) snapshot(dir string) []*document {
 	ds.mu.Lock()
 	defer ds.mu.Unlock()
 	var out []*document
 	for _, d := range ds.docs {
-		if d.path != "" && (dir == "" || within(dir, d.path)) {
+		if d.path != "" && d.desync == "" && (dir == "" || within(dir, d.path)) {
 			out = append(out, d)
 		}
 	}
 	slices.SortFunc(out, func(a, b *document) int { return strings.Compare(a.path, b.path) })
 	return out
+}
+
+// anyUnder reports whether a file under dir is open.
+func (ds *documents) anyUnder(dir string) bool {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	for _, d := range ds.docs {
+		if d.path != "" && within(dir, d.path) {
+			return true
+		}
+	}
+	return false
 }
 
 // within reports whether path is dir or lies below it.

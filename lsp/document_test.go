@@ -68,31 +68,55 @@ func TestDocumentsRejectBadChanges(t *testing.T) {
 	if _, err := ds.open(u, 1, "hello\n"); err != nil {
 		t.Fatal(err)
 	}
-	edit := func(version int32, l0, c0, l1, c1 uint32, text string) error {
-		_, err := ds.change(u, version, []protocol.TextDocumentContentChangeEvent{
+	edit := func(version int32, l0, c0, l1, c1 uint32, text string) changeResult {
+		_, res, _ := ds.change(u, version, []protocol.TextDocumentContentChangeEvent{
 			&protocol.TextDocumentContentChangePartial{Range: protocol.Range{
 				Start: protocol.Position{Line: l0, Character: c0}, End: protocol.Position{Line: l1, Character: c1},
 			}, Text: text},
 		})
-		return err
+		return res
 	}
-	if err := edit(2, 5, 0, 5, 0, "x"); err == nil {
-		t.Error("edit past the last line accepted")
+	whole := func(version int32, text string) changeResult {
+		_, res, _ := ds.change(u, version, []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: text}})
+		return res
 	}
-	if err := edit(1, 0, 0, 0, 0, "x"); err == nil {
-		t.Error("edit with a version that is not newer accepted")
+	for _, tt := range []struct {
+		what    string
+		version int32
+		l0, c0  uint32
+		l1, c1  uint32
+	}{
+		{"edit past the last line", 2, 5, 0, 5, 0},
+		{"edit with a version that is not newer", 1, 0, 0, 0, 0},
+		{"edit with end before start", 2, 0, 3, 0, 1},
+	} {
+		if res := edit(tt.version, tt.l0, tt.c0, tt.l1, tt.c1, "x"); res != changeRejected {
+			t.Errorf("%s: %v, want it rejected", tt.what, res)
+		}
+		if d := ds.get(u); d.text != "hello\n" || d.desync == "" {
+			t.Errorf("after a rejected %s: %q, out of sync: %q; want the original text, out of sync", tt.what, d.text, d.desync)
+		}
+		// Later edits are based on a text the server does not have.
+		if res := edit(3, 0, 5, 0, 5, ", world"); res != changeIgnored {
+			t.Errorf("edit after a rejected %s: %v, want it ignored", tt.what, res)
+		}
+		if d := ds.get(u); d.text != "hello\n" || d.version != 3 {
+			t.Errorf("after an ignored edit: %q v%d, want the original text at the editor's version 3", d.text, d.version)
+		}
+		// A full text brings it back.
+		if res := whole(4, "hello\n"); res != changeResynced {
+			t.Errorf("full text after a rejected %s: %v, want it resynchronised", tt.what, res)
+		}
+		if res := edit(5, 0, 0, 0, 0, ""); res != changeApplied {
+			t.Errorf("edit after resynchronising: %v", res)
+		}
+		ds.open(u, 1, "hello\n")
 	}
-	if err := edit(2, 0, 3, 0, 1, "x"); err == nil {
-		t.Error("edit with end before start accepted")
-	}
-	if _, err := ds.change(uri.File("/w/unopened.go"), 2, nil); err == nil {
+	if _, _, err := ds.change(uri.File("/w/unopened.go"), 2, nil); err == nil {
 		t.Error("change of an unopened document accepted")
 	}
-	if d := ds.get(u); d.text != "hello\n" || d.version != 1 {
-		t.Errorf("after rejected edits: %q v%d, want the original", d.text, d.version)
-	}
-	if err := edit(2, 0, 5, 0, 5, ", world"); err != nil {
-		t.Fatal(err)
+	if res := edit(2, 0, 5, 0, 5, ", world"); res != changeApplied {
+		t.Fatal(res)
 	}
 	if d := ds.get(u); d.text != "hello, world\n" || d.version != 2 {
 		t.Errorf("got %q v%d", d.text, d.version)
@@ -177,7 +201,7 @@ func FuzzEdits(f *testing.F) {
 			}
 			rng := protocol.Range{Start: protocol.Position{Line: l0, Character: c0}, End: protocol.Position{Line: l1, Character: c1}}
 			version++
-			_, err := ds.change(u, version, []protocol.TextDocumentContentChangeEvent{
+			_, _, err := ds.change(u, version, []protocol.TextDocumentContentChangeEvent{
 				&protocol.TextDocumentContentChangePartial{Range: rng, Text: ins},
 			})
 			i, ok1 := model.index(rng.Start)
@@ -187,7 +211,13 @@ func FuzzEdits(f *testing.F) {
 				t.Fatalf("edit %v %q of %q: server error %v, model valid %v", rng, ins, model.String(), err, valid)
 			}
 			if !valid {
-				version--
+				// The server is out of sync: the client resends its text.
+				version++
+				if _, res, _ := ds.change(u, version, []protocol.TextDocumentContentChangeEvent{
+					&protocol.TextDocumentContentChangeWholeDocument{Text: model.String()},
+				}); res != changeResynced {
+					t.Fatalf("full text after a rejected edit: %v, want it resynchronised", res)
+				}
 				continue
 			}
 			model = append(append(append(utf16Model{}, model[:i]...), modelOf(ins)...), model[j:]...)

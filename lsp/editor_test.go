@@ -221,6 +221,33 @@ func (e *editor) replace(name, old, new string) {
 	})
 }
 
+// setText replaces the whole text of an open buffer.
+func (e *editor) setText(name, text string) {
+	e.t.Helper()
+	e.mu.Lock()
+	e.buffers[name] = text
+	e.bufVer[name]++
+	v := e.bufVer[name]
+	e.mu.Unlock()
+	e.notify(protocol.MethodTextDocumentDidChange, &protocol.DidChangeTextDocumentParams{
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri.File(e.path(name))}, Version: v},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: text}},
+	})
+}
+
+// loseEdit edits an open buffer without telling the server, as a client
+// that dropped a didChange would.
+func (e *editor) loseEdit(name, old, new string) {
+	e.t.Helper()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !strings.Contains(e.buffers[name], old) {
+		e.t.Fatalf("%s does not contain %q", name, old)
+	}
+	e.buffers[name] = strings.Replace(e.buffers[name], old, new, 1)
+	e.bufVer[name]++
+}
+
 func (e *editor) buffer(name string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()

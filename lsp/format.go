@@ -18,6 +18,11 @@ func (s *Server) Formatting(ctx context.Context, params *protocol.DocumentFormat
 	if !strings.HasSuffix(d.path, ".go") {
 		return nil, nil
 	}
+	if d.desync != "" {
+		// Edits computed on a text the editor does not have would corrupt
+		// the buffer.
+		return nil, errOutOfSync(d)
+	}
 	out, err := format.Source([]byte(d.text))
 	if err != nil {
 		return nil, nil

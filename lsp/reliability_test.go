@@ -7,6 +7,7 @@ package lsp
 import (
 	"context"
 	"fmt"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -238,4 +239,112 @@ func TestPanicsAreRecovered(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRejectedEditDesynchronises loses an edit between the editor and the
+// server, so that the next one cannot be applied: from then on the server
+// must not use its text for the buffer, which is no longer the editor's,
+// until a full text (a change, a save, a reopen) brings it back.
+func TestRejectedEditDesynchronises(t *testing.T) {
+	fc := &fakeCheck{}
+	e := startEditor(t, plainModule, withCheck(fc.check))
+	e.open("main.go")
+	original := e.buffer("main.go")
+	synced := map[string]bool{original: true} // texts the server may analyse
+	formatting := func() ([]protocol.TextEdit, error) {
+		var edits []protocol.TextEdit
+		err := e.callErr(protocol.MethodTextDocumentFormatting, &protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.path("main.go"))}}, &edits)
+		return edits, err
+	}
+	apply := func(text string, edits []protocol.TextEdit) string {
+		for i := len(edits) - 1; i >= 0; i-- {
+			start, _ := offset(text, edits[i].Range.Start)
+			end, _ := offset(text, edits[i].Range.End)
+			text = text[:start] + edits[i].NewText + text[end:]
+		}
+		return text
+	}
+	desynchronise := func() {
+		t.Helper()
+		e.mu.Lock()
+		e.shown = nil
+		e.mu.Unlock()
+		// The server never hears of the new function; the edit inside it
+		// is beyond its last line.
+		e.loseEdit("main.go", original, original+"\nfunc  extra( ) {\n}\n")
+		e.replace("main.go", "func  extra( ) {\n}", "func  extra( ) { BAD }")
+		e.await("the user to hear that the buffer is out of sync", func() bool {
+			ds := e.diagnosticsLocked("main.go")
+			return slices.ContainsFunc(e.shown, func(m string) bool { return strings.Contains(m, "out of sync") }) &&
+				len(ds) == 1 && strings.Contains(diagMessage(ds[0]), "out of sync")
+		})
+		// An edit the server could apply to its own text, which is not the
+		// editor's.
+		e.replace("main.go", "func main() {}", "func main() { BAD }")
+		if edits, err := formatting(); err == nil {
+			if got, want := apply(e.buffer("main.go"), edits), formatted(t, e.buffer("main.go")); got != want {
+				t.Errorf("formatting an out-of-sync buffer gives edits that make\n%s\nnot\n%s", got, want)
+			}
+		}
+	}
+	resynchronised := func(how string) {
+		t.Helper()
+		synced[e.buffer("main.go")] = true
+		e.await("findings after "+how, func() bool {
+			ds := e.diagnosticsLocked("main.go")
+			return len(ds) == 1 && diagMessage(ds[0]) == "[windows/amd64] BAD here" && ds[0].Range.Start.Line == 2
+		})
+		edits, err := formatting()
+		if err != nil {
+			t.Fatalf("formatting after %s: %v", how, err)
+		}
+		if got, want := apply(e.buffer("main.go"), edits), formatted(t, e.buffer("main.go")); got != want {
+			t.Errorf("formatting after %s gives\n%s\nwant\n%s", how, got, want)
+		}
+		e.replace("main.go", "func main() { BAD }", "func main() {}")
+		synced[e.buffer("main.go")] = true
+		e.await("incremental edits to apply again after "+how, func() bool {
+			return !slices.ContainsFunc(e.diagnosticsLocked("main.go"), func(d protocol.Diagnostic) bool { return d.Range.Start.Line == 2 })
+		})
+		e.setText("main.go", original)
+	}
+
+	desynchronise()
+	e.setText("main.go", e.buffer("main.go"))
+	resynchronised("a full-text change")
+
+	desynchronise()
+	if err := os.WriteFile(e.path("main.go"), []byte(e.buffer("main.go")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.notify(protocol.MethodTextDocumentDidSave, &protocol.DidSaveTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.path("main.go"))}})
+	resynchronised("a save")
+
+	desynchronise()
+	text := e.buffer("main.go")
+	e.notify(protocol.MethodTextDocumentDidClose, &protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.path("main.go"))}})
+	e.notify(protocol.MethodTextDocumentDidOpen, &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri.File(e.path("main.go")), LanguageID: "go", Version: 1, Text: text,
+	}})
+	e.mu.Lock()
+	e.bufVer["main.go"] = 1
+	e.mu.Unlock()
+	resynchronised("a reopen")
+
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	for _, ov := range fc.overlays {
+		if text, ok := ov[e.path("main.go")]; ok && !synced[text] {
+			t.Errorf("a check analysed a text of main.go the editor never had:\n%s", text)
+		}
+	}
+}
+
+func formatted(t *testing.T, text string) string {
+	t.Helper()
+	out, err := format.Source([]byte(text))
+	if err != nil {
+		t.Fatalf("%v in\n%s", err, text)
+	}
+	return string(out)
 }
