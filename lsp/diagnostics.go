@@ -430,6 +430,11 @@ func (f *folder) publish(res *matrix.Result, docs []*document) {
 	for _, path := range sortedKeys(byFile) {
 		f.s.pub.setFindings(path, t.open[path], byFile[path])
 	}
+	for _, d := range docs {
+		if _, ok := byFile[d.path]; !ok {
+			f.s.pub.firstCheck(d)
+		}
+	}
 	f.s.sendStatus()
 }
 
@@ -517,6 +522,10 @@ type publisher struct {
 	s     *Server
 	mu    sync.Mutex
 	files map[string]*fileDiags
+	// unchecked are the open files not published since they were opened:
+	// the first check publishes them even without findings, so that the
+	// editor can tell "checked, clean" from "not checked yet".
+	unchecked map[string]bool
 }
 
 type fileDiags struct {
@@ -531,7 +540,36 @@ type fileDiags struct {
 	sentOnce    bool
 }
 
-func newPublisher(s *Server) *publisher { return &publisher{s: s, files: map[string]*fileDiags{}} }
+func newPublisher(s *Server) *publisher {
+	return &publisher{s: s, files: map[string]*fileDiags{}, unchecked: map[string]bool{}}
+}
+
+// opened and closed track the open files for firstCheck.
+func (p *publisher) opened(path string) {
+	p.mu.Lock()
+	p.unchecked[path] = true
+	p.mu.Unlock()
+}
+
+func (p *publisher) closed(path string) {
+	p.mu.Lock()
+	delete(p.unchecked, path)
+	p.mu.Unlock()
+}
+
+// firstCheck publishes an open file without findings, analysed as d, if
+// nothing was published for it since it was opened.
+func (p *publisher) firstCheck(d *document) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.unchecked[d.path] || p.s.docs.byPath(d.path) != d {
+		return
+	}
+	fd := p.entry(d.path)
+	fd.version, fd.check, fd.sentOnce = &d.version, nil, false
+	delete(p.unchecked, d.path)
+	p.send(d.path, fd)
+}
 
 func (p *publisher) entry(path string) *fileDiags {
 	fd := p.files[path]
@@ -547,6 +585,7 @@ func (p *publisher) setCheck(path string, version *int32, diags []protocol.Diagn
 	defer p.mu.Unlock()
 	fd := p.entry(path)
 	fd.version, fd.check = version, diags
+	delete(p.unchecked, path)
 	p.send(path, fd)
 }
 
@@ -567,6 +606,10 @@ func (p *publisher) setFindings(path string, analysed *document, diags []protoco
 	}
 	fd := p.entry(path)
 	fd.version, fd.check = version, diags
+	if p.unchecked[path] {
+		fd.sentOnce = false // findings sent before the file was opened do not count
+		delete(p.unchecked, path)
+	}
 	p.send(path, fd)
 }
 

@@ -348,3 +348,34 @@ func formatted(t *testing.T, text string) string {
 	}
 	return string(out)
 }
+
+// TestCleanFileIsPublished opens a file without findings: the editor must
+// hear once that it was checked, and again after a reopen.
+func TestCleanFileIsPublished(t *testing.T) {
+	e := startEditor(t, plainModule, withCheck((&fakeCheck{}).check))
+	main := e.path("main.go")
+	e.await("the first check", func() bool { return len(e.statuses) > 0 })
+	e.open("main.go")
+	e.await("an empty publication for the opened file", func() bool {
+		v := e.versions[main]
+		return e.sends[main] == 1 && len(e.diags[main]) == 0 && v != nil && *v == 1
+	})
+	checked := func() {
+		t.Helper()
+		e.mu.Lock()
+		n := len(e.statuses)
+		e.mu.Unlock()
+		e.await("a check", func() bool { return len(e.statuses) > n })
+	}
+	e.replace("main.go", "func main() {}", "func main() { println() }")
+	checked()
+	e.mu.Lock()
+	if n := e.sends[main]; n != 1 {
+		t.Errorf("a clean file was published %d times, want once per opening", n)
+	}
+	e.mu.Unlock()
+	e.notify(protocol.MethodTextDocumentDidClose, &protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(main)}})
+	checked()
+	e.open("main.go")
+	e.await("an empty publication after the reopen", func() bool { return e.sends[main] == 2 && len(e.diags[main]) == 0 })
+}

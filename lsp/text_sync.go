@@ -18,6 +18,9 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if err != nil {
 		return err
 	}
+	if d.path != "" {
+		s.pub.opened(d.path)
+	}
 	s.changed(d.path)
 	return nil
 }
@@ -100,6 +103,9 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	d, err := s.docs.close(params.TextDocument.URI)
 	if err != nil {
 		return err
+	}
+	if d.path != "" {
+		s.pub.closed(d.path)
 	}
 	if d.desync != "" {
 		s.pub.setCheck(d.path, nil, nil) // the out-of-sync error
