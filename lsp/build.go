@@ -21,11 +21,18 @@ import (
 type builder struct {
 	s *Server
 
-	mu       sync.Mutex
-	cancelFn context.CancelFunc
-	token    string // progress token of the running build
-	status   buildStatus
-	seq      int
+	mu     sync.Mutex
+	cur    *buildRun // the running build, nil if none
+	status buildStatus
+	seq    int
+}
+
+// A buildRun is one build.
+type buildRun struct {
+	targets []string
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when the build has ended and reported so
+	prog    *progress
 }
 
 func (b *builder) snapshot() buildStatus {
@@ -43,18 +50,17 @@ func (b *builder) snapshot() buildStatus {
 func (b *builder) cancel() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.cancelFn == nil {
+	if b.cur == nil {
 		return false
 	}
-	b.cancelFn()
+	b.cur.cancel()
 	return true
 }
 
 func (b *builder) isToken(tok protocol.ProgressToken) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s, ok := tok.(protocol.String)
-	return ok && b.token != "" && string(s) == b.token
+	return b.cur != nil && b.cur.prog.token != nil && b.cur.prog.token == tok
 }
 
 // buildPlan is one folder's share of a build request.
@@ -65,8 +71,10 @@ type buildPlan struct {
 	packages []string
 }
 
-// start validates a build request and runs it in the background.
-func (b *builder) start(args buildArgs) (any, error) {
+// start validates a build request and runs it in the background. Its
+// progress is reported with clientToken, the token of the request, if the
+// client sent one, or else with a token the server creates.
+func (b *builder) start(args buildArgs, clientToken protocol.ProgressToken) (*buildRun, error) {
 	for _, p := range args.Packages {
 		if p == "" || strings.HasPrefix(p, "-") || strings.ContainsAny(p, "\x00\n") {
 			return nil, invalidParams("invalid package pattern %q", p)
@@ -102,25 +110,46 @@ func (b *builder) start(args buildArgs) (any, error) {
 	}
 
 	b.mu.Lock()
-	if b.cancelFn != nil {
+	if b.cur != nil {
 		b.mu.Unlock()
 		return nil, jsonrpcInvalidRequest("a build is already running; cancel it with crossls.cancelBuild first")
 	}
 	ctx, cancel := context.WithCancel(b.s.ctx)
-	b.cancelFn = cancel
 	b.seq++
-	b.token = fmt.Sprintf("crossls-build-%d", b.seq)
-	token := b.token
+	r := &buildRun{targets: names, cancel: cancel, done: make(chan struct{}), prog: &progress{s: b.s, token: clientToken}}
+	serverToken := protocol.String(fmt.Sprintf("crossls-build-%d", b.seq))
+	b.cur = r
 	b.status = buildStatus{State: "running", Total: len(names), Outputs: []string{}}
 	b.mu.Unlock()
 
 	b.s.sendStatus()
 	b.s.goSafe("build", func() {
+		defer close(r.done)
 		defer cancel()
-		defer b.abandon(token)
-		b.run(ctx, token, plans, len(names))
+		defer b.abandon(r)
+		title := fmt.Sprintf("crossls: building %d targets", len(names))
+		if clientToken != nil {
+			r.prog.begin(title)
+		} else {
+			b.createProgress(ctx, r.prog, serverToken, title)
+		}
+		b.run(ctx, r, plans, len(names))
 	})
-	return map[string]any{"started": true, "targets": names}, nil
+	return r, nil
+}
+
+// wait waits for the build to end, or for ctx, the context of the request
+// that started it, to be cancelled: that cancels the build, and its
+// progress, whose token was the request's, ends with the request.
+func (r *buildRun) wait(ctx context.Context) error {
+	select {
+	case <-r.done:
+		return nil
+	case <-ctx.Done():
+		r.cancel()
+		r.prog.detach()
+		return protocol.ErrRequestCancelled
+	}
 }
 
 func jsonrpcInvalidRequest(msg string) error {
@@ -156,33 +185,53 @@ func selectTargets(cfg *folderConfig, requested []string) ([]target.Target, erro
 	return out, nil
 }
 
-// progress reports a build to the client: with $/progress when it can
-// create a token, otherwise with window/showMessage at the end only.
+// progress reports a build to the client: with $/progress when the
+// client sent a token or the server can create one, otherwise with
+// window/showMessage at the end only.
 type progress struct {
 	s     *Server
-	token protocol.ProgressToken // nil: no progress UI
+	token protocol.ProgressToken // nil: no progress UI; set before the build runs
+
+	mu sync.Mutex
+	// detached is set when the request whose token this is has ended:
+	// the token is no longer valid.
+	detached bool
 }
 
-func (b *builder) newProgress(ctx context.Context, token string, title string) *progress {
-	p := &progress{s: b.s}
+// createProgress creates token for p, if the client can show progress.
+func (b *builder) createProgress(ctx context.Context, p *progress, token protocol.ProgressToken, title string) {
 	if !b.s.clientSupportsProgress() {
-		return p
+		return
 	}
 	// A client that never answers must not stall the build.
 	cctx, cancel := context.WithTimeout(ctx, clientCallTimeout)
 	defer cancel()
-	if err := b.s.client.WorkDoneProgressCreate(cctx, &protocol.WorkDoneProgressCreateParams{Token: protocol.String(token)}); err != nil {
+	if err := b.s.client.WorkDoneProgressCreate(cctx, &protocol.WorkDoneProgressCreateParams{Token: token}); err != nil {
 		b.s.logf("window/workDoneProgress/create: %v", err)
-		return p
+		return
 	}
-	p.token = protocol.String(token)
+	b.mu.Lock() // isToken reads it
+	p.token = token
+	b.mu.Unlock()
+	p.begin(title)
+}
+
+func (p *progress) begin(title string) {
 	zero := uint32(0)
 	p.send(&protocol.WorkDoneProgressBegin{Kind: "begin", Title: title, Cancellable: ptr(true), Percentage: &zero})
-	return p
+}
+
+// detach stops the reports; one being sent is sent before it returns.
+func (p *progress) detach() {
+	p.mu.Lock()
+	p.detached = true
+	p.mu.Unlock()
 }
 
 func (p *progress) send(v any) {
-	if p.token == nil {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.token == nil || p.detached {
 		return
 	}
 	raw, err := protocol.Marshal(v)
@@ -202,25 +251,25 @@ func (p *progress) end(msg string) {
 	p.send(&protocol.WorkDoneProgressEnd{Kind: "end", Message: &msg})
 }
 
-// abandon ends the build of token if it is still registered: its run
+// abandon unregisters r if it is still the running build: its run
 // panicked, and a new build must be possible.
-func (b *builder) abandon(token string) {
+func (b *builder) abandon(r *buildRun) {
 	b.mu.Lock()
-	if b.token != token || b.cancelFn == nil {
+	if b.cur != r {
 		b.mu.Unlock()
 		return
 	}
 	b.status.State = "failed"
-	b.cancelFn, b.token = nil, ""
+	b.cur = nil
 	b.mu.Unlock()
 	b.s.sendStatus()
 }
 
 // run builds each plan in turn, reporting one progress step per finished
 // target and publishing compiler errors as diagnostics of that target.
-func (b *builder) run(ctx context.Context, token string, plans []buildPlan, total int) {
+func (b *builder) run(ctx context.Context, r *buildRun, plans []buildPlan, total int) {
 	panicPoint("build")
-	prog := b.newProgress(ctx, token, fmt.Sprintf("crossls: building %d targets", total))
+	prog := r.prog
 	built, done := 0, 0
 	var outputs []string
 	var failures []string
@@ -327,7 +376,7 @@ func (b *builder) run(ctx context.Context, token string, plans []buildPlan, tota
 	// as soon as the progress ends.
 	b.mu.Lock()
 	b.status.State, b.status.Built = state, built
-	b.cancelFn, b.token = nil, ""
+	b.cur = nil
 	b.mu.Unlock()
 	b.s.sendStatus()
 	typ := protocol.MessageTypeInfo

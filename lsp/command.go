@@ -36,7 +36,22 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 				return nil, invalidParams("%s: invalid argument: %v", cmdBuild, err)
 			}
 		}
-		result, err = s.builds.start(args)
+		var r *buildRun
+		if r, err = s.builds.start(args, params.WorkDoneToken); err != nil {
+			break
+		}
+		if params.WorkDoneToken == nil {
+			result = map[string]any{"started": true, "targets": r.targets}
+			break
+		}
+		// The client's token is valid while its request runs: the
+		// request lasts as long as the build, and cancelling it cancels
+		// the build.
+		if err = r.wait(ctx); err != nil {
+			break
+		}
+		st := s.builds.snapshot()
+		result = map[string]any{"started": true, "targets": r.targets, "state": st.State, "built": st.Built, "outputs": st.Outputs}
 	case cmdCancelBuild:
 		result = map[string]bool{"cancelled": s.builds.cancel()}
 	case cmdListTargets:

@@ -39,6 +39,7 @@ type editor struct {
 	logs     []string
 	shown    []string
 	progress []map[string]any
+	created  []any // tokens of window/workDoneProgress/create
 	statuses []status
 	settings json.RawMessage // the "crossls" section returned for workspace/configuration
 	buffers  map[string]string
@@ -369,7 +370,12 @@ func (e *editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error)
 		}
 		b, _ := json.Marshal(out)
 		return jsonrpc2.RawMessage(b), nil
-	case protocol.MethodClientRegisterCapability, protocol.MethodWindowWorkDoneProgressCreate:
+	case protocol.MethodWindowWorkDoneProgressCreate:
+		var p map[string]any
+		_ = json.Unmarshal(params, &p)
+		e.created = append(e.created, p["token"])
+		return nil, nil
+	case protocol.MethodClientRegisterCapability:
 		return nil, nil
 	default:
 		if req.IsCall() {

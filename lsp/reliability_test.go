@@ -379,3 +379,109 @@ func TestCleanFileIsPublished(t *testing.T) {
 	e.open("main.go")
 	e.await("an empty publication after the reopen", func() bool { return e.sends[main] == 2 && len(e.diags[main]) == 0 })
 }
+
+// progressOf returns the kinds of the progress notifications for token.
+func (e *editor) progressOf(token any) []string {
+	var kinds []string
+	for _, p := range e.progress {
+		if v, _ := p["value"].(map[string]any); p["token"] == token {
+			kinds = append(kinds, fmt.Sprint(v["kind"]))
+		}
+	}
+	return kinds
+}
+
+// TestBuildProgressToken runs a build with the progress token the client
+// sends in the request, and one without: only then does the server create
+// a token of its own.
+func TestBuildProgressToken(t *testing.T) {
+	requireGo(t)
+	e := startEditor(t, plainModule, withCheck((&fakeCheck{}).check), withSettings(`{"targets": ["linux/amd64"]}`))
+	e.await("the first check", func() bool { return len(e.statuses) > 0 })
+
+	// With the client's token.
+	func() {
+		var res map[string]any
+		e.call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{
+			WorkDoneProgressParams: protocol.WorkDoneProgressParams{WorkDoneToken: protocol.String("editor-7")},
+			Command:                cmdBuildAll,
+		}, &res)
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		// The token lives as long as the request: the build is over, and
+		// its progress too, when the reply comes.
+		if res["started"] != true || res["state"] != "succeeded" {
+			t.Errorf("reply %v, want the finished build's state", res)
+		}
+		if kinds := e.progressOf("editor-7"); !slices.Equal(kinds, []string{"begin", "report", "end"}) {
+			t.Errorf("progress on the client's token before the reply: %v, want begin, report, end", kinds)
+		}
+		if len(e.created) != 0 {
+			t.Errorf("the server created progress tokens %v despite the client's", e.created)
+		}
+	}()
+
+	// Without.
+	func() {
+		e.mu.Lock()
+		e.progress = nil
+		e.mu.Unlock()
+		var res map[string]any
+		e.call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: cmdBuildAll}, &res)
+		if res["started"] != true {
+			t.Errorf("reply %v", res)
+		}
+		e.await("the build to end", func() bool {
+			return len(e.created) == 1 && slices.Equal(e.progressOf(e.created[0]), []string{"begin", "report", "end"})
+		})
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if len(e.progress) != 3 {
+			t.Errorf("progress %v, want all on the created token %v", e.progress, e.created[0])
+		}
+	}()
+}
+
+// TestCancelBuildRequest cancels a build run with the client's progress
+// token, whose request lasts as long as the build: $/cancelRequest must
+// end it at once.
+func TestCancelBuildRequest(t *testing.T) {
+	requireGo(t)
+	goCmd, started := slowGo(t, "build", time.Minute)
+	e := startEditor(t, plainModule, withCheck((&fakeCheck{}).check), withSettings(`{"targets": ["linux/amd64"]}`), withGoCmd(goCmd))
+	e.await("the first check", func() bool { return len(e.statuses) > 0 })
+
+	errc := make(chan error, 1)
+	go func() {
+		_, err := e.conn.Call(context.Background(), protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{
+			WorkDoneProgressParams: protocol.WorkDoneProgressParams{WorkDoneToken: protocol.String("editor-1")},
+			Command:                cmdBuildAll,
+		}, nil)
+		errc <- err
+	}()
+	if !awaitRuns(t, started, 1, 60*time.Second) {
+		t.Fatal("the build did not start")
+	}
+	id := lastCallID(e)
+	start := time.Now()
+	if err := e.conn.Notify(context.Background(), protocol.MethodCancelRequest, map[string]any{"id": id}); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	select {
+	case err = <-errc:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the cancelled build request has no reply after 30s")
+	}
+	latency := time.Since(start)
+	t.Logf("reply to the cancelled build request: %v (%v)", latency, err)
+	if !isCode(err, protocol.CodeRequestCancelled) {
+		t.Errorf("cancelled build request: %v, want RequestCancelled (-32800)", err)
+	}
+	if latency > 100*time.Millisecond {
+		t.Errorf("the cancelled build request was answered after %v, want < 100ms", latency)
+	}
+	e.await("the build to be cancelled", func() bool {
+		return len(e.statuses) > 0 && e.statuses[len(e.statuses)-1].Build.State == "cancelled"
+	})
+}
