@@ -39,9 +39,8 @@ type Options struct {
 	// 0 means 30ms: superseded checks are cancelled, so the pause only
 	// needs to absorb a burst of keystrokes.
 	Debounce time.Duration
-	// TuneGC lets the process's heap grow between collections to what
-	// its first check needed (gcPolicy); for a server that owns its
-	// process.
+	// TuneGC sets the process's GOGC and soft memory limit from the work
+	// of the last check (gcPolicy); for a server that owns its process.
 	TuneGC bool
 }
 
