@@ -107,6 +107,9 @@ func (f *folder) configure() {
 	}()
 	panicPoint("configure")
 	st, err := s.pullSettings(f.ctx, f.dir)
+	if f.ctx.Err() != nil {
+		return // the folder is gone
+	}
 	if err != nil {
 		s.logMessage(protocol.MessageTypeWarning, fmt.Sprintf("crossls: %v; using the project configuration", err))
 	}
@@ -145,7 +148,9 @@ func targetList(ts []target.Target) string {
 func (s *Server) resolveConfig(ctx context.Context, dir string, st settings) (*folderConfig, error) {
 	dist, distErr := target.LoadDist(ctx, s.opts.GoCmd)
 	if distErr != nil {
-		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: %v", distErr))
+		if ctx.Err() == nil {
+			s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: %v", distErr))
+		}
 		dist = nil
 	}
 	var explicit []string
