@@ -160,6 +160,8 @@ func (f *folder) schedule(delay time.Duration) {
 	}
 	var tm *time.Timer
 	tm = time.AfterFunc(delay, func() {
+		defer f.s.recoverAs("the check timer of " + f.dir)
+		panicPoint("schedule")
 		f.mu.Lock() // held by schedule until tm is set
 		if f.timer == tm {
 			f.timer = nil

@@ -189,7 +189,7 @@ func TestRemovedFoldersAreReleased(t *testing.T) {
 // must answer the next request, and the folder must still be checked after
 // a later edit.
 func TestPanicsAreRecovered(t *testing.T) {
-	for _, where := range []string{"configure", "check", "publish", "build", "watch", protocol.MethodWorkspaceDidChangeWatchedFiles} {
+	for _, where := range []string{"configure", "schedule", "check", "publish", "build", "watch", protocol.MethodWorkspaceDidChangeWatchedFiles} {
 		t.Run(where, func(t *testing.T) {
 			var fired atomic.Bool
 			hook := func(w string) {

@@ -194,14 +194,18 @@ func (s *Server) goSafe(name string, f func()) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		defer func() {
-			if r := recover(); r != nil {
-				s.logf("panic in %s: %v\n%s", name, r, debug.Stack())
-				s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: internal error in %s: %v (see the log)", name, r))
-			}
-		}()
+		defer s.recoverAs(name)
 		f()
 	}()
+}
+
+// recoverAs, deferred by a goroutine the server starts, turns its panic
+// into an error in the log and a message the user sees.
+func (s *Server) recoverAs(name string) {
+	if r := recover(); r != nil {
+		s.logf("panic in %s: %v\n%s", name, r, debug.Stack())
+		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: internal error in %s: %v (see the log)", name, r))
+	}
 }
 
 // testPanic, when a test sets it, is called with the name of each place
