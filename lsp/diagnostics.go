@@ -424,8 +424,9 @@ func (f *folder) publish(res *matrix.Result, docs []*document) {
 	f.failing = sortedKeys(failing)
 	f.mu.Unlock()
 
+	// Files of a folder nested in this one are that folder's.
 	for _, path := range f.s.pub.checkFiles(f.dir) {
-		if _, ok := byFile[path]; !ok && !f.isConfigFile(path) {
+		if _, ok := byFile[path]; !ok && !f.isConfigFile(path) && f.s.folderOf(path) == f {
 			f.s.pub.setFindings(path, t.open[path], nil)
 		}
 	}
@@ -433,7 +434,7 @@ func (f *folder) publish(res *matrix.Result, docs []*document) {
 		f.s.pub.setFindings(path, t.open[path], byFile[path])
 	}
 	for _, d := range docs {
-		if _, ok := byFile[d.path]; !ok {
+		if _, ok := byFile[d.path]; !ok && f.s.folderOf(d.path) == f {
 			f.s.pub.firstCheck(d)
 		}
 	}

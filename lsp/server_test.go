@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -356,9 +357,24 @@ func TestNoGoroutineLeak(t *testing.T) {
 	}
 }
 
+// moduleOnly limits a check to the buffers of its module, as ./... does:
+// a nested module is not part of it.
+func moduleOnly(c checkFunc) checkFunc {
+	return func(ctx context.Context, opts matrix.Options) (*matrix.Result, error) {
+		own := map[string][]byte{}
+		for path, text := range opts.Overlay {
+			if moduleRoot(filepath.Dir(path)) == opts.Dir {
+				own[path] = text
+			}
+		}
+		opts.Overlay = own
+		return c(ctx, opts)
+	}
+}
+
 func TestWorkspaceFolders(t *testing.T) {
 	fc := &fakeCheck{}
-	e := startEditor(t, plainModule+"-- other/go.mod --\nmodule example.com/other\n-- other/o.go --\npackage o\n", withCheck(fc.check))
+	e := startEditor(t, plainModule+"-- other/go.mod --\nmodule example.com/other\n-- other/o.go --\npackage o\n", withCheck(moduleOnly(fc.check)))
 	other := e.path("other")
 	e.notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, &protocol.DidChangeWorkspaceFoldersParams{Event: protocol.WorkspaceFoldersChangeEvent{
 		Added: []protocol.WorkspaceFolder{{URI: uri.File(other), Name: "other"}},
@@ -369,6 +385,15 @@ func TestWorkspaceFolders(t *testing.T) {
 	if f := e.server.folderOf(e.path("other/o.go")); f == nil || f.dir != other {
 		t.Errorf("other/o.go belongs to %v, want the innermost folder %s", f, other)
 	}
+	// A check of the outer folder leaves the inner folder's findings alone.
+	e.open("main.go")
+	e.replace("main.go", "func main() {}", "func main() { BAD }")
+	e.await("the finding in the outer folder", func() bool { return len(e.diagnosticsLocked("main.go")) == 1 })
+	e.mu.Lock()
+	if n := len(e.diagnosticsLocked("other/o.go")); n != 1 {
+		t.Errorf("after a check of the outer folder, other/o.go has %d findings, want its 1", n)
+	}
+	e.mu.Unlock()
 	e.notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, &protocol.DidChangeWorkspaceFoldersParams{Event: protocol.WorkspaceFoldersChangeEvent{
 		Removed: []protocol.WorkspaceFolder{{URI: uri.File(other), Name: "other"}},
 	}})
