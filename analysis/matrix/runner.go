@@ -191,7 +191,12 @@ func (rs *runState) run(analyzers []boundAnalyzer, order []*passInput) ([]diagno
 	for _, in := range order {
 		// Standard library packages carry no facts crossls's analyzers
 		// use (cgo never reports them), and keep no syntax.
-		if in.list.Standard && !rs.std || in.unit == nil || in.unit.pkg == nil {
+		if in.list.Standard && !rs.std || in.unit == nil {
+			continue
+		}
+		// A standard library package's unit is checked when first needed,
+		// maybe by another target's goroutine.
+		if in.unit.ensure(); in.unit.pkg == nil {
 			continue
 		}
 		if pv := in.prev; pv != nil && pv.entries != nil && rs.sameAnalysisInputs(in, pv) {
