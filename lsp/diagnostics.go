@@ -310,6 +310,8 @@ func (f *folder) checkOnce() {
 		Env:       f.s.opts.Env,
 		// The standard library's API per target survives restarts.
 		TypeCacheDir: matrix.DefaultTypeCacheDir(),
+		TrustProject: f.s.isTrusted(),
+		Report:       func(err error) { f.s.logf("%v", err) },
 	})
 	// The check is over: an edit that arrives while its results are
 	// published (the client may answer them with the next keystroke) is

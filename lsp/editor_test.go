@@ -45,6 +45,7 @@ type editor struct {
 	buffers  map[string]string
 	bufVer   map[string]int32
 	silent   bool          // leave the server's requests unanswered
+	initOpts json.RawMessage // initializationOptions
 	quit     chan struct{} // closed when the test ends
 }
 
@@ -62,6 +63,11 @@ func (checkFunc) Flush()      {}
 // withCheck replaces the analysis driver.
 func withCheck(c checkFunc) editorOption {
 	return func(_ *editor, s *Server) { s.newSession = func() session { return c } }
+}
+
+// withInitOptions sets the client's initializationOptions.
+func withInitOptions(js string) editorOption {
+	return func(e *editor, _ *Server) { e.initOpts = json.RawMessage(js) }
 }
 
 func withSettings(js string) editorOption {
@@ -152,6 +158,7 @@ func (e *editor) initialize() {
 			Window: &protocol.WindowClientCapabilities{WorkDoneProgress: ptr(true)},
 		},
 	}
+	params.InitializationOptions = protocol.LSPAny(e.initOpts)
 	var res protocol.InitializeResult
 	e.call(protocol.MethodInitialize, params, &res)
 	e.notify(protocol.MethodInitialized, &protocol.InitializedParams{})

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"time"
 
@@ -22,6 +23,15 @@ var commands = []string{cmdBuild, cmdBuildAll, cmdCancelBuild, cmdListTargets, c
 
 // Code action kinds offered.
 const kindBuild protocol.CodeActionKind = "source.crossls.build"
+
+// initOptions are the client's initializationOptions.
+type initOptions struct {
+	// TrustedWorkspace says the user trusts the workspace (VS Code's
+	// workspace trust, the Neovim plugin's trusted option): the programs
+	// its configuration names (a cgo target's cc) may run during checks.
+	// It is not a setting, which the workspace itself could set.
+	TrustedWorkspace bool `json:"trustedWorkspace"`
+}
 
 // Version is reported in serverInfo.
 var Version = "devel"
@@ -46,9 +56,17 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 		}
 	}
 
+	var init initOptions
+	if len(params.InitializationOptions) > 0 {
+		if err := json.Unmarshal(params.InitializationOptions, &init); err != nil {
+			s.logf("ignoring initializationOptions: %v", err)
+		}
+	}
+
 	s.mu.Lock()
 	s.state = stateInitialized
 	s.caps = params.Capabilities
+	s.trusted = init.TrustedWorkspace
 	for _, d := range dirs {
 		s.folders = append(s.folders, newFolder(s, d))
 	}

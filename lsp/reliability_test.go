@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -502,4 +503,43 @@ func TestCancelBuildRequest(t *testing.T) {
 	e.await("the build to be cancelled", func() bool {
 		return len(e.statuses) > 0 && e.statuses[len(e.statuses)-1].Build.State == "cancelled"
 	})
+}
+
+// TestWorkspaceTrustReachesChecks checks that the client's word that the
+// user trusts the workspace (an initialization option, which the
+// workspace's own settings cannot set) is what lets checks run the
+// programs a project configures, and that without it they never do.
+func TestWorkspaceTrustReachesChecks(t *testing.T) {
+	for _, c := range []struct {
+		init  string
+		trust bool
+	}{
+		{"", false},
+		{`{"trustedWorkspace": false}`, false},
+		{`{"trustedWorkspace": true}`, true},
+		{`"not an object"`, false},
+	} {
+		var mu sync.Mutex
+		var seen []bool
+		check := checkFunc(func(ctx context.Context, opts matrix.Options) (*matrix.Result, error) {
+			mu.Lock()
+			seen = append(seen, opts.TrustProject)
+			mu.Unlock()
+			return &matrix.Result{}, nil
+		})
+		e := startEditor(t, "-- go.mod --\nmodule example.com/trust\n\ngo 1.22\n-- a.go --\npackage a\n",
+			withCheck(check), withInitOptions(c.init),
+			withSettings(`{"trustProject": true}`)) // a workspace setting never grants it
+		e.open("a.go")
+		e.await("a check", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(seen) > 0
+		})
+		mu.Lock()
+		if slices.Contains(seen, !c.trust) {
+			t.Errorf("initializationOptions %s: checks ran with TrustProject %v, want %v", c.init, seen, c.trust)
+		}
+		mu.Unlock()
+	}
 }

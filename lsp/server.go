@@ -88,6 +88,7 @@ type Server struct {
 	caps     protocol.ClientCapabilities
 	folders  []*folder
 	settings settings
+	trusted  bool          // initOptions.TrustedWorkspace
 	exited   chan struct{} // closed by the exit notification
 	exitOnce sync.Once
 	builds   *builder
@@ -239,4 +240,11 @@ func (s *Server) showMessage(typ protocol.MessageType, msg string) {
 	if s.client != nil {
 		_ = s.client.ShowMessage(s.ctx, &protocol.ShowMessageParams{Type: typ, Message: msg})
 	}
+}
+
+// isTrusted reports whether the client said the user trusts the workspace.
+func (s *Server) isTrusted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.trusted
 }

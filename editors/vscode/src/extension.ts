@@ -92,6 +92,10 @@ class Crossls {
 		};
 		const clientOptions: LanguageClientOptions = {
 			documentSelector: [{ scheme: 'file', language: 'go' }],
+			// Checks may run the C compiler a project configures for a cgo
+			// target only in a trusted workspace; granting trust restarts
+			// the server with it.
+			initializationOptions: { trustedWorkspace: vscode.workspace.isTrusted },
 			diagnosticCollectionName: 'crossls',
 			outputChannel: this.output,
 			revealOutputChannelOn: RevealOutputChannelOn.Never,

@@ -21,6 +21,10 @@ M.defaults = {
   notify = true,
   -- Start the server for matching buffers automatically.
   autostart = true,
+  -- Trust the projects you open: checks of cgo targets may then run the C
+  -- compiler (and C tools) that a project's .crossls.yaml configures.
+  -- Without it those targets' cgo packages are reported unchecked.
+  trusted = false,
 }
 
 local function is_list_of_strings(v)
@@ -141,7 +145,7 @@ function M.normalize(opts)
       o.build[key] = v
     end
   end
-  for _, key in ipairs({ 'notify', 'autostart' }) do
+  for _, key in ipairs({ 'notify', 'autostart', 'trusted' }) do
     if opts[key] ~= nil then
       if type(opts[key]) ~= 'boolean' then
         error(string.format('crossls: option %q must be true or false', key), 0)

@@ -34,6 +34,8 @@ function M.lsp_config()
       end
     end,
     settings = config.settings(o),
+    -- Trust is the user's to give, not a setting the project could set.
+    init_options = { trustedWorkspace = o.trusted },
     handlers = handlers.for_client(),
     on_exit = function(_, _, client_id)
       handlers.forget(client_id)
