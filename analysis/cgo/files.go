@@ -2,7 +2,6 @@ package cgo
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/build"
@@ -66,20 +65,21 @@ func droppedFiles(fset *token.FileSet, ctxt *build.Context, names []string, read
 func matches(ctxt *build.Context, cgo bool, name string, src []byte) bool {
 	// A driver asks for every left-out file of a package, for every edit
 	// of it: the answers for a file's content and configuration are kept.
-	key := matchKey{name, syntax.ContentSum(name, src), ctxt.GOOS, ctxt.GOARCH, ctxt.Compiler,
+	key := matchKey{name, ctxt.GOOS, ctxt.GOARCH, ctxt.Compiler,
 		strings.Join(ctxt.BuildTags, ","), strings.Join(ctxt.ToolTags, ","), strings.Join(ctxt.ReleaseTags, ","), cgo}
-	return matchMemo.Get(key, func() bool { return matchFile(ctxt, cgo, name, src) })
+	return matchMemo.Get(key, syntax.ContentSum(name, src), func() bool { return matchFile(ctxt, cgo, name, src) })
 }
 
 type matchKey struct {
 	name                      string
-	sum                       [sha256.Size]byte
 	goos, goarch, compiler    string
 	buildTags, toolTags, rels string
 	cgo                       bool
 }
 
-var matchMemo = memo.New[matchKey, bool](8192)
+// matchMemo keeps the answers for the latest two contents of each file
+// and configuration.
+var matchMemo = memo.NewVersions[matchKey, bool](1<<16, 2)
 
 func matchFile(ctxt *build.Context, cgo bool, name string, src []byte) bool {
 	c := *ctxt

@@ -4,7 +4,6 @@ package format
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"go/ast"
 	"go/format"
@@ -108,27 +107,13 @@ type syntaxError struct {
 	msg    string
 }
 
-// results memoizes checkContent by file name and content: a driver that
-// re-analyzes a package after an edit re-checks only the edited file.
-var results = memo.NewWeighed(32<<20, func(k resultKey, r *fileResult) int {
-	n := 64 + len(k.name)
-	for _, e := range r.edits {
-		n += 24 + len(e.text)
-	}
-	for _, e := range r.syntax {
-		n += 24 + len(e.msg)
-	}
-	return n
-})
-
-type resultKey struct {
-	name string
-	sum  [sha256.Size]byte
-}
+// results memoizes checkContent by file name and content, the latest
+// two contents of each file: a driver that re-analyzes a package after an
+// edit re-checks only the edited file.
+var results = memo.NewVersions[string, *fileResult](1<<16, 2)
 
 func checkContent(name string, content []byte) *fileResult {
-	key := resultKey{name, syntax.ContentSum(name, content)}
-	return results.Get(key, func() *fileResult { return computeContent(name, content) })
+	return results.Get(name, syntax.ContentSum(name, content), func() *fileResult { return computeContent(name, content) })
 }
 
 func computeContent(name string, content []byte) *fileResult {

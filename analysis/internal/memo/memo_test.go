@@ -32,3 +32,27 @@ func TestMapWeighed(t *testing.T) {
 		t.Error("memo keeps nothing")
 	}
 }
+
+func TestVersions(t *testing.T) {
+	m := NewVersions[string, int](3, 2)
+	calls := 0
+	get := func(k string, content byte) int {
+		return m.Get(k, [32]byte{content}, func() int { calls++; return int(content) })
+	}
+	for i := range 100 {
+		get("edited.go", byte(i))
+	}
+	if len(m.m["edited.go"]) != 2 {
+		t.Errorf("%d versions of one key kept, want 2", len(m.m["edited.go"]))
+	}
+	calls = 0
+	if get("edited.go", 99) != 99 || get("edited.go", 98) != 98 || calls != 0 {
+		t.Errorf("the latest versions were computed again: %d calls", calls)
+	}
+	for _, k := range []string{"a", "b", "c", "d"} {
+		get(k, 1)
+	}
+	if len(m.m) > 3 {
+		t.Errorf("%d keys kept, want at most 3", len(m.m))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"runtime"
+	"slices"
 	"sync"
 	"unsafe"
 	"weak"
@@ -159,24 +160,54 @@ type parseEntry struct {
 }
 
 // parseMemo is a FIFO-bounded memo: the oldest entries go first once it
-// holds more than maxBytes of source.
+// holds more than maxBytes of source. Of each path it keeps the latest
+// versions only: an edited file's earlier contents are of no more use,
+// and a day of edits would otherwise fill the memo with them.
 type parseMemo struct {
 	mu       sync.Mutex
 	entries  map[parseKey]*parseEntry
-	order    []parseKey
+	order    []parseKey            // in the order added; keys of removed entries are skipped
+	versions map[string][]parseKey // of each path, the latest last
 	bytes    int
 	maxBytes int
 }
+
+// keptVersions is how many contents of one path the memo keeps: an edit
+// and its undo alternate between two.
+const keptVersions = 2
 
 func (m *parseMemo) add(key parseKey, e *parseEntry, size int) {
 	e.size = size
 	m.entries[key] = e
 	m.order = append(m.order, key)
 	m.bytes += size
+	if m.versions == nil {
+		m.versions = map[string][]parseKey{}
+	}
+	m.versions[key.path] = append(m.versions[key.path], key)
+	for len(m.versions[key.path]) > keptVersions {
+		m.remove(m.versions[key.path][0])
+	}
 	for m.bytes > m.maxBytes && len(m.order) > 1 {
 		old := m.order[0]
 		m.order = m.order[1:]
-		m.bytes -= m.entries[old].size
-		delete(m.entries, old)
+		m.remove(old)
+	}
+	if len(m.order) > 2*len(m.entries)+64 {
+		m.order = slices.DeleteFunc(m.order, func(k parseKey) bool { return m.entries[k] == nil })
+	}
+}
+
+func (m *parseMemo) remove(key parseKey) {
+	if e, ok := m.entries[key]; ok {
+		m.bytes -= e.size
+		delete(m.entries, key)
+		vs := m.versions[key.path]
+		if i := slices.Index(vs, key); i >= 0 {
+			m.versions[key.path] = slices.Delete(vs, i, i+1)
+		}
+		if len(m.versions[key.path]) == 0 {
+			delete(m.versions, key.path)
+		}
 	}
 }

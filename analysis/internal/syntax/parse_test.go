@@ -100,3 +100,22 @@ func TestContentSumBounded(t *testing.T) {
 		t.Errorf("sums keep %d bytes alive, want at most %d", sums.bytes, maxSumBytes)
 	}
 }
+
+// TestParseMemoKeepsLatestVersions checks that an edited file's earlier
+// contents leave the memo: only the latest versions of a path stay.
+func TestParseMemoKeepsLatestVersions(t *testing.T) {
+	fset := token.NewFileSet()
+	for i := range 100 {
+		ParseIgnored(fset, "/m/p/edited_windows.go", []byte(fmt.Sprintf("package p\n\nconst N = %d\n", i)))
+		ParseIgnored(fset, fmt.Sprintf("/m/p/other%d_windows.go", i%5), []byte("package p\n"))
+	}
+	m := memosFor(fset).ignored
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if n := len(m.versions["/m/p/edited_windows.go"]); n != keptVersions || len(m.entries) != keptVersions+5 {
+		t.Errorf("memo holds %d versions of the edited file and %d entries, want %d and %d", n, len(m.entries), keptVersions, keptVersions+5)
+	}
+	if len(m.order) > 2*len(m.entries)+64 {
+		t.Errorf("memo's order holds %d keys for %d entries", len(m.order), len(m.entries))
+	}
+}
