@@ -112,10 +112,8 @@ type Session struct {
 	// types is the type cache of Options.TypeCacheDir, nil if none.
 	types *typeCache
 
-	// sweptBase is the FileSet's base at the last sweepFiles, and
-	// keptBytes the size of the files it kept: the next sweep comes once
-	// the files added since could be half as many as those.
-	sweptBase, keptBytes int
+	// sweptBase is the FileSet's base at the last sweepFiles.
+	sweptBase int
 
 	// panicErr is the first panic of the running check's goroutines.
 	panicMu  sync.Mutex
@@ -1044,20 +1042,17 @@ func (s *Session) forget() {
 // caches are what refers to positions (units and their objects and
 // errors, analysis results, the parse caches, pending type cache writes):
 // everything else holds positions as text. It runs after a completed
-// check, once files half the size of those it kept have been added.
+// check, once sweepGrowth bytes of files have been added.
 func (s *Session) sweepFiles() {
 	base := s.fset.Base()
-	if base-s.sweptBase < max(sweepMinGrowth, s.keptBytes/2) && !sweepAlways {
+	if base-s.sweptBase < sweepGrowth && !sweepAlways {
 		return
 	}
 	s.sweptBase = base
 	live := s.liveFiles()
 	var dead []*token.File
-	s.keptBytes = 0
 	s.fset.Iterate(func(tf *token.File) bool {
-		if live[tf] {
-			s.keptBytes += tf.Size()
-		} else {
+		if !live[tf] {
 			dead = append(dead, tf)
 		}
 		return true
@@ -1067,9 +1062,11 @@ func (s *Session) sweepFiles() {
 	}
 }
 
-// sweepMinGrowth is the least growth of the FileSet's base, in bytes of
-// source, between sweeps.
-const sweepMinGrowth = 8 << 20
+// sweepGrowth is the growth of the FileSet's base, in bytes of source
+// parsed, between sweeps: what it may hold that nothing uses is bounded by
+// that (its line tables, a fifth of it). A sweep costs about as much as
+// walking the session's caches once.
+const sweepGrowth = 8 << 20
 
 // sweepAlways makes every completed check sweep, for tests.
 var sweepAlways bool
@@ -1180,4 +1177,16 @@ func (s *Session) liveFiles() map[*token.File]bool {
 		live[tf] = true
 	}
 	return live
+}
+
+// FileSetSize reports how many files, of how many bytes of source in all,
+// the session's FileSet holds: what stays in memory of every file version
+// it parsed (see sweepFiles).
+func (s *Session) FileSetSize() (files, bytes int) {
+	s.fset.Iterate(func(tf *token.File) bool {
+		files++
+		bytes += tf.Size()
+		return true
+	})
+	return files, bytes
 }
