@@ -9,8 +9,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +107,12 @@ func newEditor(t *testing.T, archive string, opts ...editorOption) *editor {
 		t.Fatal(err)
 	}
 	writeTxtar(t, dir, archive)
+	return newEditorIn(t, dir, opts...)
+}
+
+// newEditorIn starts a server on the workspace folder dir.
+func newEditorIn(t *testing.T, dir string, opts ...editorOption) *editor {
+	t.Helper()
 	e := &editor{
 		t:        t,
 		dir:      dir,
@@ -390,4 +399,104 @@ func (e *editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error)
 		}
 	}
 	return nil, nil
+}
+
+// settle waits until the server has published nothing for a while: it
+// publishes only what changed, so quiet means done.
+func (e *editor) settle() {
+	e.t.Helper()
+	quietSince := time.Now()
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); {
+		e.mu.Lock()
+		ch := e.changed
+		e.mu.Unlock()
+		select {
+		case <-ch:
+			quietSince = time.Now()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Since(quietSince) > time.Second {
+			return
+		}
+	}
+	e.t.Fatal("the server did not settle")
+}
+
+// awaitPublished waits until the diagnostics of each named buffer are
+// those of its latest version.
+func (e *editor) awaitPublished(names []string) {
+	e.t.Helper()
+	e.await("diagnostics of the latest versions", func() bool {
+		for _, name := range names {
+			v := e.versions[e.path(name)]
+			if v == nil || *v != e.bufVer[name] {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// serverText returns the server's text of an open buffer.
+func (e *editor) serverText(name string) string {
+	doc := e.server.docs.byPath(e.path(name))
+	if doc == nil {
+		return ""
+	}
+	e.server.docs.mu.Lock()
+	defer e.server.docs.mu.Unlock()
+	return doc.text
+}
+
+// fileSetSize sums matrix.Session.FileSetSize over the server's folders.
+func (e *editor) fileSetSize() (files, bytes int) {
+	e.server.mu.Lock()
+	folders := slices.Clone(e.server.folders)
+	e.server.mu.Unlock()
+	for _, f := range folders {
+		if s, ok := f.currentSession().(*matrix.Session); ok {
+			n, b := s.FileSetSize()
+			files, bytes = files+n, bytes+b
+		}
+	}
+	return files, bytes
+}
+
+// realModule downloads mod through the module proxy and copies it to a
+// writable directory, with its dependencies downloaded; it skips the test
+// when the proxy cannot be reached.
+func realModule(t *testing.T, mod string) string {
+	t.Helper()
+	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
+	if err != nil {
+		t.Skipf("the module proxy cannot be reached for %s: %v", mod, err)
+	}
+	var info struct{ Dir string }
+	if err := json.Unmarshal(out, &info); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), filepath.Base(info.Dir))
+	if err := os.CopyFS(dst, os.DirFS(info.Dir)); err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(dst, func(path string, d fs.DirEntry, err error) error {
+		if err == nil {
+			mode := os.FileMode(0o644)
+			if d.IsDir() {
+				mode = 0o755
+			}
+			os.Chmod(path, mode)
+		}
+		return nil
+	})
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = dst
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("the module proxy cannot be reached for %s's dependencies: %v\n%s", mod, err, out)
+	}
+	dst, err = filepath.EvalSymlinks(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
