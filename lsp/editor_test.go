@@ -47,9 +47,9 @@ type editor struct {
 	settings json.RawMessage // the "crossls" section returned for workspace/configuration
 	buffers  map[string]string
 	bufVer   map[string]int32
-	silent   bool          // leave the server's requests unanswered
+	silent   bool            // leave the server's requests unanswered
 	initOpts json.RawMessage // initializationOptions
-	quit     chan struct{} // closed when the test ends
+	quit     chan struct{}   // closed when the test ends
 }
 
 type editorOption func(*editor, *Server)

@@ -53,9 +53,9 @@ type typeCache struct {
 	pending  []*unit
 	inFlight map[*[]*unit]bool // batches being written
 	writing  sync.WaitGroup
-	idle    func() bool
-	urgent  atomic.Bool
-	report  func(error) // Options.Report of the latest check
+	idle     func() bool
+	urgent   atomic.Bool
+	report   func(error) // Options.Report of the latest check
 }
 
 func (c *typeCache) setReport(report func(error)) {

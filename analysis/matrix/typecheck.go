@@ -755,7 +755,6 @@ func (c *unitCache) endCheck() {
 	c.mu.Unlock()
 }
 
-
 // parseStd parses a standard library file for a check of its API only:
 // function bodies are dropped at once. Targets whose configurations differ
 // check many of the same files, at about the same time (see
