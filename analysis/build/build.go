@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/debug"
 	"runtime"
 	"slices"
 	"strings"
@@ -144,6 +145,13 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				// A panic fails this build, not the process.
+				if p := recover(); p != nil {
+					results[i] = Result{Target: j.target, Package: j.pkgLabel(), Err: fmt.Errorf("internal error building for %s: %v\n%s", j.target, p, debug.Stack())}
+					r.emit(Event{Kind: Failed, Target: j.target, Package: results[i].Package, Result: &results[i]})
+				}
+			}()
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
@@ -153,6 +161,9 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 				results[i] = Result{Target: j.target, Package: j.pkgLabel(), Err: cancelled(ctx)}
 			} else {
 				r.emit(Event{Kind: Started, Target: j.target, Package: j.pkgLabel()})
+				if testHook != nil {
+					testHook(j.target.String())
+				}
 				results[i] = r.build(ctx, j)
 			}
 			kind := Finished
@@ -165,6 +176,9 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 	wg.Wait()
 	return results, ctx.Err()
 }
+
+// testHook, if a test sets it, is called before each build.
+var testHook func(target string)
 
 func cancelled(ctx context.Context) error { return fmt.Errorf("build cancelled: %w", ctx.Err()) }
 

@@ -84,3 +84,32 @@ func TestRunFaultsKeepPreviousBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestRunPanicFailsOneBuild injects a panic into one target's build: that
+// build fails with an internal error saying where, the others complete,
+// and the process lives on.
+func TestRunPanicFailsOneBuild(t *testing.T) {
+	dir := writeModule(t, gapModule)
+	testHook = func(target string) {
+		if target == "windows/amd64" {
+			panic("injected")
+		}
+	}
+	defer func() { testHook = nil }()
+	results, err := Run(context.Background(), Options{Dir: dir, Packages: []string{"."}, Targets: targets(t, "linux/amd64,windows/amd64")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range results {
+		switch res.Target.String() {
+		case "windows/amd64":
+			if res.Err == nil || !strings.Contains(res.Err.Error(), "internal error building for windows/amd64: injected") {
+				t.Errorf("windows/amd64: %v, want the injected panic as an error", res.Err)
+			}
+		default:
+			if res.Err != nil {
+				t.Errorf("%s: %v", res.Target, res.Err)
+			}
+		}
+	}
+}

@@ -59,32 +59,49 @@ func TestPanicsBecomeErrors(t *testing.T) {
 		})
 	}
 
-	t.Run("typecache", func(t *testing.T) {
-		testHook = func(w string) {
-			if w == "typecache" {
-				panic("injected at " + w)
-			}
+	for _, where := range []string{"typecache", "typecache-prune"} {
+		t.Run(where, func(t *testing.T) { typeCachePanic(t, where, dir, targets, want) })
+	}
+}
+
+// typeCachePanic injects a panic where the type cache works after a check
+// (where): it is reported once, and checks go on.
+func typeCachePanic(t *testing.T, where, dir string, targets []target.Target, want string) {
+	t.Helper()
+	testHook = func(w string) {
+		if w == where {
+			panic("injected at " + w)
 		}
-		var mu sync.Mutex
-		var reported []error
-		s := NewSession()
-		opts := Options{Dir: dir, Targets: targets, TypeCacheDir: t.TempDir(), Report: func(err error) {
-			mu.Lock()
-			reported = append(reported, err)
-			mu.Unlock()
-		}}
-		mustCheck(t, s, opts)
-		s.Flush()
-		testHook = nil
+	}
+	var mu sync.Mutex
+	var reported []error
+	s := NewSession()
+	opts := Options{Dir: dir, Targets: targets, TypeCacheDir: t.TempDir(), Report: func(err error) {
 		mu.Lock()
-		defer mu.Unlock()
-		if len(reported) != 1 || !strings.Contains(reported[0].Error(), "injected at typecache") {
-			t.Errorf("reported %v, want the injected panic once", errors.Join(reported...))
+		reported = append(reported, err)
+		mu.Unlock()
+	}}
+	mustCheck(t, s, opts)
+	s.Flush()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(reported)
+		mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
 		}
-		if got := describe(mustCheck(t, s, Options{Dir: dir, Targets: targets})); got != want {
-			t.Errorf("after the panic the session finds\n%s\nwant\n%s", got, want)
-		}
-	})
+		time.Sleep(10 * time.Millisecond) // pruning runs on its own
+	}
+	testHook = nil
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reported) != 1 || !strings.Contains(reported[0].Error(), "injected at "+where) {
+		t.Errorf("reported %v, want the injected panic once", errors.Join(reported...))
+	}
+	if got := describe(mustCheck(t, s, Options{Dir: dir, Targets: targets})); got != want {
+		t.Errorf("after the panic the session finds\n%s\nwant\n%s", got, want)
+	}
 }
 
 func mustCheck(t *testing.T, s *Session, opts Options) *Result {

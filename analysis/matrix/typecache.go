@@ -226,7 +226,19 @@ func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
 	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), c.file(key)) != nil {
 		os.Remove(f.Name())
 	}
-	c.pruneOnce.Do(func() { go c.prune() })
+	c.pruneOnce.Do(func() {
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					if report := c.reporter(); report != nil {
+						report(fmt.Errorf("internal error pruning the type cache: %v\n%s", r, debug.Stack()))
+					}
+				}
+			}()
+			hook("typecache-prune")
+			c.prune()
+		}()
+	})
 }
 
 // prune drops entries older than the maximum age, then the oldest beyond
