@@ -42,7 +42,7 @@ lint() {
 suite lint lint
 # The driver, the analyzers and the server run under the race detector;
 # the rest (CLI, bench tools) without it.
-suite go-test go test -count=1 -timeout 30m $(go list ./... | grep -v -e /analysis -e /lsp)
+suite go-test go test -count=1 -timeout 30m $(go list ./... | grep -v -E 'crossls/crossls/(analysis|lsp)(/|$)')
 suite go-test-race go test -race -count=1 -timeout 60m ./analysis/... ./lsp/...
 suite vscode-unit bash -c 'cd editors/vscode && npm ci --no-audit --no-fund >/dev/null && npm test'
 suite vscode-e2e bash editors/vscode/test/e2e.sh
