@@ -75,13 +75,21 @@ func TestLoadDistCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range strings.Fields(string(data)) {
-		pid, _ := strconv.Atoi(f)
+	running := func(pid int) bool {
 		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 		if err != nil {
-			continue // gone
+			return false // gone
 		}
-		if i := bytes.LastIndexByte(stat, ')'); i > 0 && i+2 < len(stat) && stat[i+2] != 'Z' {
+		i := bytes.LastIndexByte(stat, ')')
+		return i > 0 && i+2 < len(stat) && stat[i+2] != 'Z'
+	}
+	for _, f := range strings.Fields(string(data)) {
+		pid, _ := strconv.Atoi(f)
+		// A killed process takes a moment to leave.
+		for deadline := time.Now().Add(2 * time.Second); running(pid) && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if running(pid) {
 			t.Errorf("process %d of the cancelled go command is still running", pid)
 			if p, err := os.FindProcess(pid); err == nil {
 				p.Kill()
