@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -34,11 +34,27 @@ const (
 // executableID identifies the running program by the hash of its file: a
 // result is only ever served by the binary that computed it, so a new build
 // (changed analyzers or verdict rules, or none) never serves an old answer.
-// It is "" when the executable cannot be read; nothing is cached then.
-var executableID = sync.OnceValue(func() string {
+// Hashing the file costs tens of milliseconds, more than a cached check:
+// the hash is kept in dir under the file's path, size, modification time
+// and inode, which any rebuild changes. It is "" when the executable
+// cannot be read; nothing is cached then.
+var executableID = func(dir string) string {
 	path, err := os.Executable()
 	if err != nil {
 		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	var ino uint64
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		ino = st.Ino
+	}
+	stamp := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d\x00%d", path, fi.Size(), fi.ModTime().UnixNano(), ino))
+	memo := filepath.Join(dir, "exe-"+hex.EncodeToString(stamp[:16]))
+	if data, err := os.ReadFile(memo); err == nil && len(data) == 64 {
+		return string(data)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -49,8 +65,10 @@ var executableID = sync.OnceValue(func() string {
 	if _, err := io.Copy(h, f); err != nil {
 		return ""
 	}
-	return hex.EncodeToString(h.Sum(nil))
-})
+	id := hex.EncodeToString(h.Sum(nil))
+	writeAtomically(dir, memo, []byte(id))
+	return id
+}
 
 func defaultCacheDir() string {
 	dir, err := os.UserCacheDir()
@@ -63,7 +81,7 @@ func defaultCacheDir() string {
 // resultKey fingerprints the inputs of a check. It returns "" when the
 // inputs cannot be fingerprinted (the check then runs uncached).
 func resultKey(opts *Options, goVersion string) string {
-	exe := executableID()
+	exe := executableID(opts.ResultCacheDir)
 	if exe == "" {
 		return ""
 	}
@@ -214,19 +232,31 @@ func storeCachedResult(dir, key string, res *Result) {
 		return
 	}
 	data, err := json.Marshal(res)
-	if err != nil || os.MkdirAll(dir, 0o755) != nil {
-		return
-	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return
 	}
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), filepath.Join(dir, key+".json")) != nil {
-		os.Remove(f.Name())
-		return
+	if writeAtomically(dir, filepath.Join(dir, key+".json"), data) {
+		pruneCache(dir)
 	}
-	pruneCache(dir)
+}
+
+// writeAtomically writes data to path, a file in dir, through a temporary
+// file renamed into place, so that concurrent readers see all of it or
+// none. It reports whether it succeeded.
+func writeAtomically(dir, path string, data []byte) bool {
+	if os.MkdirAll(dir, 0o755) != nil {
+		return false
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return false
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), path) != nil {
+		os.Remove(f.Name())
+		return false
+	}
+	return true
 }
 
 // pruneCache keeps the newest entries and drops old ones.

@@ -106,11 +106,14 @@ func TestResultCacheKeys(t *testing.T) {
 
 	saved := executableID
 	defer func() { executableID = saved }()
-	executableID = func() string { return "another build" }
+	if again := resultKey(&opts, "go1"); again != key {
+		t.Error("the same executable gets another cache key")
+	}
+	executableID = func(string) string { return "another build" }
 	if resultKey(&opts, "go1") == key {
 		t.Error("another executable gets the same cache key")
 	}
-	executableID = func() string { return "" }
+	executableID = func(string) string { return "" }
 	if k := resultKey(&opts, "go1"); k != "" {
 		t.Errorf("an unidentified executable gets cache key %q, want none", k)
 	}
