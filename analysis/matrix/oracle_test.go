@@ -1,14 +1,8 @@
 package matrix
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/crossls/crossls/analysis/target"
@@ -43,54 +37,17 @@ func TestOracle(t *testing.T) {
 	}
 }
 
-// compareWithGoBuild runs `go build` for every package and target of res
-// and reports each verdict that disagrees.
+// compareWithGoBuild compares every verdict of res, status and class, with
+// what go build does for that package and target, and reports each
+// disagreement and the agreement figures.
 func compareWithGoBuild(t *testing.T, dir string, targets []target.Target, res *Result) {
 	t.Helper()
-	type job struct {
-		pkg Package
-		t   target.Target
+	a, ds, err := compareWithOracle(context.Background(), dir, packagePaths(res), targets, res)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var jobs []job
-	for _, p := range res.Packages {
-		for _, tg := range targets {
-			jobs = append(jobs, job{p, tg})
-		}
+	for _, d := range ds {
+		t.Errorf("%s", d)
 	}
-	sem := make(chan struct{}, runtime.NumCPU())
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	disagree := 0
-	for _, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			ok, out := goBuild(dir, j.pkg.Path, j.t)
-			v := j.pkg.Targets[j.t.String()]
-			if ok != (v.Status == "ok") {
-				mu.Lock()
-				disagree++
-				t.Errorf("%s for %s: crossls says %s (%s: %s), go build says ok=%v:\n%s", j.pkg.Path, j.t, v.Status, v.Class, v.Message, ok, out)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	t.Logf("%d packages x %d targets: %d verdicts compared with go build, %d disagreements", len(res.Packages), len(targets), len(jobs), disagree)
-}
-
-func goBuild(dir, pkg string, t target.Target) (bool, string) {
-	args := []string{"build", "-o", os.DevNull}
-	if len(t.Tags) > 0 {
-		args = append(args, "-tags="+strings.Join(t.Tags, ","))
-	}
-	cmd := exec.Command("go", append(args, pkg)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), t.Environ()...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return err == nil, out.String()
+	t.Logf("%d packages x %d targets: %s", len(res.Packages), len(targets), a)
 }

@@ -1,0 +1,356 @@
+package matrix
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/crossls/crossls/analysis/internal/modgen"
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// The differential oracle: random modules whose API differs per target
+// (analysis/internal/modgen), checked by crossls and built by go build
+// (analysis/internal/buildoracle) for every target; any difference in a
+// verdict's status or class is a bug in one of them.
+//
+//	go test -run TestDifferential$ ./analysis/matrix                 # the default size
+//	CROSSLS_ORACLE_MODULES=300 go test -run TestDifferential$ ...    # more modules
+//	CROSSLS_ORACLE_SEED=1000 ...                                     # starting at another seed
+//	go test -run TestDifferentialFixtures ./analysis/matrix          # every module that ever failed
+//	go test -fuzz FuzzDifferential -run '^$' ./analysis/matrix
+//
+// A module that fails is printed in txtar form; CROSSLS_ORACLE_SAVE=1
+// writes it to testdata/differential/seed-N.txtar, to be committed so that
+// it is checked from then on.
+
+// differentialTargets cover 32- and 64-bit, every OS family the
+// generator's build constraints tell apart, and cgo.
+const differentialTargets = "linux/amd64,linux/386,linux/arm/v7,windows/amd64,darwin/arm64,js/wasm,plan9/amd64,linux/amd64+cgo"
+
+// defaultDifferentialModules fits in about three minutes on a two-core
+// machine: a module takes about 1.5 s (crossls's check and eight
+// go list + go build runs, with a warm build cache).
+const defaultDifferentialModules = 120
+
+// differentialTargetsFor adds linux/arm64+cgo (whose C toolchain does not
+// work on most machines) to every fourth seed's targets.
+func differentialTargetsFor(seed int64) string {
+	if seed%4 == 0 {
+		return differentialTargets + ",linux/arm64+cgo"
+	}
+	return differentialTargets
+}
+
+func TestDifferential(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds generated modules for many targets")
+	}
+	n := envInt(t, "CROSSLS_ORACLE_MODULES", defaultDifferentialModules)
+	first := envInt(t, "CROSSLS_ORACLE_SEED", 1)
+	var total agreement
+	failed := 0
+	start := time.Now()
+	for seed := int64(first); seed < int64(first+n); seed++ {
+		m := modgen.Generate(seed)
+		a, ok := checkDifferential(t, seed, m.Files, differentialTargetsFor(seed), m.Description)
+		total.add(a)
+		if !ok {
+			failed++
+		}
+	}
+	elapsed := time.Since(start)
+	t.Logf("%d modules (seeds %d to %d) in %v, %v per module; %d modules disagree", n, first, first+n-1,
+		elapsed.Round(time.Second), (elapsed / time.Duration(max(n, 1))).Round(time.Millisecond), failed)
+	t.Logf("%s", total)
+}
+
+// FuzzDifferential explores seeds.
+func FuzzDifferential(f *testing.F) {
+	for _, seed := range []int64{1, 2, 3, 4} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) {
+		m := modgen.Generate(seed)
+		checkDifferential(t, seed, m.Files, differentialTargetsFor(seed), m.Description)
+	})
+}
+
+// TestDifferentialFixtures re-checks every module that ever disagreed.
+func TestDifferentialFixtures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds modules for many targets")
+	}
+	paths, err := filepath.Glob(filepath.Join("testdata", "differential", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Skip("no fixtures")
+	}
+	for _, path := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			header := fixtureHeader(ar.Comment)
+			targets := header["targets"]
+			if targets == "" {
+				t.Fatalf("%s: no targets: line", path)
+			}
+			seed, _ := strconv.ParseInt(header["seed"], 10, 64)
+			files := map[string]string{}
+			for _, f := range ar.Files {
+				files[f.Name] = string(f.Data)
+			}
+			checkDifferential(t, seed, files, targets, string(ar.Comment))
+		})
+	}
+}
+
+// fixtureHeader reads the "key: value" lines of a fixture's comment.
+func fixtureHeader(comment []byte) map[string]string {
+	h := map[string]string{}
+	for _, line := range strings.Split(string(comment), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && !strings.ContainsAny(k, " \t") {
+			h[k] = strings.TrimSpace(v)
+		}
+	}
+	return h
+}
+
+func envInt(t *testing.T, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%s=%q: %v", name, s, err)
+	}
+	return n
+}
+
+// checkDifferential writes files to a module directory, checks it with
+// crossls for targets and compares every verdict with go build's. It
+// reports each disagreement, and the module, as an error.
+func checkDifferential(t *testing.T, seed int64, files map[string]string, targetList, description string) (agreement, bool) {
+	t.Helper()
+	targets, err := target.ParseList(targetList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeModule(t, files)
+	ctx := context.Background()
+	res, err := Check(ctx, Options{Dir: dir, Targets: targets})
+	if err != nil {
+		t.Errorf("seed %d: crossls check: %v\n%s", seed, err, moduleTxtar(seed, targetList, description, files))
+		return agreement{}, false
+	}
+	pkgs := modulePackages(files)
+	a, ds, err := compareWithOracle(ctx, dir, pkgs, targets, res)
+	if err != nil {
+		t.Fatalf("seed %d: %v", seed, err)
+	}
+	if len(ds) == 0 {
+		return a, true
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "seed %d: %d of %d verdicts disagree with go build (in %s):\n", seed, len(ds), a.pairs, dir)
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%s\n", d)
+	}
+	ar := moduleTxtar(seed, targetList, description, files)
+	if os.Getenv("CROSSLS_ORACLE_SAVE") != "" && seed != 0 {
+		path := filepath.Join("testdata", "differential", fmt.Sprintf("seed-%d.txtar", seed))
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			if err := os.WriteFile(path, ar, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "saved as %s\n", path)
+		}
+	}
+	fmt.Fprintf(&b, "the module:\n%s", ar)
+	t.Errorf("%s", b.String())
+	return a, false
+}
+
+// modulePackages returns the import paths of the packages files make up:
+// the directories holding .go files.
+func modulePackages(files map[string]string) []string {
+	modPath := modgen.ModulePath
+	if mod, ok := files["go.mod"]; ok {
+		if first, _, _ := strings.Cut(mod, "\n"); strings.HasPrefix(first, "module ") {
+			modPath = strings.TrimSpace(strings.TrimPrefix(first, "module "))
+		}
+	}
+	seen := map[string]bool{}
+	for name := range files {
+		if !strings.HasSuffix(name, ".go") {
+			continue
+		}
+		if dir := filepath.ToSlash(filepath.Dir(name)); dir == "." {
+			seen[modPath] = true
+		} else {
+			seen[modPath+"/"+dir] = true
+		}
+	}
+	return slices.Sorted(func(yield func(string) bool) {
+		for p := range seen {
+			if !yield(p) {
+				return
+			}
+		}
+	})
+}
+
+// moduleTxtar is the fixture form of a module: its seed and targets, then
+// its files.
+func moduleTxtar(seed int64, targets, description string, files map[string]string) []byte {
+	var comment strings.Builder
+	fmt.Fprintf(&comment, "seed: %d\ntargets: %s\n", seed, targets)
+	for _, line := range strings.Split(strings.TrimSpace(description), "\n") {
+		if k, _, ok := strings.Cut(line, ":"); ok && (k == "seed" || k == "targets") {
+			continue // the header has them
+		}
+		if line != "" {
+			fmt.Fprintf(&comment, "# %s\n", line)
+		}
+	}
+	ar := &txtar.Archive{Comment: []byte(comment.String())}
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ar.Files = append(ar.Files, txtar.File{Name: name, Data: []byte(files[name])})
+	}
+	return txtar.Format(ar)
+}
+
+// TestDifferentialDeterminism checks that a result does not depend on
+// how it was computed: fresh sessions, caches written or read, the order
+// of the targets.
+func TestDifferentialDeterminism(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks generated modules several times")
+	}
+	for _, seed := range []int64{3, 17, 42} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			m := modgen.Generate(seed)
+			dir := writeModule(t, m.Files)
+			targets, err := target.ParseList(differentialTargetsFor(seed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			reversed := slices.Clone(targets)
+			slices.Reverse(reversed)
+			shuffled := slices.Clone(targets)
+			for i := range shuffled {
+				j := (i*5 + 3) % len(shuffled)
+				shuffled[i], shuffled[j] = shuffled[j], shuffled[i]
+			}
+			types, results := t.TempDir(), t.TempDir()
+			runs := []struct {
+				name    string
+				targets []target.Target
+				caches  bool
+			}{
+				{"fresh session", targets, false},
+				{"another fresh session", targets, false},
+				{"session writing the caches", targets, true},
+				{"session reading the caches", targets, true},
+				{"targets reversed", reversed, false},
+				{"targets shuffled", shuffled, false},
+				{"targets shuffled, caches read", shuffled, true},
+			}
+			var want []byte
+			for _, run := range runs {
+				opts := Options{Dir: dir, Targets: run.targets}
+				if run.caches {
+					opts.TypeCacheDir, opts.ResultCacheDir = types, results
+				}
+				s := NewSession()
+				res, err := s.Check(context.Background(), opts)
+				if err != nil {
+					t.Fatalf("%s: %v", run.name, err)
+				}
+				s.Flush()
+				got := normalizedJSON(t, res)
+				if want == nil {
+					want = got
+					continue
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s: the result differs from the first run's:\n%s", run.name, jsonDiff(want, got))
+				}
+			}
+		})
+	}
+}
+
+// normalizedJSON marshals res with the targets in sorted order wherever
+// the configuration order shows: the result's targets, each diagnostic's
+// targets and the [t1 t2] prefix of its message, and so the order of
+// diagnostics that sorts by message.
+func normalizedJSON(t *testing.T, res *Result) []byte {
+	t.Helper()
+	r := *res
+	r.Targets = slices.Sorted(slices.Values(res.Targets))
+	r.Diagnostics = nil
+	for _, d := range res.Diagnostics {
+		d.Targets = slices.Sorted(slices.Values(d.Targets))
+		if rest, ok := strings.CutPrefix(d.Message, "["); ok && !strings.HasPrefix(rest, "all targets]") {
+			if label, msg, ok := strings.Cut(rest, "] "); ok {
+				names := strings.Fields(label)
+				slices.Sort(names)
+				d.Message = "[" + strings.Join(names, " ") + "] " + msg
+			}
+		}
+		r.Diagnostics = append(r.Diagnostics, d)
+	}
+	sort.SliceStable(r.Diagnostics, func(i, j int) bool {
+		a, b := r.Diagnostics[i], r.Diagnostics[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Message < b.Message
+	})
+	data, err := json.MarshalIndent(&r, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// jsonDiff shows the first lines where two results differ.
+func jsonDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		if i >= len(w) || i >= len(g) || w[i] != g[i] {
+			lo, hi := max(i-3, 0), i+6
+			return fmt.Sprintf("first difference at line %d\nwant:\n%s\ngot:\n%s", i+1,
+				strings.Join(w[lo:min(hi, len(w))], "\n"), strings.Join(g[lo:min(hi, len(g))], "\n"))
+		}
+	}
+	return "(no difference)"
+}
