@@ -1,12 +1,14 @@
 package matrix
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/crossls/crossls/analysis/target"
@@ -64,9 +66,13 @@ func TestOracleRealModules(t *testing.T) {
 // dependencies downloaded, ready to build.
 func copyModule(t *testing.T, mod string) string {
 	t.Helper()
-	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
+	cmd := exec.Command("go", "mod", "download", "-json", mod)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("go mod download %s: %v", mod, err)
+		skipIfProxyUnreachable(t, string(out)+stderr.String())
+		t.Fatalf("go mod download %s: %v\n%s%s", mod, err, out, stderr.Bytes())
 	}
 	var info struct{ Dir string }
 	if err := json.Unmarshal(out, &info); err != nil {
@@ -86,10 +92,23 @@ func copyModule(t *testing.T, mod string) string {
 		}
 		return nil
 	})
-	cmd := exec.Command("go", "mod", "download")
+	cmd = exec.Command("go", "mod", "download")
 	cmd.Dir = dst
 	if out, err := cmd.CombinedOutput(); err != nil {
+		skipIfProxyUnreachable(t, string(out))
 		t.Fatalf("go mod download in %s: %v\n%s", dst, err, out)
 	}
 	return dst
+}
+
+// skipIfProxyUnreachable skips the test when the go command's output says
+// that the module proxy could not be reached (no network, GOPROXY=off).
+func skipIfProxyUnreachable(t *testing.T, out string) {
+	t.Helper()
+	for _, sign := range []string{"dial tcp", "no such host", "i/o timeout", "connection refused", "network is unreachable",
+		"proxyconnect", "TLS handshake timeout", "GOPROXY=off", "Temporary failure in name resolution"} {
+		if strings.Contains(out, sign) {
+			t.Skipf("the module proxy cannot be reached:\n%s", out)
+		}
+	}
 }

@@ -220,6 +220,7 @@ v["k"] = 1`),
 		name:   "embed",
 		embeds: true,
 		variants: []string{
+			"type $N struct {\n\t$R\n\tAmb$N\n}\n\ntype Amb$N struct{}\n\nfunc (Amb$N) M() int { return 0 }",
 			"type $N struct{ $R }",
 			"type $N struct{ *$R }",
 			"type $N struct{ $R $R }",
@@ -452,6 +453,10 @@ _ = v`),
 			body("var h $QHdr$N\nvar x [8]byte = h\n_ = x"),
 			body("var x int32 = 1 << ($Q$N*8 - 2)\n_ = x"),
 			{top: "var _ [unsafe.Sizeof($QBuf$N) - 32]byte"},
+			{top: "var _ [unsafe.Alignof(int64(0)) - 8]byte"},
+			{top: "type $U struct {\n\tb bool\n\tn int64\n}\n\nvar _ [unsafe.Offsetof($U{}.n) - 8]byte"},
+			{top: "var $U [1 << 31]byte"},
+			{top: "var $U [$Q$N << 29]byte"},
 			{top: "const $U = 1 << ($Q$N * 8)\n\nvar _ uint = $U - 1"},
 		},
 		reexports: []string{
@@ -527,6 +532,23 @@ _ = v`),
 		reexports: []string{"var $N = $A$N", "const $N = $A$N"},
 	},
 	{
+		// A function without a Go body is fine in a package with an
+		// assembly file for the target, even one that defines nothing:
+		// the compiler leaves it to the linker.
+		name: "asm",
+		variants: []string{
+			"//asm\nfunc $N(x int) int",
+			"func $N(x int) int { return x }",
+			"func $N(x int) int",
+			"",
+		},
+		uses: []use{
+			body("_ = $Q$N(1)"),
+			body("var f func(int) int = $Q$N\n_ = f"),
+		},
+		reexports: []string{"var $N = $A$N"},
+	},
+	{
 		name: "body",
 		variants: []string{
 			"func $N() int",
@@ -551,6 +573,10 @@ _ = v`),
 			"//package other\nfunc $N() int { return 1 }",
 			"//importcycle\nfunc $N() int { return 1 }",
 			"func $N() int { return \"s\" }",
+			"//go:noescape\nfunc $N() int { return 1 }",
+			"//go:linkname $N runtime.fastrand\nfunc $N() int { return 1 }",
+			"var $N = $Ninit()\n\nfunc $Ninit() int { return $N }",
+			"var $N = func() int {\n\tvar big [1 << 31]byte\n\treturn len(big)\n}",
 			"",
 		},
 		uses: []use{
@@ -582,6 +608,7 @@ var stdUses = []string{
 	"var st syscall.Stat_t\nvar b int64 = st.Blksize\n_ = b",
 	"var x int = syscall.Stdin\n_ = x",
 	"_ = syscall.ImplementsGetwd",
+	"for i := range 3 {\n_ = i\n}",
 	"var fi os.FileInfo\n_ = fi.Sys().(*syscall.Stat_t).Mode",
 }
 

@@ -99,8 +99,9 @@ type feature struct {
 type file struct {
 	name    string
 	pkgName string
-	build   string
-	cgo     bool
+	part    part
+	// asm gives the file an assembly file with the same constraints.
+	asm     bool
 	imports map[string]string // path -> local name ("" for the default, "_" for blank)
 	decls   []string
 }
@@ -123,11 +124,11 @@ func (g *gen) newPkg(dir string) *pkg {
 func (p *pkg) path() string { return ModulePath + "/" + p.dir }
 
 // namedFile returns p's file name, creating it.
-func (p *pkg) namedFile(name, build string, cgo bool) *file {
+func (p *pkg) namedFile(name string, pt part) *file {
 	if f := p.files[name]; f != nil {
 		return f
 	}
-	f := &file{name: name, pkgName: p.name, build: build, cgo: cgo, imports: map[string]string{}}
+	f := &file{name: name, pkgName: p.name, part: pt, imports: map[string]string{}}
 	p.files[name] = f
 	p.fileOrder = append(p.fileOrder, name)
 	return f
@@ -137,13 +138,13 @@ func (p *pkg) namedFile(name, build string, cgo bool) *file {
 // stem_suffix.go; stem "" is the common file, which every target builds.
 func (p *pkg) file(stem string, pt part) *file {
 	if stem == "" {
-		return p.namedFile(p.name+".go", "", false)
+		return p.namedFile(p.name+".go", part{})
 	}
-	return p.namedFile(stem+"_"+pt.suffix+".go", pt.build, pt.cgo)
+	return p.namedFile(stem+"_"+pt.suffix+".go", pt)
 }
 
 func (p *pkg) common() *file  { return p.file("", part{}) }
-func (p *pkg) useFile() *file { return p.namedFile("use.go", "", false) }
+func (p *pkg) useFile() *file { return p.namedFile("use.go", part{}) }
 
 func stemOf(pt *partition) string { return strings.ReplaceAll(pt.name, "-", "") }
 
@@ -298,6 +299,8 @@ func prefixOf(k *kind) string {
 		return "H"
 	case "broken":
 		return "X"
+	case "asm":
+		return "Z"
 	case "leaf":
 		return "L"
 	}
@@ -514,7 +517,7 @@ func (g *gen) leaf(prefix string, importer *pkg) {
 	d.features = append(d.features, f)
 	switch g.r.IntN(4) {
 	case 0:
-		g.add(d.namedFile("only_test.go", "", false), g.expand(k.variants[0], f, "", d), d)
+		g.add(d.namedFile("only_test.go", part{}), g.expand(k.variants[0], f, "", d), d)
 		d.notes = append(d.notes, "only a test file")
 	case 1:
 		fl := d.file("cgoonly", part{suffix: "all", cgo: true})
@@ -552,7 +555,7 @@ func (g *gen) testFile(p *pkg) {
 	if v == "" {
 		return
 	}
-	g.add(p.namedFile("zz_test.go", "", false), g.expand(v, f, "", p), p)
+	g.add(p.namedFile("zz_test.go", part{}), g.expand(v, f, "", p), p)
 	p.notes = append(p.notes, "declares "+f.name+" again in zz_test.go")
 }
 
@@ -583,6 +586,8 @@ func (g *gen) add(f *file, code string, p *pkg) {
 			f.imports["os"] = ""
 		case line == "//package other":
 			f.pkgName = "other"
+		case line == "//asm":
+			f.asm = true
 		case line == "//importcycle":
 			if len(p.importers) > 0 {
 				f.imports[p.importers[0].path()] = "_"
@@ -606,16 +611,28 @@ func (g *gen) stdImports(f *file, code string) {
 	}
 }
 
+// header is the file's constraint as it goes before the package clause.
+func (f *file) header() string {
+	pt := f.part
+	switch {
+	case pt.build == "" || pt.late:
+		return ""
+	case strings.HasPrefix(pt.build, "+build ") && pt.noBlank:
+		return "// " + pt.build + "\n"
+	case strings.HasPrefix(pt.build, "+build "):
+		return "// " + pt.build + "\n\n"
+	}
+	return "//go:build " + pt.build + "\n\n"
+}
+
 func (f *file) render() string {
 	var b strings.Builder
-	switch {
-	case strings.HasPrefix(f.build, "+build "):
-		fmt.Fprintf(&b, "// %s\n\n", f.build)
-	case f.build != "":
-		fmt.Fprintf(&b, "//go:build %s\n\n", f.build)
-	}
+	b.WriteString(f.header())
 	fmt.Fprintf(&b, "package %s\n\n", f.pkgName)
-	if f.cgo {
+	if f.part.late {
+		fmt.Fprintf(&b, "//go:build %s\n\n", f.part.build)
+	}
+	if f.part.cgo {
 		b.WriteString(cgoPreamble)
 		b.WriteString("import \"C\"\n\n")
 	}
@@ -640,6 +657,9 @@ func (f *file) render() string {
 		b.WriteString("\n\n")
 	}
 	src := strings.TrimRight(b.String(), "\n") + "\n"
+	if strings.HasPrefix(f.part.build, "+build ") {
+		return src // gofmt would add a //go:build line
+	}
 	if formatted, err := format.Source([]byte(src)); err == nil {
 		return string(formatted)
 	}
@@ -650,7 +670,11 @@ func (g *gen) module() Module {
 	m := Module{Files: map[string]string{"go.mod": "module " + ModulePath + "\n\ngo 1.26\n"}}
 	for _, p := range g.pkgs {
 		for _, name := range p.fileOrder {
-			m.Files[p.dir+"/"+name] = p.files[name].render()
+			f := p.files[name]
+			m.Files[p.dir+"/"+name] = f.render()
+			if f.asm {
+				m.Files[p.dir+"/"+strings.TrimSuffix(name, ".go")+".s"] = f.header() + "// Declares nothing: the compiler leaves bodyless functions to the linker.\n"
+			}
 		}
 		fmt.Fprintf(&g.desc, "%s:\n", p.dir)
 		for _, n := range p.notes {

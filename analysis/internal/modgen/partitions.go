@@ -13,6 +13,7 @@ type partition struct {
 // target at all: they are chosen a third as often as the others.
 var rare = map[string]bool{
 	"overlap": true, "ignored": true, "compiler": true, "release": true, "custom-tag": true, "goamd64": true,
+	"late": true, "noblank": true,
 }
 
 // A part is one file of a partition: selected by a file name suffix
@@ -20,8 +21,12 @@ var rare = map[string]bool{
 // importing "C" (so that it builds only with cgo).
 type part struct {
 	suffix string // file name suffix without "_" or ".go"; for build-line-only parts, a word go/build ignores
-	build  string // //go:build expression, "" if none
+	build  string // //go:build expression, or "+build ..." for a // +build line; "" if none
 	cgo    bool
+	// late puts the build line after the package clause, where it is
+	// only a comment; noBlank leaves out the blank line a // +build line
+	// needs to count.
+	late, noBlank bool
 }
 
 // partitions are chosen from at random, per declaration. The comments
@@ -62,6 +67,10 @@ var partitions = []partition{
 	{"ignored", []part{{suffix: "ignored", build: "ignore"}}},
 	{"custom-tag", []part{{suffix: "custom", build: "customtag"}, {suffix: "nocustom", build: "!customtag"}}},
 	{"plusbuild", []part{{suffix: "plus", build: "+build linux darwin"}, {suffix: "noplus", build: "!linux && !darwin"}}},
+	{"complex", []part{{suffix: "cplx", build: "(linux || darwin) && !386"}, {suffix: "nocplx", build: "!(linux || darwin) || 386"}}},
+	// Build lines that constrain nothing: the file builds everywhere.
+	{"late", []part{{suffix: "latewin", build: "windows", late: true}}},
+	{"noblank", []part{{suffix: "noblankwin", build: "+build windows", noBlank: true}}},
 }
 
 // none is the partition of declarations that do not vary: they go in the
