@@ -123,6 +123,16 @@ package depcompile
 import "ex.com/m/typeerr"
 
 var Z = typeerr.X
+-- cgosyntax/c.go --
+package cgosyntax
+
+import "C"
+
+var X = 1 +
+-- big/b.go --
+package big
+
+var Big [1 << 31]byte
 -- first/f.go --
 package first
 
@@ -150,20 +160,20 @@ func TestVerdicts(t *testing.T) {
 		}
 	}
 	pkgs := []string{"undef", "lib", "qual", "meth", "twohop", "wrap", "linuxonly", "importer", "cgoonly", "cgouse",
-		"typeerr", "nobody", "syntax", "std", "header", "first", "depcompile"}
+		"typeerr", "nobody", "syntax", "std", "header", "first", "depcompile", "cgosyntax", "big"}
 	for i, p := range pkgs {
 		pkgs[i] = "ex.com/m/" + p
 	}
 	// want maps a target to "package=class" for the packages that fail;
 	// the others must build.
 	want := map[string][]string{
-		"linux/amd64": {"cgoonly=cgo-required", "cgouse=cgo-required", "header=cgo-required", "typeerr=type-error", "depcompile=dependency-fails", "nobody=type-error",
+		"linux/amd64": {"cgoonly=cgo-required", "cgouse=cgo-required", "header=cgo-required", "cgosyntax=cgo-required", "big=type-error", "typeerr=type-error", "depcompile=dependency-fails", "nobody=type-error",
 			"syntax=other", "first=type-error"},
 		"windows/amd64": {"undef=undefined-symbol", "qual=undefined-symbol", "meth=undefined-symbol", "twohop=undefined-symbol",
-			"linuxonly=no-go-files", "importer=dependency-fails", "cgoonly=cgo-required", "cgouse=cgo-required", "header=cgo-required",
+			"linuxonly=no-go-files", "importer=dependency-fails", "cgoonly=cgo-required", "cgouse=cgo-required", "header=cgo-required", "cgosyntax=cgo-required", "big=type-error",
 			"typeerr=type-error", "depcompile=dependency-fails", "nobody=type-error", "syntax=other", "std=undefined-symbol", "first=type-error"},
-		"linux/amd64+cgo": {"typeerr=type-error", "depcompile=dependency-fails", "nobody=type-error", "syntax=other", "header=other", "first=type-error"},
-		"linux/arm64+cgo": {"cgoonly=other", "cgouse=other", "typeerr=type-error", "depcompile=dependency-fails", "nobody=type-error",
+		"linux/amd64+cgo": {"cgosyntax=other", "big=type-error", "typeerr=type-error", "depcompile=dependency-fails", "nobody=type-error", "syntax=other", "header=other", "first=type-error"},
+		"linux/arm64+cgo": {"cgosyntax=other", "big=type-error", "cgoonly=other", "cgouse=other", "typeerr=type-error", "depcompile=dependency-fails", "nobody=type-error",
 			"syntax=other", "header=other", "first=type-error"},
 	}
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
