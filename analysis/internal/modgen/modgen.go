@@ -84,6 +84,9 @@ type pkg struct {
 	// importers are packages that import this one (for import cycles).
 	importers []*pkg
 	notes     []string
+	// main packages are linked: main calls the uses in the files every
+	// target builds, so that what they refer to must exist at link time.
+	main bool
 }
 
 type feature struct {
@@ -101,9 +104,12 @@ type file struct {
 	pkgName string
 	part    part
 	// asm gives the file an assembly file with the same constraints.
-	asm     bool
-	imports map[string]string // path -> local name ("" for the default, "_" for blank)
-	decls   []string
+	asm bool
+	// decor is how the file's header is dressed up (see decorations).
+	decor    string
+	useFuncs []string
+	imports  map[string]string // path -> local name ("" for the default, "_" for blank)
+	decls    []string
 }
 
 func (g *gen) next() int {
@@ -192,6 +198,7 @@ func (g *gen) graph(prefix string) {
 			bs = append(bs, via)
 		}
 		g.imports(c, via)
+		c.main = g.chance(0.25)
 		direct := g.chance(0.3)
 		if direct {
 			g.imports(c, a)
@@ -426,9 +433,15 @@ func (g *gen) use(user *pkg, f *feature, q string, site *file) {
 		g.add(site, top, user)
 	}
 	if body != "" {
-		g.add(site, fmt.Sprintf("func use%d() {\n%s\n}", g.next(), body), user)
+		g.addUseFunc(site, body, user)
 	}
 	user.notes = append(user.notes, fmt.Sprintf("uses %s%s in %s", q, f.name, site.name))
+}
+
+func (g *gen) addUseFunc(site *file, body string, p *pkg) {
+	name := fmt.Sprintf("use%d", g.next())
+	g.add(site, fmt.Sprintf("func %s() {\n%s\n}", name, body), p)
+	site.useFuncs = append(site.useFuncs, name)
 }
 
 // pickUse picks a use of f, preferring one that some of f's variants
@@ -477,7 +490,7 @@ func (g *gen) pkgNamed(user *pkg, name string) *pkg {
 
 func (g *gen) stdUse(p *pkg) {
 	site := g.useSite(p)
-	g.add(site, fmt.Sprintf("func use%d() {\n%s\n}", g.next(), pick(g, stdUses)), p)
+	g.addUseFunc(site, pick(g, stdUses), p)
 	p.notes = append(p.notes, "uses the standard library in "+site.name)
 }
 
@@ -507,7 +520,11 @@ func (g *gen) reexport(via *pkg, f *feature) {
 // none), or that has only cgo files or only tests, and makes importer use
 // it.
 func (g *gen) leaf(prefix string, importer *pkg) {
-	d := g.newPkg(prefix + "/d")
+	dir := prefix + "/d"
+	if g.chance(0.15) {
+		dir = prefix + "/a/internal/d" // importer may not import it
+	}
+	d := g.newPkg(dir)
 	k := &kind{
 		name:     "leaf",
 		variants: []string{"const $N = 1\n\nfunc Get$N() int { return $N }"},
@@ -540,7 +557,7 @@ func (g *gen) leaf(prefix string, importer *pkg) {
 		}
 	}
 	g.imports(importer, d)
-	g.use(importer, f, "d.", importer.useFile())
+	g.use(importer, f, "d.", g.useSite(importer))
 }
 
 // testFile gives p a test file that declares what its other files lack
@@ -627,7 +644,17 @@ func (f *file) header() string {
 
 func (f *file) render() string {
 	var b strings.Builder
-	b.WriteString(f.header())
+	switch f.decor {
+	case "block-comment":
+		b.WriteString("/* A block comment before the constraint. */\n")
+	case "line-comment":
+		b.WriteString("// A line comment before the constraint.\n\n")
+	}
+	header := f.header()
+	if f.decor == "no-blank-line" && strings.HasPrefix(header, "//go:build") {
+		header = strings.TrimSuffix(header, "\n")
+	}
+	b.WriteString(header)
 	fmt.Fprintf(&b, "package %s\n\n", f.pkgName)
 	if f.part.late {
 		fmt.Fprintf(&b, "//go:build %s\n\n", f.part.build)
@@ -657,20 +684,33 @@ func (f *file) render() string {
 		b.WriteString("\n\n")
 	}
 	src := strings.TrimRight(b.String(), "\n") + "\n"
-	if strings.HasPrefix(f.part.build, "+build ") {
-		return src // gofmt would add a //go:build line
+	// gofmt would add a //go:build line to a // +build one, and undo the
+	// decorations; a syntax error on purpose does not format.
+	if !strings.HasPrefix(f.part.build, "+build ") && f.decor == "" {
+		if formatted, err := format.Source([]byte(src)); err == nil {
+			src = string(formatted)
+		}
 	}
-	if formatted, err := format.Source([]byte(src)); err == nil {
-		return string(formatted)
+	switch f.decor {
+	case "bom":
+		src = "\ufeff" + src
+	case "crlf":
+		src = strings.ReplaceAll(src, "\n", "\r\n")
 	}
-	return src // a syntax error on purpose
+	return src
 }
 
 func (g *gen) module() Module {
 	m := Module{Files: map[string]string{"go.mod": "module " + ModulePath + "\n\ngo 1.26\n"}}
 	for _, p := range g.pkgs {
+		if p.main {
+			g.mainFunc(p)
+		}
 		for _, name := range p.fileOrder {
 			f := p.files[name]
+			if g.chance(0.08) {
+				f.decor = pick(g, decorations)
+			}
 			m.Files[p.dir+"/"+name] = f.render()
 			if f.asm {
 				m.Files[p.dir+"/"+strings.TrimSuffix(name, ".go")+".s"] = f.header() + "// Declares nothing: the compiler leaves bodyless functions to the linker.\n"
@@ -684,3 +724,27 @@ func (g *gen) module() Module {
 	m.Description = g.desc.String()
 	return m
 }
+
+// mainFunc makes p a main package whose main calls the uses every target
+// builds.
+func (g *gen) mainFunc(p *pkg) {
+	var calls []string
+	for _, name := range p.fileOrder {
+		f := p.files[name]
+		if f.part == (part{}) {
+			calls = append(calls, f.useFuncs...)
+		}
+		if f.pkgName == p.name {
+			f.pkgName = "main"
+		}
+	}
+	body := ""
+	for _, c := range calls {
+		body += "\t" + c + "()\n"
+	}
+	g.add(p.useFile(), "func main() {\n"+body+"}", p)
+	p.notes = append(p.notes, "is a main package")
+}
+
+// decorations dress up a file's header in ways the go command accepts.
+var decorations = []string{"block-comment", "line-comment", "bom", "crlf", "no-blank-line"}
