@@ -49,7 +49,10 @@ var scannerErrors = []string{
 var parserErrorRE = regexp.MustCompile(`^(expected .*, found |missing ',' |illegal character)`)
 
 // classifyCompile classifies a package's compile failure from its output
-// after the "# P" line; msg and pos are its first error.
+// after the "# P" line; msg and pos are its first error. The block of a
+// main package may hold link errors instead ("relocation target F not
+// defined", for a function whose body no file provides): they count as
+// type errors, as a missing function body does.
 func (r *runner) classifyCompile(p, body, msg, pos string) string {
 	if cError(body) {
 		return ClassOther
