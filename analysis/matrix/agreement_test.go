@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/crossls/crossls/analysis/internal/buildoracle"
 	"github.com/crossls/crossls/analysis/target"
@@ -20,6 +21,8 @@ type agreement struct {
 	classMismatch int // both fail, for different classes
 	missing       int // go build has a verdict crossls lacks
 	truth         map[string]int
+	// check and oracle are the time crossls's check and go build took.
+	check, oracle time.Duration
 }
 
 func (a *agreement) add(b agreement) {
@@ -28,6 +31,8 @@ func (a *agreement) add(b agreement) {
 	a.falseFail += b.falseFail
 	a.classMismatch += b.classMismatch
 	a.missing += b.missing
+	a.check += b.check
+	a.oracle += b.oracle
 	if a.truth == nil {
 		a.truth = map[string]int{}
 	}
@@ -68,6 +73,7 @@ func (d disagreement) String() string {
 // and target (two targets at a time: the go command is parallel itself)
 // and compares res's with them: status and class.
 func compareWithOracle(ctx context.Context, dir string, pkgs []string, targets []target.Target, res *Result) (agreement, []disagreement, error) {
+	start := time.Now()
 	truth := make([]map[string]buildoracle.Verdict, len(targets))
 	errs := make([]error, len(targets))
 	sem := make(chan struct{}, 2)
@@ -91,7 +97,7 @@ func compareWithOracle(ctx context.Context, dir string, pkgs []string, targets [
 	for _, p := range res.Packages {
 		byPath[p.Path] = p
 	}
-	a := agreement{truth: map[string]int{}}
+	a := agreement{truth: map[string]int{}, oracle: time.Since(start)}
 	var ds []disagreement
 	for i, tg := range targets {
 		for _, p := range pkgs {

@@ -40,9 +40,9 @@ import (
 const differentialTargets = "linux/amd64,linux/386,linux/arm/v7,windows/amd64,darwin/arm64,js/wasm,plan9/amd64,linux/amd64+cgo"
 
 // defaultDifferentialModules fits in about three minutes on a two-core
-// machine: a module takes about 1.5 s (crossls's check and eight
-// go list + go build runs, with a warm build cache).
-const defaultDifferentialModules = 120
+// machine: a module takes about 2 s (crossls's check, and a go list and
+// a go build per target, with a warm build cache).
+const defaultDifferentialModules = 90
 
 // differentialTargetsFor adds linux/arm64+cgo (whose C toolchain does not
 // work on most machines) to every fourth seed's targets.
@@ -71,8 +71,9 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 	elapsed := time.Since(start)
-	t.Logf("%d modules (seeds %d to %d) in %v, %v per module; %d modules disagree", n, first, first+n-1,
-		elapsed.Round(time.Second), (elapsed / time.Duration(max(n, 1))).Round(time.Millisecond), failed)
+	per := func(d time.Duration) time.Duration { return (d / time.Duration(max(n, 1))).Round(time.Millisecond) }
+	t.Logf("%d modules (seeds %d to %d) in %v, %v per module (crossls %v, go build %v); %d modules disagree", n, first, first+n-1,
+		elapsed.Round(time.Second), per(elapsed), per(total.check), per(total.oracle), failed)
 	t.Logf("%s", total)
 }
 
@@ -154,16 +155,19 @@ func checkDifferential(t *testing.T, seed int64, files map[string]string, target
 	}
 	dir := writeModule(t, files)
 	ctx := context.Background()
+	start := time.Now()
 	res, err := Check(ctx, Options{Dir: dir, Targets: targets})
 	if err != nil {
 		t.Errorf("seed %d: crossls check: %v\n%s", seed, err, moduleTxtar(seed, targetList, description, files))
 		return agreement{}, false
 	}
+	checkTime := time.Since(start)
 	pkgs := modulePackages(files)
 	a, ds, err := compareWithOracle(ctx, dir, pkgs, targets, res)
 	if err != nil {
 		t.Fatalf("seed %d: %v", seed, err)
 	}
+	a.check = checkTime
 	if len(ds) == 0 {
 		return a, true
 	}
@@ -243,12 +247,19 @@ func moduleTxtar(seed int64, targets, description string, files map[string]strin
 
 // TestDifferentialDeterminism checks that a result does not depend on
 // how it was computed: fresh sessions, caches written or read, the order
-// of the targets.
+// of the targets. CROSSLS_ORACLE_DETERMINISM_SEEDS=N checks seeds 1 to N.
 func TestDifferentialDeterminism(t *testing.T) {
 	if testing.Short() {
 		t.Skip("checks generated modules several times")
 	}
-	for _, seed := range []int64{3, 17, 42} {
+	seeds := []int64{3, 17, 42}
+	if n := envInt(t, "CROSSLS_ORACLE_DETERMINISM_SEEDS", 0); n > 0 {
+		seeds = nil
+		for seed := int64(1); seed <= int64(n); seed++ {
+			seeds = append(seeds, seed)
+		}
+	}
+	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			m := modgen.Generate(seed)
 			dir := writeModule(t, m.Files)
