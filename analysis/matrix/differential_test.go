@@ -83,6 +83,9 @@ func FuzzDifferential(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, seed int64) {
+		if testing.Short() {
+			t.Skip("builds a generated module for many targets")
+		}
 		m := modgen.Generate(seed)
 		checkDifferential(t, seed, m.Files, differentialTargetsFor(seed), m.Description)
 	})
