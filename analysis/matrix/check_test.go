@@ -40,7 +40,7 @@ func TestGapsFixture(t *testing.T) {
 		`asmpkg/asm.go:4 buildgap error [linux/386] missing function body: add has no Go body and no assembly provides it for this target`,
 		`cgopkg/c.go:4 cgo warning [linux/amd64 windows/amd64 linux/386] this file imports "C" and is left out of the build when CGO_ENABLED=0`,
 		`cgopkg/pure.go:4 cgo error [linux/amd64 windows/amd64 linux/386] cVersion is defined only in a cgo file (c.go), which is left out when CGO_ENABLED=0`,
-		`cmd/usecgo/main.go:6 cgo error [linux/amd64 windows/amd64 linux/386] example.com/gaps/cgoonly cannot build without cgo: every Go file of it imports "C"`,
+		`cmd/usecgo/main.go:6 cgo error [linux/amd64 windows/amd64 linux/386] example.com/gaps/cgoonly cannot build without cgo: its Go files build only with cgo`,
 		`cmd/usecgo/main.go:9 cgo error [linux/amd64 windows/amd64 linux/386] cgoonly.Two is defined only in a cgo file of example.com/gaps/cgoonly (only.go), which is left out when CGO_ENABLED=0`,
 		`cmd/usewin/main.go:6 buildgap error [linux/amd64 linux/386 linux/amd64+cgo] example.com/gaps/winonly has no Go files for this target: build constraints exclude all of them (its files build for windows)`,
 		`main.go:6 buildgap error [windows/amd64] undefined: platformName (defined for darwin, linux)`,

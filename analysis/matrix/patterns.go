@@ -1,7 +1,6 @@
 package matrix
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -116,9 +115,7 @@ func excludedVerdictOf(t target.Target, dir string) Verdict {
 			continue
 		}
 		if ok, err := ctxt.MatchFile(dir, name); err == nil && ok && !t.Cgo {
-			if src, err := os.ReadFile(filepath.Join(dir, name)); err == nil && strings.Contains(string(src), `"C"`) {
-				return Verdict{Status: "fail", Class: ClassCgoRequired, Message: fmt.Sprintf("every Go file in %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", dir)}
-			}
+			return Verdict{Status: "fail", Class: ClassCgoRequired, Message: cgoOnlyMessage(dir)}
 		}
 	}
 	return Verdict{Status: "fail", Class: ClassNoGoFiles, Message: "build constraints exclude all Go files in " + dir}

@@ -226,11 +226,17 @@ func firstError(out, dir, pkgDir string) (msg, pos string) {
 // "file:line: msg".
 var locatedRE = regexp.MustCompile(`^([^\s:][^:]*):(\d+)(?::(\d+))?: (.*)$`)
 
+// cgoOnlyMessage explains a package whose files build only with cgo (they
+// import "C", or their constraints need the cgo tag).
+func cgoOnlyMessage(dir string) string {
+	return fmt.Sprintf("build constraints exclude all Go files in %s: they build only with cgo, and cgo is disabled (CGO_ENABLED=0)", dir)
+}
+
 // noFilesFailure is the failure of a package whose files the target's
 // constraints all exclude: cgo-required if cgo alone excludes them.
 func (s *Session) noFilesFailure(t target.Target, p *listedPackage, msg string) *failure {
 	if s.cgoOnly(t, p) {
-		return &failure{class: ClassCgoRequired, msg: fmt.Sprintf("every Go file of %s imports \"C\" and cgo is disabled (CGO_ENABLED=0)", p.ImportPath)}
+		return &failure{class: ClassCgoRequired, msg: cgoOnlyMessage(p.Dir)}
 	}
 	return &failure{class: ClassNoGoFiles, msg: msg}
 }
@@ -537,7 +543,7 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 				out.diags = append(out.diags, s.diag(p, spec, "buildgap", SeverityError, msg))
 			case f.class == ClassCgoRequired && len(dep.list.files) == 0:
 				out.diags = append(out.diags, s.diag(p, spec, "cgo", SeverityError,
-					fmt.Sprintf("%s cannot build without cgo: every Go file of it imports \"C\"", path)))
+					fmt.Sprintf("%s cannot build without cgo: its Go files build only with cgo", path)))
 			case dep.list.DepOnly:
 				// A dependency outside the checked packages: its errors
 				// show nowhere else.
