@@ -899,14 +899,16 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 			u.pkgFiles = base.ownFiles
 		}
 	}
+	if role != roleStd && len(u.syntaxErrs) == 0 {
+		s.findCompilerErrors(u, p, syntax, sizes)
+	}
 	switch role {
 	case roleStd:
 		u.files = nil // only its API is needed; let the syntax go
 	case roleDep:
 		// Its syntax goes after the check (Session.Check); what needs
-		// the syntax besides analyzers is computed now.
+		// the syntax besides analyzers was computed above.
 		u.dep = true
-		missingBodies(p, u)
 	}
 	switch {
 	case fixed:
@@ -919,7 +921,9 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		u.apiKey = apiKeyOf(u.pkg, u.key, depKeys)
 		u.apiPkg = s.units.apiRepresentative(u)
 	}
-	if cacheable && (role == roleStd || len(u.typeErrs) == 0 && len(u.syntaxErrs) == 0 && len(missingBodies(p, u)) == 0) {
+	// A dependency goes to the type cache only if it builds whatever the
+	// target's assembly: its entry serves every target with its Go files.
+	if cacheable && (role == roleStd || len(u.syntaxErrs) == 0 && len(u.compileErrs) == 0 && len(u.lateErrs) == 0 && len(bodilessOf(u)) == 0) {
 		tc.queue(u)
 	}
 }

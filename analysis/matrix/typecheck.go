@@ -222,6 +222,13 @@ type unit struct {
 	// syntaxErrs and typeErrs are the package's own errors.
 	syntaxErrs []error
 	typeErrs   []types.Error
+	// compileErrs are the errors the compiler reports for the package
+	// after parsing, in its order: the type errors and what it finds of its
+	// directives while parsing (compilerErrors). lateErrs are those it
+	// reports only when there are none: misplaced directives, symbols too
+	// large (functions without a body depend on the target: lateErrors).
+	// Neither is set for the standard library.
+	compileErrs, lateErrs []types.Error
 
 	bodilessOnce sync.Once
 	bodiless     []*ast.FuncDecl // functions without a body or linkname
@@ -609,6 +616,12 @@ func missingBodies(p *listedPackage, u *unit) []*ast.FuncDecl {
 	if ext > 0 || p.Standard {
 		return nil
 	}
+	return bodilessOf(u)
+}
+
+// bodilessOf returns u's functions without a body or linkname, whatever
+// the non-Go files of the target.
+func bodilessOf(u *unit) []*ast.FuncDecl {
 	u.bodilessOnce.Do(func() { u.bodiless = bodiless(u.files) })
 	return u.bodiless
 }

@@ -112,6 +112,9 @@ func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails ma
 		if strings.Contains(p.Error.Err, "build constraints exclude all Go files") {
 			return s.noFilesFailure(t, p, p.Error.Err)
 		}
+		if strings.Contains(p.Error.Err, "no non-test Go files") {
+			return &failure{class: ClassNoGoFiles, msg: "no non-test Go files in " + p.Dir}
+		}
 		if p.Error.Pos != "" {
 			return &failure{class: ClassOther, msg: p.Error.Err, pos: p.Error.Pos}
 		}
@@ -167,11 +170,12 @@ func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails ma
 			msg, pos := syntaxError(u.syntaxErrs[0])
 			return &failure{class: ClassOther, msg: msg, pos: pos}
 		}
-		if len(u.typeErrs) > 0 {
-			return s.classify(in)
+		if len(u.compileErrs) > 0 {
+			return s.classify(in, u.compileErrs[0])
 		}
-		if fds := missingBodies(p, u); len(fds) > 0 {
-			return &failure{class: ClassTypeError, msg: "missing function body", pos: s.posString(fds[0].Name.Pos())}
+		if late := s.lateErrors(in); len(late) > 0 {
+			first := late[0]
+			return &failure{class: ClassTypeError, msg: first.Msg, pos: s.posString(first.Pos)}
 		}
 	}
 	return nil
@@ -286,8 +290,7 @@ func (s *Session) posString(pos token.Pos) string {
 // that import "C" while cgo is off (cgo-required), or another compile error.
 // The name may be the package's own, qualified by an imported package
 // (standard library included), or a method of a named type.
-func (s *Session) classify(in *passInput) *failure {
-	first := in.unit.typeErrs[0]
+func (s *Session) classify(in *passInput, first types.Error) *failure {
 	f := &failure{class: ClassTypeError, msg: first.Msg, pos: s.posString(first.Pos)}
 	if owner, name, ok := s.missingName(in, first); ok {
 		if cgoOnly, found := s.excludedNames(owner)[name]; found {
@@ -555,12 +558,29 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 			}
 		}
 	}
-	if len(u.syntaxErrs) == 0 && len(u.typeErrs) == 0 {
-		for _, fd := range missingBodies(p, u) {
-			d := s.diag(p, fd.Name, "buildgap", SeverityError,
-				fmt.Sprintf("missing function body: %s has no Go body and no assembly provides it for this target", fd.Name.Name))
+	// The compiler's errors that are not type errors, which no analyzer
+	// sees: those it reports with the type errors, and the others when
+	// there are none.
+	typeErr := make(map[token.Pos]bool, len(u.typeErrs))
+	for _, te := range u.typeErrs {
+		typeErr[te.Pos] = true
+	}
+	report := func(errs []types.Error) {
+		for _, e := range errs {
+			if typeErr[e.Pos] {
+				continue
+			}
+			msg := e.Msg
+			if msg == "missing function body" {
+				msg = fmt.Sprintf("missing function body: %s has no Go body and no assembly provides it for this target", identAt(u.files, e.Pos))
+			}
+			d := s.diagAtPos(p, e.Pos, "buildgap", SeverityError, msg)
 			out.diags = append(out.diags, d)
 		}
+	}
+	report(u.compileErrs)
+	if len(u.compileErrs) == 0 {
+		report(s.lateErrors(in))
 	}
 }
 
@@ -612,6 +632,48 @@ func (s *Session) diag(p *listedPackage, n ast.Node, analyzer, severity, msg str
 		File: start.Filename, Line: start.Line, Column: start.Column, EndLine: end.Line, EndColumn: end.Column,
 		Severity: severity, Analyzer: analyzer, Message: msg, Package: p.ImportPath,
 	}
+}
+
+// diagAtPos makes a diagnostic at pos, as long as the identifier or
+// directive word there.
+func (s *Session) diagAtPos(p *listedPackage, pos token.Pos, analyzer, severity, msg string) Diagnostic {
+	start := s.fset.Position(pos)
+	end := start
+	if tf := s.fset.File(pos); tf != nil {
+		if fc := s.files.read(tf.Name()); fc.err == nil && len(fc.data) == tf.Size() {
+			i := tf.Offset(pos)
+			for i < len(fc.data) && isWordByte(fc.data[i]) {
+				i++
+			}
+			end = s.fset.Position(tf.Pos(i))
+		}
+	}
+	return Diagnostic{
+		File: start.Filename, Line: start.Line, Column: start.Column, EndLine: end.Line, EndColumn: end.Column,
+		Severity: severity, Analyzer: analyzer, Message: msg, Package: p.ImportPath,
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == ':' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// identAt returns the name of the identifier at pos in files.
+func identAt(files []*ast.File, pos token.Pos) string {
+	for _, f := range files {
+		if pos < f.FileStart || pos > f.FileEnd {
+			continue
+		}
+		var name string
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Pos() == pos {
+				name = id.Name
+			}
+			return name == ""
+		})
+		return name
+	}
+	return ""
 }
 
 // diagAt makes a diagnostic from a go command position "file:line:col".

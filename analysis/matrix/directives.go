@@ -1,0 +1,425 @@
+package matrix
+
+import (
+	"fmt"
+	"go/ast"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+)
+
+// The compiler reports errors that go/types does not: about its
+// directives (//go:noescape on a function with a body, //go:linkname in a
+// file that does not import "unsafe", a directive where none is allowed)
+// and about symbols too large for an object file. compilerErrors finds
+// them as cmd/compile's noder does, in the same two phases: errors found
+// while parsing are reported with the type errors (the first by position
+// wins); the others only when the type check found none.
+
+// A directive is a //go: comment, with the position of its text (after
+// "//"), where the compiler reports it.
+type directive struct {
+	pos  token.Pos
+	text string // "go:noinline", "go:linkname f runtime.f"
+	verb string // "go:noinline"
+	flag pragmaFlag
+}
+
+// pragmaFlag is the set of cmd/compile's pragma flags crossls tells apart.
+type pragmaFlag uint32
+
+const (
+	flagGoBuild pragmaFlag = 1 << iota
+	flagNoescape
+	flagNorace
+	flagNosplit
+	flagNoinline
+	flagNoCheckPtr
+	flagSystemstack
+	flagNowritebarrier
+	flagNowritebarrierrec
+	flagYeswritebarrierrec
+	flagCgoUnsafeArgs
+	flagUintptrKeepAlive
+	flagUintptrEscapes
+	flagRegisterParams
+)
+
+// pragmaFlags maps a directive's verb to its flags, as cmd/compile's
+// pragmaFlag does (go:nointerface counts only with an experiment).
+var pragmaFlags = map[string]pragmaFlag{
+	"go:build":              flagGoBuild,
+	"go:noescape":           flagNoescape,
+	"go:norace":             flagNorace,
+	"go:nosplit":            flagNosplit | flagNoCheckPtr,
+	"go:noinline":           flagNoinline,
+	"go:nocheckptr":         flagNoCheckPtr,
+	"go:systemstack":        flagSystemstack,
+	"go:nowritebarrier":     flagNowritebarrier,
+	"go:nowritebarrierrec":  flagNowritebarrierrec | flagNowritebarrier,
+	"go:yeswritebarrierrec": flagYeswritebarrierrec,
+	"go:cgo_unsafe_args":    flagCgoUnsafeArgs | flagNoCheckPtr,
+	"go:uintptrkeepalive":   flagUintptrKeepAlive,
+	"go:uintptrescapes":     flagUintptrEscapes | flagUintptrKeepAlive,
+	"go:registerparams":     flagRegisterParams,
+}
+
+const (
+	runtimeFlags = flagSystemstack | flagNowritebarrier | flagNowritebarrierrec | flagYeswritebarrierrec
+	funcFlags    = flagNoescape | flagNorace | flagNosplit | flagNoinline | flagNoCheckPtr | flagRegisterParams |
+		flagCgoUnsafeArgs | flagUintptrKeepAlive | flagUintptrEscapes | flagSystemstack | flagNowritebarrier |
+		flagNowritebarrierrec | flagYeswritebarrierrec
+)
+
+// maxSymbolSize is the largest symbol an object file holds.
+const maxSymbolSize = 2000000000
+
+// A pragma is what the compiler's parser gathers from the directives
+// before a declaration, and attaches to it.
+type pragma struct {
+	dirs   []directive // with a flag, or an embed
+	flags  pragmaFlag
+	embeds []directive
+}
+
+func (p *pragma) add(d directive) {
+	p.flags |= d.flag
+	if strings.HasPrefix(d.verb, "go:embed") {
+		p.embeds = append(p.embeds, d)
+	} else {
+		p.dirs = append(p.dirs, d)
+	}
+}
+
+// compilerErrors returns the compiler's errors of a package's files that
+// go/types does not report, in two lists: those found while parsing
+// (early) and those the compiler reports only after a clean type check
+// (late). Files cgo generates are left out: they are the compiler's own.
+func (s *Session) compilerErrors(p *listedPackage, files []*ast.File, pkg *types.Package, sizes types.Sizes) (early, late []types.Error) {
+	errorAt := func(pos token.Pos, format string, args ...any) types.Error {
+		return types.Error{Fset: s.fset, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	}
+	linknamed := map[string]bool{}
+	for _, f := range files {
+		if generatedByCgo(f) {
+			continue
+		}
+		src, ok := s.files.source(f)
+		tf := s.fset.File(f.FileStart)
+		if !ok || tf == nil || tf.Size() != len(src) {
+			continue
+		}
+		var dirs []directive
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				if !strings.HasPrefix(c.Text, "//go:") {
+					continue
+				}
+				text := strings.TrimRight(c.Text[2:], " \t\r")
+				pos := c.Slash + 2
+				if !aloneOnLine(src, tf.Offset(c.Slash)) {
+					early = append(early, errorAt(pos, "misplaced compiler directive"))
+					continue
+				}
+				d := directive{pos: pos, text: text, verb: text}
+				if i := strings.IndexAny(text, " \t"); i >= 0 {
+					d.verb = text[:i]
+				}
+				switch {
+				case strings.HasPrefix(text, "go:linkname "):
+					fields := strings.Fields(text)
+					if len(fields) < 2 || len(fields) > 3 {
+						early = append(early, errorAt(pos, "usage: //go:linkname localname [linkname]"))
+						continue
+					}
+					late = append(late, s.linknameErrors(f, pkg, d, fields, linknamed)...)
+					continue
+				case d.verb == "go:embed":
+					if len(strings.Fields(text)) == 1 {
+						early = append(early, errorAt(pos, "usage: //go:embed pattern..."))
+						continue
+					}
+				case strings.HasPrefix(d.verb, "go:cgo_"):
+					if d.verb != "go:cgo_import_dynamic" || len(strings.Fields(text)) < 4 {
+						early = append(early, errorAt(pos, "//%s only allowed in cgo-generated code", text))
+					}
+					d.flag = pragmaFlags[d.verb]
+				default:
+					d.flag = pragmaFlags[d.verb]
+					if d.flag&runtimeFlags != 0 {
+						early = append(early, errorAt(pos, "//%s only allowed in runtime", d.verb))
+					}
+					if d.flag == flagUintptrKeepAlive {
+						early = append(early, errorAt(pos, "//%s is only allowed in the standard library", d.verb))
+					}
+				}
+				if d.flag != 0 || d.verb == "go:embed" {
+					dirs = append(dirs, d)
+				}
+			}
+		}
+		if len(dirs) == 0 {
+			continue
+		}
+		e, l := s.placeDirectives(f, src, tf, dirs, pkg)
+		early, late = append(early, e...), append(late, l...)
+	}
+	if pkg != nil && sizes != nil {
+		scope := pkg.Scope()
+		for _, name := range scope.Names() {
+			if v, ok := scope.Lookup(name).(*types.Var); ok && v.Type() != nil {
+				if size := safeSizeof(sizes, v.Type()); size > maxSymbolSize {
+					late = append(late, errorAt(v.Pos(), "%s.%s: symbol too large (%d bytes > %d bytes)", p.ImportPath, name, size, maxSymbolSize))
+				}
+			}
+		}
+	}
+	sortTypeErrors(s.fset, files, early)
+	sortTypeErrors(s.fset, files, late)
+	return early, late
+}
+
+// safeSizeof is sizes.Sizeof, or 0 for a type it cannot size (an invalid
+// one, after type errors).
+func safeSizeof(sizes types.Sizes, t types.Type) (size int64) {
+	defer func() {
+		if recover() != nil {
+			size = 0
+		}
+	}()
+	return sizes.Sizeof(t)
+}
+
+// linknameErrors checks a //go:linkname directive of file f as the
+// compiler does once the package type-checks.
+func (s *Session) linknameErrors(f *ast.File, pkg *types.Package, d directive, fields []string, seen map[string]bool) []types.Error {
+	errorAt := func(format string, args ...any) []types.Error {
+		return []types.Error{{Fset: s.fset, Pos: d.pos, Msg: fmt.Sprintf(format, args...)}}
+	}
+	importsUnsafe := slices.ContainsFunc(f.Imports, func(spec *ast.ImportSpec) bool { return spec.Path.Value == `"unsafe"` })
+	local := fields[1]
+	switch {
+	case !importsUnsafe:
+		return errorAt(`//go:linkname only allowed in Go files that import "unsafe"`)
+	case len(fields) == 3 && strings.Contains(fields[2], "[") && strings.Contains(fields[2], "]"):
+		return errorAt("//go:linkname reference of an instantiation is not allowed")
+	case pkg == nil:
+		return nil
+	}
+	switch pkg.Scope().Lookup(local).(type) {
+	case *types.Func, *types.Var:
+		if seen[local] {
+			return errorAt("duplicate //go:linkname for %s", local)
+		}
+		seen[local] = true
+		return nil
+	default:
+		return errorAt("//go:linkname must refer to declared function or variable")
+	}
+}
+
+// placeDirectives attaches a file's directives to the declarations that
+// take them, as the compiler's parser does: directives right before a
+// declaration (a function, a type, variable, constant or import that is
+// not a parenthesized group, or one spec of a group), or before the
+// package clause, belong to it; any other directive is cleared, and one
+// with a flag or an embed is misplaced (found while parsing). Attached
+// ones are checked against what their declaration allows (late).
+func (s *Session) placeDirectives(f *ast.File, src []byte, tf *token.File, dirs []directive, pkg *types.Package) (early, late []types.Error) {
+	errorAt := func(pos token.Pos, msg string) types.Error {
+		return types.Error{Fset: s.fset, Pos: pos, Msg: msg}
+	}
+	// What starts at each position a pragma can attach to.
+	type taker struct {
+		allowed pragmaFlag
+		embedOK bool
+		fn      *ast.FuncDecl
+		spec    *ast.ValueSpec // a var spec: checkEmbed
+		inFunc  bool
+	}
+	takers := map[token.Pos]taker{f.Package: {allowed: flagGoBuild}}
+	var addGen func(gd *ast.GenDecl, inFunc bool)
+	addGen = func(gd *ast.GenDecl, inFunc bool) {
+		for _, spec := range gd.Specs {
+			t := taker{inFunc: inFunc}
+			if vs, ok := spec.(*ast.ValueSpec); ok && gd.Tok == token.VAR {
+				t.embedOK, t.spec = true, vs
+			}
+			pos := spec.Pos()
+			if !gd.Lparen.IsValid() {
+				pos = gd.TokPos // "var x int": the pragma goes to its one spec
+			}
+			takers[pos] = t
+		}
+	}
+	for _, decl := range f.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			takers[decl.Type.Func] = taker{allowed: funcFlags, fn: decl}
+		case *ast.GenDecl:
+			addGen(decl, false)
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if ds, ok := n.(*ast.DeclStmt); ok {
+			addGen(ds.Decl.(*ast.GenDecl), true) // in a function body or literal
+		}
+		return true
+	})
+
+	// The token after each directive.
+	var sc scanner.Scanner
+	file := token.NewFileSet().AddFile("", -1, len(src))
+	sc.Init(file, src, nil, scanner.ScanComments)
+	next := map[token.Pos]token.Pos{} // directive position -> next token's
+	di := 0
+	for di < len(dirs) {
+		pos, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok == token.COMMENT || tok == token.SEMICOLON && lit == "\n" {
+			continue // a comment, or a semicolon the scanner inserted
+		}
+		off := file.Offset(pos)
+		for di < len(dirs) && tf.Offset(dirs[di].pos) < off {
+			next[dirs[di].pos] = tf.Pos(off)
+			di++
+		}
+	}
+
+	pending := map[token.Pos]*pragma{} // by the taker's position
+	var order []token.Pos
+	for _, d := range dirs {
+		at, ok := next[d.pos]
+		if _, takes := takers[at]; !ok || !takes {
+			// Cleared: nothing takes it.
+			switch {
+			case d.verb == "go:embed":
+				early = append(early, errorAt(d.pos, "misplaced go:embed directive"))
+			case d.flag != 0:
+				early = append(early, errorAt(d.pos, "misplaced compiler directive"))
+			}
+			continue
+		}
+		if pending[at] == nil {
+			pending[at] = &pragma{}
+			order = append(order, at)
+		}
+		pending[at].add(d)
+	}
+	importsEmbed := slices.ContainsFunc(f.Imports, func(spec *ast.ImportSpec) bool { return spec.Path.Value == `"embed"` })
+	for _, at := range order {
+		p, t := pending[at], takers[at]
+		for _, d := range p.dirs {
+			if d.flag&^t.allowed != 0 {
+				late = append(late, errorAt(d.pos, "misplaced compiler directive"))
+			}
+		}
+		if len(p.embeds) > 0 {
+			if !t.embedOK {
+				for _, d := range p.embeds {
+					late = append(late, errorAt(d.pos, "misplaced go:embed directive"))
+				}
+			} else if msg := checkEmbed(t.spec, importsEmbed, t.inFunc); msg != "" {
+				late = append(late, errorAt(p.embeds[0].pos, msg))
+			}
+		}
+		if fn := t.fn; fn != nil {
+			namePos := fn.Name.Pos()
+			if fn.Recv != nil {
+				namePos = fn.Recv.Opening
+			}
+			if p.flags&flagNosplit != 0 && p.flags&flagSystemstack != 0 {
+				late = append(late, errorAt(namePos, "go:nosplit and go:systemstack cannot be combined"))
+			}
+			if fn.Body != nil && p.flags&flagNoescape != 0 {
+				late = append(late, errorAt(namePos, "can only use //go:noescape with external func implementations"))
+			}
+		}
+	}
+	return early, late
+}
+
+// checkEmbed is the compiler's check of a variable a //go:embed directive
+// applies to; "" if it may.
+func checkEmbed(spec *ast.ValueSpec, importsEmbed, inFunc bool) string {
+	switch {
+	case !importsEmbed:
+		return `go:embed requires import "embed" (or import _ "embed", if package is not used)`
+	case len(spec.Names) > 1:
+		return "go:embed cannot apply to multiple vars"
+	case spec.Values != nil:
+		return "go:embed cannot apply to var with initializer"
+	case spec.Type == nil:
+		return "go:embed cannot apply to var without type"
+	case inFunc:
+		return "go:embed cannot apply to var inside func"
+	}
+	return ""
+}
+
+// aloneOnLine reports whether only white space precedes offset on its
+// line: the compiler takes a directive only on a line of its own.
+func aloneOnLine(src []byte, offset int) bool {
+	for i := offset - 1; i >= 0 && src[i] != '\n'; i-- {
+		if src[i] != ' ' && src[i] != '\t' && src[i] != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// generatedByCgo reports a file cgo wrote for the compiler.
+func generatedByCgo(f *ast.File) bool {
+	for _, cg := range f.Comments {
+		if cg.Pos() > f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "// Code generated by cmd/cgo") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findCompilerErrors sets u's compileErrs and lateErrs from its syntax.
+func (s *Session) findCompilerErrors(u *unit, p *listedPackage, syntax []*ast.File, sizes types.Sizes) {
+	early, late := s.compilerErrors(p, syntax, u.pkg, sizes)
+	u.compileErrs = slices.Concat(u.typeErrs, early)
+	sortTypeErrors(s.fset, syntax, u.compileErrs)
+	u.lateErrs = late
+	missingBodies(p, u) // while the syntax is there
+}
+
+// lateErrors returns the errors the compiler reports for in's package
+// when it finds none while parsing and type-checking, in its order: those
+// of the unit, and functions without a body, which depend on the target's
+// non-Go files (a unit may serve targets whose assembly differs).
+func (s *Session) lateErrors(in *passInput) []types.Error {
+	u := in.unit
+	fds := missingBodies(in.list, u)
+	if len(fds) == 0 {
+		return u.lateErrs
+	}
+	errs := slices.Clone(u.lateErrs)
+	for _, fd := range fds {
+		errs = append(errs, types.Error{Fset: s.fset, Pos: fd.Name.Pos(), Msg: "missing function body"})
+	}
+	index := make(map[*token.File]int, len(u.ownFiles))
+	for i, tf := range u.ownFiles {
+		index[tf] = i
+	}
+	slices.SortStableFunc(errs, func(a, b types.Error) int {
+		ta, tb := s.fset.File(a.Pos), s.fset.File(b.Pos)
+		if ta != tb {
+			return index[ta] - index[tb]
+		}
+		return int(a.Pos - b.Pos)
+	})
+	return errs
+}
