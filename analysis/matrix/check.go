@@ -887,6 +887,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	derived := base != nil && s.deriveUnit(u, base, p, syntax, depUnits, sizes, goVersion)
 	if derived {
 		s.derived.Add(1)
+		u.firstErrFile = nil // a derived check's order is not a full one's
 	} else {
 		u.typeErrs = nil
 		typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
@@ -900,7 +901,13 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		}
 	}
 	if role != roleStd && len(u.syntaxErrs) == 0 {
-		s.findCompilerErrors(u, p, syntax, sizes)
+		s.findCompilerErrors(u, p, syntax, sizes, func() *token.File {
+			// A derived check does not know which error a full one
+			// reports first: ask one, when errors are in several files.
+			var full unit
+			typeCheck(&full, p, syntax, depUnits, s.fset, sizes, goVersion, role)
+			return full.firstErrFile
+		})
 	}
 	switch role {
 	case roleStd:

@@ -3,10 +3,14 @@ package matrix
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -388,12 +392,42 @@ func generatedByCgo(f *ast.File) bool {
 }
 
 // findCompilerErrors sets u's compileErrs and lateErrs from its syntax.
-func (s *Session) findCompilerErrors(u *unit, p *listedPackage, syntax []*ast.File, sizes types.Sizes) {
+// firstErrFile returns the file whose type error a full check reports
+// first, for a unit derived from an earlier one.
+func (s *Session) findCompilerErrors(u *unit, p *listedPackage, syntax []*ast.File, sizes types.Sizes, firstErrFile func() *token.File) {
 	early, late := s.compilerErrors(p, syntax, u.pkg, sizes)
 	u.compileErrs = slices.Concat(u.typeErrs, early)
 	sortTypeErrors(s.fset, syntax, u.compileErrs)
+	if len(u.compileErrs) > 0 {
+		// The compiler sorts its errors by file, in the order in which
+		// files first had an error: those found while parsing, file by
+		// file, then the type checker's in the order it reports them;
+		// within a file, by position. Which comes first decides the
+		// verdict's class.
+		first := s.fset.File(u.compileErrs[0].Pos)
+		switch {
+		case len(early) > 0:
+			first = s.fset.File(early[0].Pos)
+		case u.firstErrFile != nil:
+			first = u.firstErrFile
+		case slices.ContainsFunc(u.compileErrs, func(e types.Error) bool { return s.fset.File(e.Pos) != first }):
+			if f := firstErrFile(); f != nil {
+				first = f
+			}
+		}
+		slices.SortStableFunc(u.compileErrs, func(a, b types.Error) int {
+			fa, fb := s.fset.File(a.Pos) == first, s.fset.File(b.Pos) == first
+			switch {
+			case fa && !fb:
+				return -1
+			case fb && !fa:
+				return 1
+			}
+			return 0
+		})
+	}
 	u.lateErrs = late
-	missingBodies(p, u) // while the syntax is there
+	bodilessOf(u) // while the syntax is there
 }
 
 // lateErrors returns the errors the compiler reports for in's package
@@ -422,4 +456,114 @@ func (s *Session) lateErrors(in *passInput) []types.Error {
 		return int(a.Pos - b.Pos)
 	})
 	return errs
+}
+
+// linkError returns the error of linking a main package for the target,
+// "" if it links: a function declared without a Go body, in a package
+// whose assembly for this target does not define it (the compiler leaves
+// such functions to the linker), that the program refers to. A reference
+// counts wherever it is, as if every function were reachable.
+func (s *Session) linkError(in *passInput) string {
+	seen := map[*passInput]bool{}
+	var closure []*passInput
+	var walk func(*passInput)
+	walk = func(p *passInput) {
+		if seen[p] || p.list.Standard {
+			return
+		}
+		seen[p] = true
+		closure = append(closure, p)
+		for _, d := range p.deps {
+			walk(d)
+		}
+	}
+	walk(in)
+	for _, pi := range closure {
+		p, u := pi.list, pi.unit
+		if u == nil || len(p.SFiles) == 0 || len(bodilessOf(u)) == 0 {
+			continue
+		}
+		defined := asmSymbols(p, s.files.read)
+		for _, fd := range bodilessOf(u) {
+			if fd.Recv != nil || defined[fd.Name.Name] {
+				continue
+			}
+			if s.referenced(closure, pi, fd.Name) {
+				return fmt.Sprintf("relocation target %s.%s not defined", p.ImportPath, fd.Name.Name)
+			}
+		}
+	}
+	return ""
+}
+
+// asmTextRE matches an assembly function definition of the package:
+// "TEXT ·F(SB)", "TEXT ·F<ABIInternal>(SB)".
+var asmTextRE = regexp.MustCompile(`(?m)^\s*TEXT\s+·([A-Za-z_][A-Za-z0-9_]*)(?:<[A-Za-z0-9]*>)?\(SB\)`)
+
+// asmSymbols returns the functions p's assembly files for the target
+// define.
+func asmSymbols(p *listedPackage, read func(string) *fileContent) map[string]bool {
+	defined := map[string]bool{}
+	for _, name := range p.SFiles {
+		fc := read(filepath.Join(p.Dir, name))
+		for _, m := range asmTextRE.FindAllSubmatch(fc.data, -1) {
+			defined[string(m[1])] = true
+		}
+	}
+	return defined
+}
+
+// referenced reports whether the function declared at name in owner is
+// used in the Go files of closure: by name in its own package, or
+// qualified by the name an importer gives the package.
+func (s *Session) referenced(closure []*passInput, owner *passInput, name *ast.Ident) bool {
+	for _, pi := range closure {
+		files := pi.unit.files
+		if files == nil {
+			for _, path := range pi.list.files {
+				if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+					files = append(files, f)
+				}
+			}
+		}
+		for _, f := range files {
+			qual := ""
+			if pi != owner {
+				for _, spec := range f.Imports {
+					path, _ := strconv.Unquote(spec.Path.Value)
+					if mapped, ok := pi.list.ImportMap[path]; ok {
+						path = mapped
+					}
+					if path != owner.list.ImportPath {
+						continue
+					}
+					qual = owner.list.Name
+					if spec.Name != nil {
+						qual = spec.Name.Name
+					}
+				}
+				if qual == "" {
+					continue
+				}
+			}
+			found := false
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.SelectorExpr:
+					if id, ok := n.X.(*ast.Ident); ok && qual != "" && id.Name == qual && n.Sel.Name == name.Name {
+						found = true
+					}
+				case *ast.Ident:
+					if qual == "" && n.Name == name.Name && n != name {
+						found = true
+					}
+				}
+				return !found
+			})
+			if found {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -229,6 +229,10 @@ type unit struct {
 	// large (functions without a body depend on the target: lateErrors).
 	// Neither is set for the standard library.
 	compileErrs, lateErrs []types.Error
+	// firstErrFile is the file of the type error the type checker reported
+	// first, nil if unknown (a derived check): the compiler lists its
+	// errors file by file in the order that files first reported one.
+	firstErrFile *token.File
 
 	bodilessOnce sync.Once
 	bodiless     []*ast.FuncDecl // functions without a body or linkname
@@ -476,6 +480,10 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 			Implicits: map[ast.Node]types.Object{},
 		}
 		u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+	}
+	u.firstErrFile = nil
+	if len(u.typeErrs) > 0 {
+		u.firstErrFile = fset.File(u.typeErrs[0].Pos)
 	}
 	sortTypeErrors(fset, files, u.typeErrs)
 }

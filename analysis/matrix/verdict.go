@@ -41,7 +41,9 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 		// A package with the unit and left-out files of the target's last
 		// check, whose dependencies fail (or not) as they did then, fails
 		// as it did.
-		if pv := in.prev; pv != nil && pv.collected && in.unit == pv.unit && sameFailures(in, pv) &&
+		// (A main package links: its verdict depends on all of its
+		// dependencies' units, not only on their failures.)
+		if pv := in.prev; pv != nil && pv.collected && in.unit == pv.unit && sameFailures(in, pv) && in.list.Name != "main" &&
 			(in.list.fixed || in.filesHashes[0] != "" && in.filesHashes[0] == pv.filesHashes[0]) {
 			in.failure, in.driverDiags, in.collected = pv.failure, pv.driverDiags, true
 		} else {
@@ -176,6 +178,11 @@ func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails ma
 		if late := s.lateErrors(in); len(late) > 0 {
 			first := late[0]
 			return &failure{class: ClassTypeError, msg: first.Msg, pos: s.posString(first.Pos)}
+		}
+		if p.Name == "main" {
+			if msg := s.linkError(in); msg != "" {
+				return &failure{class: ClassTypeError, msg: msg}
+			}
 		}
 	}
 	return nil
