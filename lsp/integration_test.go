@@ -211,7 +211,7 @@ func TestIntegrationDiagnosticsAndFixes(t *testing.T) {
 	want := []diagLine{
 		{"main.go", "buildgap", "error", "[windows/amd64] undefined: platformName (defined for darwin, linux)", 6},
 		{"name_darwin.go", "buildgap", "info", "[all targets] no configured target builds this file (it builds for darwin), so it is never checked: add a target for it or remove it", 1},
-		{"native.go", "cgo", "warning", `[all targets] this file imports "C" and is left out of the build when CGO_ENABLED=0`, 4},
+		{"native.go", "cgo", "warning", `[all targets] this file imports "C" and is left out of the build when CGO_ENABLED=0, with nothing in its place: enable cgo for these targets or add a !cgo fallback`, 4},
 		{"never.go", "buildgap", "warning", `[all targets] build constraint "linux && windows" can never be satisfied: this file is never built`, 1},
 		{"ugly.go", "format", "warning", "[all targets] file is not gofmt-formatted", 3},
 		{"util_windwos.go", "taghygiene", "warning", `[all targets] file name suffix "windwos" is not a known GOOS: this file builds on every target; did you mean "windows"?`, 1},

@@ -27,11 +27,31 @@ With CGO_ENABLED=0 the go command silently leaves out every file that
 imports "C" (and every file constrained by the cgo build tag). The cgo
 analyzer reports each such file at its import "C" line; each use of a
 function, type, variable, constant or method declared only in such a
-file, of its own package or of an imported one; and each import of a
-package outside the standard library that needs cgo, with the import
-chain to the file that imports "C": such a package may still build from
-its !cgo fallback files, but fail at run time. Standard library packages
-have pure-Go fallbacks and are never reported.
+file, of its own package or of an imported one; and the imports of
+packages outside the standard library that need cgo.
+
+What a package builds without cgo in place of its left-out files decides
+how it is reported:
+
+  - nothing declares their names without cgo: their code is missing, and
+    the package needs cgo (a warning);
+  - !cgo files declare some of their names, but some of those functions
+    only fail at run time (they only panic, or only return an error that
+    the package never checks, as github.com/mattn/go-sqlite3's
+    static_mock.go does): the package needs cgo (a warning naming them);
+  - otherwise the package is written to work without cgo (as
+    github.com/prometheus/client_golang/prometheus is on darwin): that is
+    information, said once at each import "C" line and at the imports of
+    the package.
+
+A package that needs cgo is reported once in each package that imports
+it directly, at the first such import; its other imports, and imports of
+packages that reach it, are related locations. A package that reaches it
+through packages of its own module is not reported again: the module's
+direct import is. Where the chain leaves the module (a dependency that
+imports a package that needs cgo), the import of that dependency is
+reported, with the chain. Standard library packages have pure-Go
+fallbacks and are never reported.
 
 A file that the configuration excludes for another reason (its GOOS or
 GOARCH, or a build tag other than cgo) is not reported. When cgo is
@@ -65,14 +85,18 @@ func newAnalyzer(ctxt build.Context) *analysis.Analyzer {
 
 // Diagnostic categories.
 const (
-	CategoryDroppedFile = "cgo-file"      // a file importing "C" is left out
+	CategoryDroppedFile = "cgo-file"      // a file importing "C" is left out, and nothing works in its place
 	CategoryUndefined   = "cgo-undefined" // a use of a symbol declared only in a left-out file
 	CategoryDependency  = "cgo-import"    // an import of a package that needs cgo
+	// CategoryFallback is information: a file importing "C", or an import
+	// of a package, whose left-out files are replaced without cgo by files
+	// that work. A driver shows it as information, once per package.
+	CategoryFallback = "cgo-fallback"
 )
 
 // needsCgo is the fact exported for a package outside the standard
-// library that loses files when cgo is disabled, or that imports such a
-// package.
+// library that loses files when cgo is disabled, or that imports a
+// package that needs cgo.
 type needsCgo struct {
 	// File is the base name of a left-out file that imports "C" in the
 	// package Via[len(Via)-1], preferably the one named after the package;
@@ -85,7 +109,23 @@ type needsCgo struct {
 	// left-out files, sorted by name. (A slice, not a map: facts must
 	// encode deterministically.)
 	Defs []lostDecl
+	// Replacement names the files that the package of File builds
+	// without cgo in place of its left-out files ("a.go, b.go"); "" if
+	// none declares any of their names.
+	Replacement string
+	// Failing lists the functions of the package of File whose versions
+	// without cgo only fail at run time, sorted.
+	Failing []string
+	// Module is the module of the package that reported the chain at its
+	// import, "" without modules: a package of the same module does not
+	// report it again.
+	Module string
 }
+
+// works reports whether the package of File is written to work without
+// cgo: files replace its left-out ones and none of their functions only
+// fails.
+func (f *needsCgo) works() bool { return f.Replacement != "" && len(f.Failing) == 0 }
 
 // A lostDecl is a top-level name declared only in a left-out file.
 type lostDecl struct {
@@ -108,7 +148,14 @@ func (f *needsCgo) String() string {
 	if f.File == "" {
 		return fmt.Sprintf("needsCgo(%d names)", len(f.Defs))
 	}
-	return fmt.Sprintf("needsCgo(%s via %s)", f.File, strings.Join(f.Via, " -> "))
+	s := fmt.Sprintf("needsCgo(%s via %s", f.File, strings.Join(f.Via, " -> "))
+	switch {
+	case f.works():
+		s += "; works with " + f.Replacement
+	case f.Replacement != "":
+		s += "; fails in " + strings.Join(f.Failing, ", ")
+	}
+	return s + ")"
 }
 
 func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
@@ -124,23 +171,19 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 	fact := new(needsCgo)
 	defs := make(map[string]string)     // name -> file
 	decls := make(map[string]token.Pos) // name -> declaration
+	replaced := make(map[string]bool)   // names the package declares without cgo too
 	for _, d := range dropped {
 		base := filepath.Base(d.name)
-		if d.importC != nil {
-			pass.Report(analysis.Diagnostic{
-				Pos:      d.importC.Pos(),
-				End:      d.importC.End(),
-				Category: CategoryDroppedFile,
-				Message:  `this file imports "C" and is left out of the build when CGO_ENABLED=0`,
-			})
-			// Name the file named after the package, if any, else the first.
-			if fact.File == "" || base == pass.Pkg.Name()+".go" {
-				fact.File = base
-				fact.Via = []string{pass.Pkg.Path()}
-			}
+		// Name the file named after the package, if any, else the first.
+		if d.importC != nil && (fact.File == "" || base == pass.Pkg.Name()+".go") {
+			fact.File = base
+			fact.Via = []string{pass.Pkg.Path()}
 		}
 		for name, id := range topLevelNames(d.file) {
-			if _, ok := defs[name]; !ok && !declared(pass.Pkg, name) {
+			switch {
+			case declared(pass.Pkg, name):
+				replaced[name] = true
+			case defs[name] == "":
 				defs[name] = base
 				decls[name] = id.Pos()
 				fact.Defs = append(fact.Defs, lostDecl{name, base})
@@ -149,15 +192,59 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 	}
 	slices.SortFunc(fact.Defs, func(x, y lostDecl) int { return strings.Compare(x.Name, y.Name) })
 
+	var fb fallback
+	if fact.File != "" {
+		fb = examineFallback(pass, dropped, replaced)
+		fact.Replacement = strings.Join(fb.files, ", ")
+		fact.Failing = fb.failing
+		for _, d := range dropped {
+			if d.importC != nil {
+				pass.Report(droppedFileDiagnostic(d.importC, fb))
+			}
+		}
+	}
+
 	reportUndefined(pass, defs, decls)
 
-	if via := checkImports(pass); fact.File == "" && via != nil {
-		fact.File, fact.Via = via.File, append([]string{pass.Pkg.Path()}, via.Via...)
+	// A leak further down the imports outweighs a working fallback here.
+	if via := checkImports(pass); via != nil && (fact.File == "" || fact.works()) {
+		fact.File, fact.Via = via.File, via.Via
+		fact.Replacement, fact.Failing, fact.Module = via.Replacement, via.Failing, via.Module
 	}
 	if fact.File != "" || len(fact.Defs) > 0 {
 		pass.ExportPackageFact(fact)
 	}
 	return nil, nil
+}
+
+// droppedFileDiagnostic reports a file that imports "C" at that import,
+// with what the package builds in its place without cgo.
+func droppedFileDiagnostic(spec *ast.ImportSpec, fb fallback) analysis.Diagnostic {
+	const dropped = `this file imports "C" and is left out of the build when CGO_ENABLED=0`
+	d := analysis.Diagnostic{Pos: spec.Pos(), End: spec.End(), Category: CategoryDroppedFile}
+	switch fb.kind {
+	case noFallback:
+		d.Message = dropped + ", with nothing in its place: enable cgo for these targets or add a !cgo fallback"
+	case stubFallback:
+		d.Message = fmt.Sprintf("%s; in its place %s at run time (%s): enable cgo for these targets or make the fallback work",
+			dropped, failList(fb.failing), strings.Join(fb.files, ", "))
+	case workingFallback:
+		d.Category = CategoryFallback
+		d.Message = fmt.Sprintf("%s; the package works without it, with %s: nothing to do", dropped, strings.Join(fb.files, ", "))
+	}
+	return d
+}
+
+// failList says that names fail: "F only fails", "F, G, H and 2 more
+// only fail" (at most three names).
+func failList(names []string) string {
+	switch {
+	case len(names) == 1:
+		return names[0] + " only fails"
+	case len(names) <= 3:
+		return strings.Join(names, ", ") + " only fail"
+	}
+	return fmt.Sprintf("%s and %d more only fail", strings.Join(names[:3], ", "), len(names)-3)
 }
 
 // declared reports whether pkg still declares name ("X" or "T.M"): such
@@ -172,10 +259,27 @@ func declared(pkg *types.Package, name string) bool {
 	return m != nil
 }
 
-// checkImports reports each import of a package that needs cgo and
-// returns the fact with the shortest chain among them, or nil.
+// An importSite is an import of a package that needs cgo, or that has a
+// working fallback, with the imported package's fact.
+type importSite struct {
+	spec *ast.ImportSpec
+	dep  needsCgo
+}
+
+// checkImports reports, once for each package that needs cgo (the end of
+// the chains), the import that reaches it most directly, with the other
+// imports that reach it as related locations; and, as information, the
+// direct import of a package that works without cgo. An import that
+// reaches the package only through a package of this module is not
+// reported: that package's import is. It returns the fact with the
+// shortest chain to a package that needs cgo, or nil.
 func checkImports(pass *analysis.Pass) *needsCgo {
-	var shortest *needsCgo
+	var module string
+	if pass.Module != nil {
+		module = pass.Module.Path
+	}
+	byEnd := map[string][]importSite{}
+	var ends []string
 	for _, f := range pass.Files {
 		for _, spec := range f.Imports {
 			imported := importedPackage(pass, spec)
@@ -186,23 +290,68 @@ func checkImports(pass *analysis.Pass) *needsCgo {
 			if !pass.ImportPackageFact(imported, &dep) || dep.File == "" {
 				continue
 			}
-			chain := append([]string{pass.Pkg.Path()}, dep.Via...)
-			msg := fmt.Sprintf(`%s needs cgo: %s imports "C"`, chain[len(chain)-1], dep.File)
-			if len(chain) > 2 {
-				msg += fmt.Sprintf(" (via %s)", strings.Join(chain, " -> "))
+			end := dep.Via[len(dep.Via)-1]
+			if byEnd[end] == nil {
+				ends = append(ends, end)
 			}
-			pass.Report(analysis.Diagnostic{
-				Pos:      spec.Pos(),
-				End:      spec.End(),
-				Category: CategoryDependency,
-				Message:  msg,
-			})
-			if shortest == nil || len(dep.Via) < len(shortest.Via) {
-				shortest = &dep
-			}
+			byEnd[end] = append(byEnd[end], importSite{spec, dep})
+		}
+	}
+
+	var shortest *needsCgo
+	for _, end := range ends {
+		sites := byEnd[end]
+		// The most direct import first; among equals, the first in the files.
+		slices.SortStableFunc(sites, func(a, b importSite) int { return len(a.dep.Via) - len(b.dep.Via) })
+		first := sites[0].dep
+		if first.works() {
+			pass.Report(importDiagnostic(pass, CategoryFallback, sites, fmt.Sprintf(
+				`%s uses cgo (%s imports "C") but works without it: %s replaces it when CGO_ENABLED=0; nothing to do`,
+				end, first.File, first.Replacement)))
+			continue
+		}
+		chain := first
+		chain.Via = append([]string{pass.Pkg.Path()}, first.Via...)
+		if len(first.Via) == 1 || first.Module != module {
+			pass.Report(importDiagnostic(pass, CategoryDependency, sites, needsCgoMessage(chain)))
+			chain.Module = module
+		}
+		if shortest == nil || len(chain.Via) < len(shortest.Via) {
+			shortest = &chain
 		}
 	}
 	return shortest
+}
+
+// needsCgoMessage says why the package at the end of f's chain needs cgo.
+func needsCgoMessage(f needsCgo) string {
+	end := f.Via[len(f.Via)-1]
+	var via string
+	if len(f.Via) > 2 {
+		via = fmt.Sprintf(" (via %s)", strings.Join(f.Via, " -> "))
+	}
+	if f.Replacement == "" {
+		return fmt.Sprintf(`%s needs cgo%s: %s imports "C" and nothing replaces it when CGO_ENABLED=0; enable cgo for these targets or use a package that works without it`,
+			end, via, f.File)
+	}
+	return fmt.Sprintf(`%s needs cgo%s: %s imports "C", and without cgo %s at run time (%s); enable cgo for these targets or use a package that works without it`,
+		end, via, f.File, failList(f.Failing), f.Replacement)
+}
+
+// importDiagnostic reports msg at the first of sites, with the others as
+// related locations.
+func importDiagnostic(pass *analysis.Pass, category string, sites []importSite, msg string) analysis.Diagnostic {
+	first := sites[0].spec
+	d := analysis.Diagnostic{Pos: first.Pos(), End: first.End(), Category: category, Message: msg}
+	for _, s := range sites[1:] {
+		end := s.dep.Via[len(s.dep.Via)-1]
+		related := analysis.RelatedInformation{Pos: s.spec.Pos(), End: s.spec.End(), Message: end + " is imported here too"}
+		if len(s.dep.Via) > 1 {
+			related.Message = fmt.Sprintf("%s is imported here too, via %s", end, strings.Join(s.dep.Via, " -> "))
+		}
+		d.Related = append(d.Related, related)
+	}
+	return d
 }
 
 // importedPackage returns the package spec imports, or nil if the import

@@ -2,6 +2,7 @@ package cgo_test
 
 import (
 	"fmt"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -208,4 +209,65 @@ func checkWants(t *testing.T, act *checker.Action) {
 			t.Errorf("%s:%d: no diagnostic matching %q", k.file, k.line, re)
 		}
 	}
+}
+
+// TestFallbacks checks packages modelled on real ones whose files import
+// "C": those written to work without cgo (prometheus's darwin process
+// collector, net's resolver switch, os/user, gopsutil's darwin mem) are
+// information; those whose !cgo versions only fail (go-sqlite3's
+// static_mock.go, gopsutil's darwin cpu and process) need cgo.
+func TestFallbacks(t *testing.T) {
+	loadEnv(t)
+	roots := run(t, cgo.ForTarget(linuxAmd64), "fallbackuser", "promfallback", "sqlitestub", "netswitch", "userfallback", "psutil/...")
+	for _, act := range roots {
+		checkWants(t, act)
+	}
+	facts := packageFacts(roots)
+	for pkg, want := range map[string]string{
+		"promfallback":   "needsCgo(process_collector_mem_cgo.go via promfallback; works with process_collector_mem_nocgo.go)",
+		"netswitch":      "needsCgo(cgo_unix_cgo.go via netswitch; works with cgo_stub.go)",
+		"userfallback":   "needsCgo(cgo_lookup_cgo.go via userfallback; works with lookup_unix.go)",
+		"psutil/mem":     "needsCgo(mem_darwin_cgo.go via psutil/mem; works with mem_darwin_nocgo.go)",
+		"sqlitestub":     "needsCgo(sqlite3.go via sqlitestub; fails in SQLiteConn.RegisterFunc, SQLiteDriver.Open)",
+		"psutil/cpu":     "needsCgo(cpu_darwin_cgo.go via psutil/cpu; fails in allCPUTimes, perCPUTimes)",
+		"psutil/process": "needsCgo(process_darwin_cgo.go via psutil/process; fails in Process.CwdWithContext)",
+		// A package that imports one that needs cgo needs it too.
+		"fallbackuser": "needsCgo(cpu_darwin_cgo.go via fallbackuser -> psutil/cpu; fails in allCPUTimes, perCPUTimes)",
+	} {
+		if got := facts[pkg]; got != want {
+			t.Errorf("fact of %s = %q, want %q", pkg, got, want)
+		}
+	}
+}
+
+// TestOneFindingPerPackage checks that a package that reaches a package
+// needing cgo from several imports gets one finding, at the first direct
+// import, with the other imports as related locations; and that a
+// package reaching it only through a package that reports it gets none.
+func TestOneFindingPerPackage(t *testing.T) {
+	loadEnv(t)
+	roots := run(t, cgo.ForTarget(linuxAmd64), "dedup", "chain/a")
+	var got []string
+	for _, act := range roots {
+		checkWants(t, act)
+		for _, d := range act.Diagnostics {
+			line := fmt.Sprintf("%s %s", position(act, d.Pos), strings.SplitN(d.Message, ":", 2)[0])
+			for _, r := range d.Related {
+				line += fmt.Sprintf("; %s %s", position(act, r.Pos), r.Message)
+			}
+			got = append(got, line)
+		}
+	}
+	want := []string{
+		`a.go:6:2 chain/c needs cgo; b.go:5:2 chain/c is imported here too; b.go:4:2 chain/c is imported here too, via chain/b -> chain/c`,
+		`a.go:7:2 promfallback uses cgo (process_collector_mem_cgo.go imports "C") but works without it; b.go:6:2 promfallback is imported here too`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func position(act *checker.Action, pos token.Pos) string {
+	posn := act.Package.Fset.Position(pos)
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(posn.Filename), posn.Line, posn.Column)
 }

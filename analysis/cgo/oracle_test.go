@@ -203,10 +203,51 @@ func TestGoVet(t *testing.T) {
 	}
 	slices.Sort(got)
 	want := []string{
-		`app/main.go:3:8: example.com/fixture/db needs cgo: db_cgo.go imports "C"`,
-		`db/db_cgo.go:5:8: this file imports "C" and is left out of the build when CGO_ENABLED=0`,
+		`app/main.go:3:8: example.com/fixture/db needs cgo: db_cgo.go imports "C", and without cgo Open only fails at run time (db_nocgo.go); enable cgo for these targets or use a package that works without it`,
+		`db/db_cgo.go:5:8: this file imports "C" and is left out of the build when CGO_ENABLED=0; in its place Open only fails at run time (db_nocgo.go): enable cgo for these targets or make the fallback work`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("go vet printed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestChainAcrossModules checks where a chain to a package that needs
+// cgo is reported when it passes through another module: at the import
+// of that module's package (whose own finding nobody checks), once for
+// the package, and not again in the packages of this module that reach it
+// through that one.
+func TestChainAcrossModules(t *testing.T) {
+	dir, err := filepath.Abs("testdata/modchain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax | packages.NeedModule, Dir: dir, Env: goEnv(oracleTargets[0], false)}
+	pkgs, err := packages.Load(cfg, "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph, err := checker.Analyze([]*analysis.Analyzer{ForTarget(oracleTargets[0])}, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, act := range graph.Roots {
+		if act.Err != nil {
+			t.Fatalf("analyzing %s: %v", act, act.Err)
+		}
+		for _, d := range act.Diagnostics {
+			posn := act.Package.Fset.Position(d.Pos)
+			rel, _ := filepath.Rel(dir, posn.Filename)
+			got = append(got, fmt.Sprintf("%s:%d %s (%d related)", filepath.ToSlash(rel), posn.Line, d.Message, len(d.Related)))
+		}
+	}
+	want := []string{
+		`store/more.go:3 example.com/dep/sqlite needs cgo (via example.com/app/store -> example.com/dep/orm -> example.com/dep/sqlite): sqlite.go imports "C", and without cgo Open only fails at run time (sqlite_nocgo.go); enable cgo for these targets or use a package that works without it (1 related)`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

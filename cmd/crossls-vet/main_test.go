@@ -40,8 +40,8 @@ func TestGoVet(t *testing.T) {
 	}
 	slices.Sort(got)
 	want := []string{
-		`broken_plan9.go:5:1: syntax error: expected operand, found '}'`,                                     // format, in an ignored file
-		`db_cgo.go:4:8: this file imports "C" and is left out of the build when CGO_ENABLED=0`,               // cgo
+		`broken_plan9.go:5:1: syntax error: expected operand, found '}'`, // format, in an ignored file
+		`db_cgo.go:4:8: this file imports "C" and is left out of the build when CGO_ENABLED=0, with nothing in its place: enable cgo for these targets or add a !cgo fallback`, // cgo
 		`messy.go:3:1: file is not gofmt-formatted`,                                                          // format
 		`mismatch.go:2:1: +build lines do not match //go:build condition`,                                    // buildtag
 		`mismatch.go:2:1: file is not gofmt-formatted`,                                                       // format: gofmt rewrites +build lines

@@ -3,7 +3,7 @@ package a
 import (
 	"errors"
 
-	"chain/b" // want `chain/c needs cgo: c.go imports "C" \(via chain/a -> chain/b -> chain/c\)`
+	"chain/b" // reaches chain/c through chain/b, which reports it
 )
 
 var _ = errors.Is(b.B(), nil)

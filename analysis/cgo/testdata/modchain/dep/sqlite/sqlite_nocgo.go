@@ -1,0 +1,7 @@
+//go:build !cgo
+
+package sqlite
+
+import "errors"
+
+func Open() error { return errors.New("sqlite: requires cgo") }

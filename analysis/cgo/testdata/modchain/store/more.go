@@ -1,0 +1,5 @@
+package store
+
+import "example.com/dep/orm"
+
+var _ = orm.Connect
