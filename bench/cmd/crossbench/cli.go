@@ -226,3 +226,19 @@ func tail(b []byte, n int) string {
 	}
 	return string(b)
 }
+
+// checkOutput runs `crossls check -targets LIST -json ./...` in dir and
+// returns its output.
+func checkOutput(ctx context.Context, crossls, dir string, env []string, targets []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, crossls, "check", "-targets", strings.Join(targets, ","), "-json", "./...")
+	cmd.Dir = dir
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+		return nil, fmt.Errorf("crossls check in %s: %v\n%s", dir, err, tail(stderr.Bytes(), 2000))
+	}
+	return stdout.Bytes(), nil
+}

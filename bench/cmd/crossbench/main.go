@@ -8,11 +8,14 @@
 //  2. editor: edit-to-diagnostic latency through `crossls serve` with 1, 4,
 //     10 and 21 targets, against gopls with GOOS set to a broken target;
 //  3. cold start and peak RSS of both servers (with their children);
-//  4. how latency and memory scale with targets and module size.
+//  4. how latency and memory scale with targets and module size;
+//  5. precision: the findings of `crossls check` on real modules by
+//     severity, analyzer and root cause, and how many sit in packages that
+//     build for every target; with -before, for a second crossls too.
 //
 // Usage:
 //
-//	crossbench -crossls BIN [-gopls BIN] [-quick] [-out FILE]
+//	crossbench -crossls BIN [-gopls BIN] [-before BIN] [-quick] [-out FILE]
 //
 // Run it through bench/run.sh, which builds the binaries.
 package main
@@ -70,13 +73,17 @@ var (
 		EditFile: "fsnotify.go", EditLine: "var _ = newWatches", EditWord: "newWatches", Broken: "windows/amd64"}
 	gopsutil = module{Path: "github.com/shirou/gopsutil/v4", Version: "v4.26.10"}
 	console  = module{Path: "github.com/containerd/console", Version: "v1.0.5"}
-	xtools   = module{Path: "golang.org/x/tools", Version: "v0.52.0",
+	// syncthing is large (about 150 packages) and depends on packages that
+	// use cgo on darwin with a working fallback (prometheus).
+	syncthing = module{Path: "github.com/syncthing/syncthing", Version: "v1.30.0"}
+	xtools    = module{Path: "golang.org/x/tools", Version: "v0.52.0",
 		// getErrno is defined in robustio_windows.go only.
 		EditFile: "internal/robustio/robustio.go", EditLine: "var _ = getErrno", EditWord: "getErrno", Broken: "linux/amd64"}
 )
 
 type config struct {
 	goCmd, crossls, gopls string
+	before, beforeLabel   string
 	quick                 bool
 	out                   string
 	work                  string
@@ -91,14 +98,16 @@ func main() {
 	var cfg config
 	flag.StringVar(&cfg.crossls, "crossls", "", "crossls binary (required)")
 	flag.StringVar(&cfg.gopls, "gopls", "", "gopls binary (optional; without it the gopls columns are empty)")
+	flag.StringVar(&cfg.before, "before", "", "another crossls binary whose findings the precision part shows beside -crossls's (optional)")
+	flag.StringVar(&cfg.beforeLabel, "before-label", "before", "what -before is, for the precision table")
 	flag.StringVar(&cfg.goCmd, "go", "go", "go command")
 	flag.BoolVar(&cfg.quick, "quick", false, "reduced run: one module, 4 CLI targets, 1 and 4 editor targets, 5 edits")
 	flag.StringVar(&cfg.out, "out", "", "also write the report to this file")
 	flag.StringVar(&cfg.work, "work", "", "work directory for module copies and caches (default: a new temporary directory, removed at the end)")
 	flag.StringVar(&cfg.label, "label", "", "what is measured, for the report header (e.g. the commit)")
-	parts := flag.String("parts", "cli,editor", "comma-separated parts to run: cli, editor")
+	parts := flag.String("parts", "cli,editor,precision", "comma-separated parts to run: cli, editor, precision")
 	flag.StringVar(&cfg.counts, "counts", "", "editor target counts to run, from 1,4,10,21 (default all; 1,4 with -quick)")
-	flag.StringVar(&cfg.modules, "modules", "", "only these modules, by last path element: fsnotify, gopsutil, console, tools")
+	flag.StringVar(&cfg.modules, "modules", "", "only these modules, by last path element: fsnotify, gopsutil, console, tools, syncthing")
 	flag.IntVar(&cfg.edits, "edits", 0, "edit pairs per editor scenario (default 50, 5 with -quick)")
 	flag.DurationVar(&cfg.budget, "budget", 0, "no new edit pair starts after this much time in one scenario (default 120s, 20s with -quick)")
 	flag.DurationVar(&cfg.timeout, "timeout", 0, "limit for one wait for diagnostics (default 240s, 120s with -quick)")
@@ -110,10 +119,10 @@ func main() {
 	cfg.parts = map[string]bool{}
 	for _, p := range strings.Split(*parts, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "cli", "editor":
+		case "cli", "editor", "precision":
 			cfg.parts[p] = true
 		default:
-			fmt.Fprintf(os.Stderr, "crossbench: unknown part %q (want cli, editor)\n", p)
+			fmt.Fprintf(os.Stderr, "crossbench: unknown part %q (want cli, editor, precision)\n", p)
 			os.Exit(2)
 		}
 	}
@@ -142,7 +151,7 @@ func main() {
 }
 
 func run(ctx context.Context, cfg *config) error {
-	for _, p := range []*string{&cfg.crossls, &cfg.gopls} {
+	for _, p := range []*string{&cfg.crossls, &cfg.gopls, &cfg.before} {
 		if *p == "" {
 			continue
 		}
@@ -174,11 +183,14 @@ func run(ctx context.Context, cfg *config) error {
 	cliModules := []*module{&fsnotify, &gopsutil, &console}
 	cliTargets := matrix21
 	editorModules := []*module{&fsnotify, &xtools}
+	precisionModules := []*module{&fsnotify, &gopsutil, &console, &xtools, &syncthing}
+	precisionTargets := editorTargets[10]
 	counts := []int{1, 4, 10, 21}
 	if cfg.quick {
 		cliModules = []*module{&fsnotify}
 		cliTargets = editorTargets[4]
 		editorModules = []*module{&fsnotify}
+		precisionModules = []*module{&fsnotify}
 		counts = []int{1, 4}
 	}
 	if cfg.counts != "" {
@@ -204,9 +216,9 @@ func run(ctx context.Context, cfg *config) error {
 			}
 			return out
 		}
-		cliModules, editorModules = only(cliModules), only(editorModules)
-		if len(cliModules)+len(editorModules) == 0 {
-			return fmt.Errorf("-modules %q selects no module (known: fsnotify, gopsutil, console, tools)", cfg.modules)
+		cliModules, editorModules, precisionModules = only(cliModules), only(editorModules), only(precisionModules)
+		if len(cliModules)+len(editorModules)+len(precisionModules) == 0 {
+			return fmt.Errorf("-modules %q selects no module (known: fsnotify, gopsutil, console, tools, syncthing)", cfg.modules)
 		}
 	}
 	need := map[*module]bool{}
@@ -220,17 +232,30 @@ func run(ctx context.Context, cfg *config) error {
 			need[m] = true
 		}
 	}
+	// The precision part skips a module it cannot fetch; the others need it.
+	optional := map[*module]bool{}
+	if cfg.parts["precision"] {
+		for _, m := range precisionModules {
+			if !need[m] {
+				need[m], optional[m] = true, true
+			}
+		}
+	}
 	modRoot := filepath.Join(cfg.work, "mod")
 	if err := os.MkdirAll(modRoot, 0o755); err != nil {
 		return err
 	}
-	for _, m := range []*module{&fsnotify, &gopsutil, &console, &xtools} {
+	for _, m := range []*module{&fsnotify, &gopsutil, &console, &xtools, &syncthing} {
 		if !need[m] {
 			continue
 		}
 		progress("fetching %s", m)
 		if err := m.fetch(ctx, cfg.goCmd, modRoot, base); err != nil {
-			return err
+			if !optional[m] || ctx.Err() != nil {
+				return err
+			}
+			m.fetchErr = err
+			progress("skipping %s in the precision part: %v", m, err)
 		}
 	}
 
@@ -248,6 +273,20 @@ func run(ctx context.Context, cfg *config) error {
 	}
 	if cfg.parts["editor"] {
 		if editorRows, err = editorPart(ctx, cfg, base, editorModules, counts, logDir, &report); err != nil {
+			return err
+		}
+	}
+	if cfg.parts["precision"] {
+		fmt.Fprintf(&report, "\n## 5. Precision: the findings of `crossls check ./...` (%d targets)\n\n", len(precisionTargets))
+		label := cfg.label
+		if label == "" {
+			label = "crossls"
+		}
+		binaries := [][2]string{{label, cfg.crossls}}
+		if cfg.before != "" {
+			binaries = [][2]string{{cfg.beforeLabel, cfg.before}, {label, cfg.crossls}}
+		}
+		if _, err := precisionPart(ctx, cfg, base, precisionModules, precisionTargets, binaries, &report); err != nil {
 			return err
 		}
 	}

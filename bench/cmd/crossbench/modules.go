@@ -24,6 +24,7 @@ type module struct {
 	// targets); every server's message about it contains EditWord.
 	EditLine, EditWord, Broken string
 	Dir                        string // writable copy, set by fetch
+	fetchErr                   error  // why fetch failed, for a part that skips the module
 }
 
 func (m module) String() string { return m.Path + "@" + m.Version }
