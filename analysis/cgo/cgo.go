@@ -88,10 +88,13 @@ const (
 	CategoryDroppedFile = "cgo-file"      // a file importing "C" is left out, and nothing works in its place
 	CategoryUndefined   = "cgo-undefined" // a use of a symbol declared only in a left-out file
 	CategoryDependency  = "cgo-import"    // an import of a package that needs cgo
-	// CategoryFallback is information: a file importing "C", or an import
-	// of a package, whose left-out files are replaced without cgo by files
-	// that work. A driver shows it as information, once per package.
+	// CategoryFallback is information: the import of a package whose
+	// left-out files are replaced without cgo by files that work. A driver
+	// that checks many packages need say it only once.
 	CategoryFallback = "cgo-fallback"
+	// CategoryFallbackFile is information: a file importing "C" that is
+	// replaced without cgo by files that work.
+	CategoryFallbackFile = "cgo-file-fallback"
 )
 
 // needsCgo is the fact exported for a package outside the standard
@@ -229,7 +232,7 @@ func droppedFileDiagnostic(spec *ast.ImportSpec, fb fallback) analysis.Diagnosti
 		d.Message = fmt.Sprintf("%s; in its place %s at run time (%s): enable cgo for these targets or make the fallback work",
 			dropped, failList(fb.failing), strings.Join(fb.files, ", "))
 	case workingFallback:
-		d.Category = CategoryFallback
+		d.Category = CategoryFallbackFile
 		d.Message = fmt.Sprintf("%s; the package works without it, with %s: nothing to do", dropped, strings.Join(fb.files, ", "))
 	}
 	return d

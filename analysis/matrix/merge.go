@@ -105,7 +105,51 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 		}
 		return a.Message < b.Message
 	})
+	res.Diagnostics = dedupe(res.Diagnostics)
 	return res
+}
+
+// dedupe drops a finding whose position and message (targets included)
+// another one has, keeping the higher severity and both related
+// locations; and keeps information marked once at its first position only,
+// with the others as related locations. diags are sorted by position.
+func dedupe(diags []Diagnostic) []Diagnostic {
+	type key struct {
+		file         string
+		line, column int
+		message      string
+	}
+	rank := map[string]int{SeverityInfo: 0, SeverityWarning: 1, SeverityError: 2}
+	at := map[key]int{}        // -> index in out
+	onceAt := map[string]int{} // analyzer and message -> index in out
+	out := diags[:0]
+	for _, d := range diags {
+		if d.once {
+			k := d.Analyzer + "\x00" + d.Message
+			if i, ok := onceAt[k]; ok {
+				out[i].Related = append(out[i].Related, Related{File: d.File, Line: d.Line, Column: d.Column,
+					EndLine: d.EndLine, EndColumn: d.EndColumn, Message: "the same import, in " + d.Package})
+				out[i].Related = append(out[i].Related, d.Related...)
+				continue
+			}
+			onceAt[k] = len(out)
+		}
+		k := key{d.File, d.Line, d.Column, d.Message}
+		if i, ok := at[k]; ok {
+			if rank[d.Severity] > rank[out[i].Severity] {
+				out[i].Severity = d.Severity
+			}
+			for _, r := range d.Related {
+				if !slices.Contains(out[i].Related, r) {
+					out[i].Related = append(out[i].Related, r)
+				}
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, d)
+	}
+	return out
 }
 
 // label names the targets a finding affects, as the message prefix.

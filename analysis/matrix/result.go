@@ -59,6 +59,10 @@ type Diagnostic struct {
 	Package   string    `json:"package"`
 	Related   []Related `json:"related,omitempty"`
 	Fixes     []Fix     `json:"fixes,omitempty"`
+
+	// once: information that a check says once, at its first position;
+	// the others become related locations.
+	once bool
 }
 
 // Related points at another location that explains a diagnostic, such as

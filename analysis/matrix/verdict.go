@@ -527,6 +527,9 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 	if len(fails) > 0 && slices.ContainsFunc(p.Imports, func(imp string) bool { return fails[imp] != nil }) {
 		files = u.files
 	}
+	// Dependencies outside the checked packages that fail for one reason
+	// are one finding, at the first import; the others are related.
+	depCause := map[string]int{} // failure message and position -> index in out.diags
 	for _, f := range files {
 		for _, spec := range f.Imports {
 			path, err := strconv.Unquote(spec.Path.Value)
@@ -557,11 +560,19 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 			case dep.list.DepOnly:
 				// A dependency outside the checked packages: its errors
 				// show nowhere else.
-				msg := fmt.Sprintf("%s does not build for this target: %s", path, strings.TrimPrefix(f.msg, "dependency "))
+				reason := strings.TrimPrefix(f.msg, "dependency ")
+				d := s.diag(p, spec, "buildgap", SeverityError, fmt.Sprintf("%s does not build for this target: %s", path, reason))
 				if f.pos != "" {
-					msg += " (" + f.pos + ")"
+					d.Message += " (" + f.pos + ")"
 				}
-				out.diags = append(out.diags, s.diag(p, spec, "buildgap", SeverityError, msg))
+				cause := reason + "\x00" + f.pos
+				if i, ok := depCause[cause]; ok {
+					out.diags[i].Related = append(out.diags[i].Related, Related{File: d.File, Line: d.Line, Column: d.Column,
+						EndLine: d.EndLine, EndColumn: d.EndColumn, Message: path + " does not build for the same reason"})
+					continue
+				}
+				depCause[cause] = len(out.diags)
+				out.diags = append(out.diags, d)
 			}
 		}
 	}
@@ -720,12 +731,17 @@ func (s *Session) convert(d diagnosticOut) (Diagnostic, bool) {
 		end = s.fset.Position(d.diag.End)
 	}
 	severity := SeverityWarning
-	if s.isErrorPos(u, start) {
+	cgoInfo := d.analyzer.Name == "cgo" && (d.diag.Category == cgo.CategoryFallback || d.diag.Category == cgo.CategoryFallbackFile)
+	switch {
+	case s.isErrorPos(u, start):
 		severity = SeverityError
+	case cgoInfo:
+		severity = SeverityInfo // a package written to work without cgo
 	}
 	out := Diagnostic{
 		File: start.Filename, Line: start.Line, Column: start.Column, EndLine: end.Line, EndColumn: end.Column,
 		Severity: severity, Analyzer: d.analyzer.Name, Message: d.diag.Message, Package: d.pkg.list.ImportPath,
+		once: d.analyzer.Name == "cgo" && d.diag.Category == cgo.CategoryFallback,
 	}
 	for _, r := range d.diag.Related {
 		rs, re := s.fset.Position(r.Pos), s.fset.Position(r.Pos)
