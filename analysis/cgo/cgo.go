@@ -175,6 +175,18 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 	defs := make(map[string]string)     // name -> file
 	decls := make(map[string]token.Pos) // name -> declaration
 	replaced := make(map[string]bool)   // names the package declares without cgo too
+	var built []*ast.File
+	builtNames := make(map[string]bool)
+	if len(dropped) > 0 {
+		// By syntax: a package whose types come from export data has
+		// only its exported names in scope.
+		built = builtSyntax(pass)
+		for _, f := range built {
+			for name := range topLevelNames(f) {
+				builtNames[name] = true
+			}
+		}
+	}
 	for _, d := range dropped {
 		base := filepath.Base(d.name)
 		// Name the file named after the package, if any, else the first.
@@ -184,7 +196,7 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 		}
 		for name, id := range topLevelNames(d.file) {
 			switch {
-			case declared(pass.Pkg, name):
+			case builtNames[name] || declared(pass.Pkg, name):
 				replaced[name] = true
 			case defs[name] == "":
 				defs[name] = base
@@ -197,7 +209,7 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 
 	var fb fallback
 	if fact.File != "" {
-		fb = examineFallback(pass, dropped, replaced)
+		fb = examineFallback(pass, built, dropped, replaced)
 		fact.Replacement = strings.Join(fb.files, ", ")
 		fact.Failing = fb.failing
 		for _, d := range dropped {

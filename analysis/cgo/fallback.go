@@ -59,11 +59,10 @@ type fallback struct {
 //     behind it that panics is unreachable by design, so nothing fails;
 //   - an empty function (a hook that does nothing without cgo) neither
 //     works nor fails.
-func examineFallback(pass *analysis.Pass, dropped []droppedFile, replaced map[string]bool) fallback {
+func examineFallback(pass *analysis.Pass, built []*ast.File, dropped []droppedFile, replaced map[string]bool) fallback {
 	if len(replaced) == 0 {
 		return fallback{kind: noFallback}
 	}
-	built := builtSyntax(pass)
 	funcs := map[string]*ast.FuncDecl{}
 	consts := map[string]string{} // name -> value expression
 	files := map[string]bool{}
