@@ -212,11 +212,23 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 		fb = examineFallback(pass, built, dropped, replaced)
 		fact.Replacement = strings.Join(fb.files, ", ")
 		fact.Failing = fb.failing
+		// One finding for the package, at the file the fact names; the
+		// other files that import "C" are related locations.
+		var primary *ast.ImportSpec
+		var others []analysis.RelatedInformation
 		for _, d := range dropped {
-			if d.importC != nil {
-				pass.Report(droppedFileDiagnostic(d.importC, fb))
+			switch {
+			case d.importC == nil:
+			case filepath.Base(d.name) == fact.File:
+				primary = d.importC
+			default:
+				others = append(others, analysis.RelatedInformation{Pos: d.importC.Pos(), End: d.importC.End(),
+					Message: filepath.Base(d.name) + ` imports "C" too and is left out`})
 			}
 		}
+		diag := droppedFileDiagnostic(primary, fb, len(others))
+		diag.Related = others
+		pass.Report(diag)
 	}
 
 	reportUndefined(pass, defs, decls)
@@ -233,9 +245,16 @@ func run(pass *analysis.Pass, ctxt *build.Context) (any, error) {
 }
 
 // droppedFileDiagnostic reports a file that imports "C" at that import,
-// with what the package builds in its place without cgo.
-func droppedFileDiagnostic(spec *ast.ImportSpec, fb fallback) analysis.Diagnostic {
-	const dropped = `this file imports "C" and is left out of the build when CGO_ENABLED=0`
+// with how many others the package leaves out and what it builds in their
+// place without cgo.
+func droppedFileDiagnostic(spec *ast.ImportSpec, fb fallback, others int) analysis.Diagnostic {
+	dropped := `this file imports "C" and is left out of the build when CGO_ENABLED=0`
+	switch {
+	case others == 1:
+		dropped += ", as is 1 other file that imports it"
+	case others > 1:
+		dropped += fmt.Sprintf(", as are %d other files that import it", others)
+	}
 	d := analysis.Diagnostic{Pos: spec.Pos(), End: spec.End(), Category: CategoryDroppedFile}
 	switch fb.kind {
 	case noFallback:

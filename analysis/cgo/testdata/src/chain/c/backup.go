@@ -1,6 +1,6 @@
 package c
 
-import "C" // want `this file imports "C" and is left out of the build when CGO_ENABLED=0`
+import "C" // the same finding as c.go's, whose related location this is
 
 // The file named after the package is the one findings name, as in
 // github.com/mattn/go-sqlite3 (backup.go, ..., sqlite3.go).
