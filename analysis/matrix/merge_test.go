@@ -88,9 +88,10 @@ func TestDedupe(t *testing.T) {
 }
 
 // TestFailingDependencyOnce checks that imports of dependencies outside
-// the checked packages that fail for one reason are one finding per
-// package, at the first import, with the others as related locations; and
-// that the verdict is unchanged.
+// the checked packages that fail for one reason, whether the dependency
+// fails itself or through one of its own, are one finding per package, at
+// the first import, with the others as related locations; and that the
+// verdict is unchanged.
 func TestFailingDependencyOnce(t *testing.T) {
 	dir := writeModule(t, map[string]string{
 		"go.mod":             "module example.com/dep\n\ngo 1.22\n",
@@ -99,7 +100,7 @@ func TestFailingDependencyOnce(t *testing.T) {
 		"x/x.go":             "package x\n\nimport _ \"example.com/dep/inner\"\n",
 		"y/y.go":             "package y\n\nimport _ \"example.com/dep/inner\"\n",
 		"app/app.go":         "package app\n\nimport (\n\t_ \"example.com/dep/x\"\n\t_ \"example.com/dep/y\"\n)\n",
-		"app/more.go":        "package app\n\nimport _ \"example.com/dep/y\"\n",
+		"app/more.go":        "package app\n\nimport (\n\t_ \"example.com/dep/inner\"\n\t_ \"example.com/dep/y\"\n)\n",
 	})
 	targets, _ := target.ParseList("linux/amd64,windows/amd64")
 	res, err := NewSession().Check(context.Background(), Options{Dir: dir, Targets: targets, Patterns: []string{"./app"}})
@@ -117,7 +118,8 @@ func TestFailingDependencyOnce(t *testing.T) {
 	pos := filepath.Join(dir, "inner", "inner.go") + ":3:9"
 	want := []string{
 		"app.go:4 [windows/amd64] example.com/dep/x does not build for this target: example.com/dep/inner fails: undefined: lockFile (" + pos + ")" +
-			"; app.go:5 example.com/dep/y does not build for the same reason; more.go:3 example.com/dep/y does not build for the same reason",
+			"; app.go:5 example.com/dep/y does not build for the same reason" +
+			"; more.go:4 example.com/dep/inner does not build for the same reason; more.go:5 example.com/dep/y does not build for the same reason",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

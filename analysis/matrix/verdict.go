@@ -529,7 +529,7 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 	}
 	// Dependencies outside the checked packages that fail for one reason
 	// are one finding, at the first import; the others are related.
-	depCause := map[string]int{} // failure message and position -> index in out.diags
+	depCause := map[string]int{} // the root error's position -> index in out.diags
 	for _, f := range files {
 		for _, spec := range f.Imports {
 			path, err := strconv.Unquote(spec.Path.Value)
@@ -565,7 +565,12 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 				if f.pos != "" {
 					d.Message += " (" + f.pos + ")"
 				}
-				cause := reason + "\x00" + f.pos
+				// The root error's position names the cause, whether the
+				// dependency fails itself or through one of its own.
+				cause := f.pos
+				if cause == "" {
+					cause = reason
+				}
 				if i, ok := depCause[cause]; ok {
 					out.diags[i].Related = append(out.diags[i].Related, Related{File: d.File, Line: d.Line, Column: d.Column,
 						EndLine: d.EndLine, EndColumn: d.EndColumn, Message: path + " does not build for the same reason"})
