@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -368,7 +369,11 @@ func checkEmbed(spec *ast.ValueSpec, importsEmbed, inFunc bool) string {
 // aloneOnLine reports whether only white space precedes offset on its
 // line: the compiler takes a directive only on a line of its own.
 func aloneOnLine(src []byte, offset int) bool {
-	for i := offset - 1; i >= 0 && src[i] != '\n'; i-- {
+	start := 0
+	if bytes.HasPrefix(src, []byte("\uFEFF")) {
+		start = 3 // the scanner skips a byte order mark at the start
+	}
+	for i := offset - 1; i >= start && src[i] != '\n'; i-- {
 		if src[i] != ' ' && src[i] != '\t' && src[i] != '\r' {
 			return false
 		}
@@ -480,7 +485,10 @@ func (s *Session) linkError(in *passInput) string {
 	walk(in)
 	for _, pi := range closure {
 		p, u := pi.list, pi.unit
-		if u == nil || len(p.SFiles) == 0 || len(bodilessOf(u)) == 0 {
+		// Without non-Go files the compiler rejects a function without a
+		// body (missingBodies); with them it leaves it to the linker. A
+		// .syso object may define anything.
+		if u == nil || len(p.SysoFiles) > 0 || !compiledIncomplete(p) || len(bodilessOf(u)) == 0 {
 			continue
 		}
 		defined := asmSymbols(p, s.files.read)

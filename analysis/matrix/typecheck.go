@@ -619,12 +619,18 @@ func (f importerFunc) Import(path string) (*types.Package, error) { return f(pat
 // the compiler checks with -complete (no assembly or other non-Go files),
 // which `go build` rejects with "missing function body".
 func missingBodies(p *listedPackage, u *unit) []*ast.FuncDecl {
-	ext := len(p.CgoFiles) + len(p.CFiles) + len(p.CXXFiles) + len(p.MFiles) + len(p.FFiles) +
-		len(p.SFiles) + len(p.SysoFiles) + len(p.SwigFiles) + len(p.SwigCXXFiles)
-	if ext > 0 || p.Standard {
+	if compiledIncomplete(p) || p.Standard {
 		return nil
 	}
 	return bodilessOf(u)
+}
+
+// compiledIncomplete reports whether the compiler compiles p without
+// -complete, leaving functions without a body to the linker: p has
+// non-Go files.
+func compiledIncomplete(p *listedPackage) bool {
+	return len(p.CgoFiles)+len(p.CFiles)+len(p.CXXFiles)+len(p.MFiles)+len(p.FFiles)+
+		len(p.SFiles)+len(p.SysoFiles)+len(p.SwigFiles)+len(p.SwigCXXFiles) > 0
 }
 
 // bodilessOf returns u's functions without a body or linkname, whatever

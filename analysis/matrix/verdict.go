@@ -29,6 +29,9 @@ type failure struct {
 	// toolchain: the target's C toolchain does not work; every package
 	// that needs cgo fails with this same failure.
 	toolchain bool
+	// loadFatal: a loading error, in the package or a dependency, which
+	// stops go build before it builds anything.
+	loadFatal bool
 	unchecked bool
 }
 
@@ -118,7 +121,12 @@ func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails ma
 			return &failure{class: ClassNoGoFiles, msg: "no non-test Go files in " + p.Dir}
 		}
 		if p.Error.Pos != "" {
-			return &failure{class: ClassOther, msg: p.Error.Err, pos: p.Error.Pos}
+			return &failure{class: ClassOther, msg: p.Error.Err, pos: p.Error.Pos, loadFatal: true}
+		}
+		if !strings.HasPrefix(p.Error.Err, "# ") {
+			// A loading error (a missing module, an import cycle): go
+			// build reports it and builds nothing.
+			return &failure{class: ClassOther, msg: p.Error.Err, loadFatal: true}
 		}
 		// cgo's step failed (a missing header, a C error in the preamble).
 		msg, pos := firstError(p.Error.Err, dir, p.Dir)
@@ -132,23 +140,42 @@ func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails ma
 		}
 		return &failure{class: ClassNoGoFiles, msg: "no non-test Go files in " + p.Dir}
 	}
-	var unchecked *failure
+	// Of failing dependencies, go build reports first a loading error,
+	// which stops it before it builds anything; then a target whose C
+	// toolchain does not work; then any other.
+	var unchecked, toolchain, failing *failure
 	for _, imp := range p.Imports {
-		switch f := fails[imp]; {
+		f := fails[imp]
+		switch {
 		case f == nil:
-		case f.toolchain:
-			return f
+			continue
 		case f.unchecked:
 			if unchecked == nil {
 				unchecked = &failure{unchecked: true, msg: fmt.Sprintf("dependency %s is %s", imp, strings.TrimPrefix(f.msg, "dependency "))}
 			}
-		default:
+			continue
+		case f.toolchain:
+			if toolchain == nil {
+				toolchain = f
+			}
+			continue
+		}
+		if f.loadFatal || failing == nil {
 			msg := f.msg
 			if f.class != ClassDependencyFails {
 				msg = fmt.Sprintf("dependency %s fails: %s", imp, f.msg)
 			}
-			return &failure{class: ClassDependencyFails, msg: msg, pos: f.pos}
+			failing = &failure{class: ClassDependencyFails, msg: msg, pos: f.pos, loadFatal: f.loadFatal}
+			if f.loadFatal {
+				return failing
+			}
 		}
+	}
+	if toolchain != nil {
+		return toolchain
+	}
+	if failing != nil {
+		return failing
 	}
 	if len(p.DepsErrors) > 0 {
 		e := p.DepsErrors[0]
@@ -349,27 +376,28 @@ func (s *Session) missingName(in *passInput, te types.Error) (*listedPackage, st
 	if m == nil {
 		return nil, "", false
 	}
-	sel := selectorAt(in.unit.files, te.Pos)
-	if sel == nil || in.unit.info == nil {
-		return nil, "", false
+	// The type as the message names it: an alias is its own name there,
+	// and its package is the alias's.
+	qual, typ, method := m[1], m[2], m[3]
+	var owner *listedPackage
+	switch {
+	case qual == "":
+		owner = in.list
+	case strings.HasPrefix(qual, `"`):
+		path, _ := strconv.Unquote(qual)
+		owner = findDep(in, path)
+	default:
+		owner = findDepNamed(in, qual)
 	}
-	t := in.unit.info.TypeOf(sel.X)
-	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = ptr.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil {
-		return nil, "", false
-	}
-	owner := findDep(in, named.Obj().Pkg().Path())
-	return owner, named.Obj().Name() + "." + m[1], owner != nil
+	return owner, typ + "." + method, owner != nil
 }
 
 var (
 	// "undefined: X" and "undefined: q.X".
 	undefinedRE = regexp.MustCompile(`^undefined: (?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)$`)
-	// "x.M undefined (type T has no field or method M...)".
-	missingMethodRE = regexp.MustCompile(`^.* undefined \(type .* has no field or method ([A-Za-z_][A-Za-z0-9_]*)`)
+	// "x.M undefined (type [*][q.]T[...] has no field or method M...)",
+	// q a package's name, or its path quoted when names are ambiguous.
+	missingMethodRE = regexp.MustCompile(`^.* undefined \(type \*?(?:("[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)(?:\[.*\])? has no field or method ([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
 // importedAs returns the package that the file holding pos imports under
@@ -420,6 +448,32 @@ func findDep(in *passInput, path string) *listedPackage {
 		return nil
 	}
 	return walk(in)
+}
+
+// findDepNamed returns the one package named name among in's
+// dependencies, direct or not; nil if none or several are.
+func findDepNamed(in *passInput, name string) *listedPackage {
+	seen := map[*passInput]bool{}
+	var found *listedPackage
+	n := 0
+	var walk func(*passInput)
+	walk = func(p *passInput) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		if p != in && p.list.Name == name {
+			found, n = p.list, n+1
+		}
+		for _, d := range p.deps {
+			walk(d)
+		}
+	}
+	walk(in)
+	if n != 1 {
+		return nil
+	}
+	return found
 }
 
 // selectorAt returns the selector expression of files whose Sel is at pos.
