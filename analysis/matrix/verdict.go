@@ -114,8 +114,12 @@ func sameFailures(in, pv *passInput) bool {
 func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails map[string]*failure) *failure {
 	p := in.list
 	if p.Error != nil {
+		// A loading error stops go build of an importer before it builds
+		// anything.
 		if strings.Contains(p.Error.Err, "build constraints exclude all Go files") {
-			return s.noFilesFailure(t, p, p.Error.Err)
+			f := s.noFilesFailure(t, p, p.Error.Err)
+			f.loadFatal = true
+			return f
 		}
 		if strings.Contains(p.Error.Err, "no non-test Go files") {
 			return &failure{class: ClassNoGoFiles, msg: "no non-test Go files in " + p.Dir}
@@ -476,23 +480,6 @@ func findDepNamed(in *passInput, name string) *listedPackage {
 	return found
 }
 
-// selectorAt returns the selector expression of files whose Sel is at pos.
-func selectorAt(files []*ast.File, pos token.Pos) *ast.SelectorExpr {
-	for _, f := range files {
-		if pos < f.FileStart || pos > f.FileEnd {
-			continue
-		}
-		var found *ast.SelectorExpr
-		ast.Inspect(f, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Pos() == pos {
-				found = sel
-			}
-			return found == nil
-		})
-		return found
-	}
-	return nil
-}
 
 // excludedNames returns the package-level names ("X", "T.M") declared in
 // the non-test Go files of p that the target excludes, each with whether
