@@ -9,9 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -460,43 +458,4 @@ func (e *editor) fileSetSize() (files, bytes int) {
 		}
 	}
 	return files, bytes
-}
-
-// realModule downloads mod through the module proxy and copies it to a
-// writable directory, with its dependencies downloaded; it skips the test
-// when the proxy cannot be reached.
-func realModule(t *testing.T, mod string) string {
-	t.Helper()
-	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
-	if err != nil {
-		t.Skipf("the module proxy cannot be reached for %s: %v", mod, err)
-	}
-	var info struct{ Dir string }
-	if err := json.Unmarshal(out, &info); err != nil {
-		t.Fatal(err)
-	}
-	dst := filepath.Join(t.TempDir(), filepath.Base(info.Dir))
-	if err := os.CopyFS(dst, os.DirFS(info.Dir)); err != nil {
-		t.Fatal(err)
-	}
-	filepath.WalkDir(dst, func(path string, d fs.DirEntry, err error) error {
-		if err == nil {
-			mode := os.FileMode(0o644)
-			if d.IsDir() {
-				mode = 0o755
-			}
-			os.Chmod(path, mode)
-		}
-		return nil
-	})
-	cmd := exec.Command("go", "mod", "download")
-	cmd.Dir = dst
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("the module proxy cannot be reached for %s's dependencies: %v\n%s", mod, err, out)
-	}
-	dst, err = filepath.EvalSymlinks(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }

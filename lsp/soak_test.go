@@ -19,6 +19,7 @@ import (
 
 	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/modproxy"
 )
 
 // TestSoak drives a working day of editing through the server, on a real
@@ -42,7 +43,7 @@ func TestSoak(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("CROSSLS_SOAK_EDITS")); err == nil && n > 0 {
 		edits = n
 	}
-	dir := realModule(t, "github.com/fsnotify/fsnotify@v1.9.0")
+	dir := modproxy.Copy(t, "github.com/fsnotify/fsnotify@v1.9.0")
 	goroutinesBefore := runtime.NumGoroutine()
 	e := newEditorIn(t, dir, withSettings(`{"targets": ["linux/amd64", "windows/amd64", "darwin/arm64", "linux/386"]}`))
 	e.initialize()

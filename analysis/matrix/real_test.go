@@ -1,17 +1,13 @@
 package matrix
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/modproxy"
 )
 
 // realTargets spans the OS families these modules special-case: the
@@ -52,7 +48,7 @@ func TestOracleRealModules(t *testing.T) {
 	}
 	for _, mod := range realModules {
 		t.Run(filepath.Base(mod), func(t *testing.T) {
-			dir := copyModule(t, mod)
+			dir := modproxy.Copy(t, mod)
 			res, err := Check(context.Background(), Options{Dir: dir, Targets: targets})
 			if err != nil {
 				t.Fatal(err)
@@ -78,56 +74,5 @@ func TestOracleRealModules(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// copyModule downloads mod and copies it to a writable directory, with its
-// dependencies downloaded, ready to build.
-func copyModule(t *testing.T, mod string) string {
-	t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", mod)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		skipIfProxyUnreachable(t, string(out)+stderr.String())
-		t.Fatalf("go mod download %s: %v\n%s%s", mod, err, out, stderr.Bytes())
-	}
-	var info struct{ Dir string }
-	if err := json.Unmarshal(out, &info); err != nil {
-		t.Fatal(err)
-	}
-	dst := filepath.Join(t.TempDir(), filepath.Base(info.Dir))
-	if err := os.CopyFS(dst, os.DirFS(info.Dir)); err != nil {
-		t.Fatal(err)
-	}
-	filepath.WalkDir(dst, func(path string, d fs.DirEntry, err error) error {
-		if err == nil {
-			mode := os.FileMode(0o644)
-			if d.IsDir() {
-				mode = 0o755
-			}
-			os.Chmod(path, mode)
-		}
-		return nil
-	})
-	cmd = exec.Command("go", "mod", "download")
-	cmd.Dir = dst
-	if out, err := cmd.CombinedOutput(); err != nil {
-		skipIfProxyUnreachable(t, string(out))
-		t.Fatalf("go mod download in %s: %v\n%s", dst, err, out)
-	}
-	return dst
-}
-
-// skipIfProxyUnreachable skips the test when the go command's output says
-// that the module proxy could not be reached (no network, GOPROXY=off).
-func skipIfProxyUnreachable(t *testing.T, out string) {
-	t.Helper()
-	for _, sign := range []string{"dial tcp", "no such host", "i/o timeout", "connection refused", "network is unreachable",
-		"proxyconnect", "TLS handshake timeout", "GOPROXY=off", "Temporary failure in name resolution"} {
-		if strings.Contains(out, sign) {
-			t.Skipf("the module proxy cannot be reached:\n%s", out)
-		}
 	}
 }

@@ -29,14 +29,7 @@ type finding struct {
 }
 
 type precisionJSON struct {
-	Targets  []string `json:"targets"`
-	Packages []struct {
-		Path    string `json:"path"`
-		Targets map[string]struct {
-			Status string `json:"status"`
-			Class  string `json:"class"`
-		} `json:"targets"`
-	} `json:"packages"`
+	checkJSON
 	Diagnostics []finding `json:"diagnostics"`
 }
 
