@@ -466,8 +466,10 @@ func (s *Session) lateErrors(in *passInput) []types.Error {
 // linkError returns the error of linking a main package for the target,
 // "" if it links: a function declared without a Go body, in a package
 // whose assembly for this target does not define it (the compiler leaves
-// such functions to the linker), that the program refers to. A reference
-// counts wherever it is, as if every function were reachable.
+// such functions to the linker), that the program reaches. Reachability is
+// the linker's, roughly: from main and the init functions and variable
+// initializers of every package, through the functions their bodies name;
+// methods count as reached.
 func (s *Session) linkError(in *passInput) string {
 	seen := map[*passInput]bool{}
 	var closure []*passInput
@@ -483,6 +485,7 @@ func (s *Session) linkError(in *passInput) string {
 		}
 	}
 	walk(in)
+	var reached map[funcRef]bool
 	for _, pi := range closure {
 		p, u := pi.list, pi.unit
 		// Without non-Go files the compiler rejects a function without a
@@ -496,12 +499,133 @@ func (s *Session) linkError(in *passInput) string {
 			if fd.Recv != nil || defined[fd.Name.Name] {
 				continue
 			}
-			if s.referenced(closure, pi, fd.Name) {
+			if reached == nil {
+				reached = s.reachable(closure)
+			}
+			if reached[funcRef{p.ImportPath, fd.Name.Name}] {
 				return fmt.Sprintf("relocation target %s.%s not defined", p.ImportPath, fd.Name.Name)
 			}
 		}
 	}
 	return ""
+}
+
+// A funcRef names a package-level function.
+type funcRef struct{ pkg, name string }
+
+// reachable returns the package-level functions of closure (a main
+// package and its dependencies outside the standard library) that the
+// program reaches: from main.main, every init function and variable
+// initializer, and every method, through the functions they name.
+func (s *Session) reachable(closure []*passInput) map[funcRef]bool {
+	type pkgSyntax struct {
+		in    *passInput
+		funcs map[string]*ast.FuncDecl
+		files []*ast.File
+	}
+	pkgs := map[string]*pkgSyntax{}
+	for _, pi := range closure {
+		files := pi.unit.files
+		if files == nil {
+			for _, path := range pi.list.files {
+				if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+					files = append(files, f)
+				}
+			}
+		}
+		ps := &pkgSyntax{in: pi, funcs: map[string]*ast.FuncDecl{}, files: files}
+		for _, f := range files {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name != "init" {
+					ps.funcs[fd.Name.Name] = fd
+				}
+			}
+		}
+		pkgs[pi.list.ImportPath] = ps
+	}
+	reached := map[funcRef]bool{}
+	var queue []funcRef
+	reach := func(ref funcRef) {
+		if !reached[ref] {
+			reached[ref] = true
+			queue = append(queue, ref)
+		}
+	}
+	// visit marks the functions that node names, in file f of ps.
+	visit := func(ps *pkgSyntax, f *ast.File, node ast.Node) {
+		imports := map[string]string{} // name -> path
+		for _, spec := range f.Imports {
+			path, _ := strconv.Unquote(spec.Path.Value)
+			if mapped, ok := ps.in.list.ImportMap[path]; ok {
+				path = mapped
+			}
+			name := ""
+			if dep := pkgs[path]; dep != nil {
+				name = dep.in.list.Name
+			}
+			if spec.Name != nil {
+				name = spec.Name.Name
+			}
+			imports[name] = path
+		}
+		ast.Inspect(node, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if id, ok := n.X.(*ast.Ident); ok {
+					if path, ok := imports[id.Name]; ok {
+						reach(funcRef{path, n.Sel.Name})
+						return false
+					}
+				}
+			case *ast.Ident:
+				if _, ok := ps.funcs[n.Name]; ok {
+					reach(funcRef{ps.in.list.ImportPath, n.Name})
+				}
+			}
+			return true
+		})
+	}
+	fileOf := func(ps *pkgSyntax, fd *ast.FuncDecl) *ast.File {
+		for _, f := range ps.files {
+			if f.FileStart <= fd.Pos() && fd.Pos() <= f.FileEnd {
+				return f
+			}
+		}
+		return nil
+	}
+	for path, ps := range pkgs {
+		if ps.in.list.Name == "main" {
+			reach(funcRef{path, "main"})
+		}
+		for _, f := range ps.files {
+			for _, d := range f.Decls {
+				switch d := d.(type) {
+				case *ast.FuncDecl:
+					if d.Recv != nil || d.Name.Name == "init" {
+						visit(ps, f, d)
+					}
+				case *ast.GenDecl:
+					if d.Tok == token.VAR {
+						visit(ps, f, d)
+					}
+				}
+			}
+		}
+	}
+	for len(queue) > 0 {
+		ref := queue[0]
+		queue = queue[1:]
+		ps := pkgs[ref.pkg]
+		if ps == nil {
+			continue
+		}
+		if fd := ps.funcs[ref.name]; fd != nil && fd.Body != nil {
+			if f := fileOf(ps, fd); f != nil {
+				visit(ps, f, fd.Body)
+			}
+		}
+	}
+	return reached
 }
 
 // asmTextRE matches an assembly function definition of the package:
@@ -519,59 +643,4 @@ func asmSymbols(p *listedPackage, read func(string) *fileContent) map[string]boo
 		}
 	}
 	return defined
-}
-
-// referenced reports whether the function declared at name in owner is
-// used in the Go files of closure: by name in its own package, or
-// qualified by the name an importer gives the package.
-func (s *Session) referenced(closure []*passInput, owner *passInput, name *ast.Ident) bool {
-	for _, pi := range closure {
-		files := pi.unit.files
-		if files == nil {
-			for _, path := range pi.list.files {
-				if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
-					files = append(files, f)
-				}
-			}
-		}
-		for _, f := range files {
-			qual := ""
-			if pi != owner {
-				for _, spec := range f.Imports {
-					path, _ := strconv.Unquote(spec.Path.Value)
-					if mapped, ok := pi.list.ImportMap[path]; ok {
-						path = mapped
-					}
-					if path != owner.list.ImportPath {
-						continue
-					}
-					qual = owner.list.Name
-					if spec.Name != nil {
-						qual = spec.Name.Name
-					}
-				}
-				if qual == "" {
-					continue
-				}
-			}
-			found := false
-			ast.Inspect(f, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.SelectorExpr:
-					if id, ok := n.X.(*ast.Ident); ok && qual != "" && id.Name == qual && n.Sel.Name == name.Name {
-						found = true
-					}
-				case *ast.Ident:
-					if qual == "" && n.Name == name.Name && n != name {
-						found = true
-					}
-				}
-				return !found
-			})
-			if found {
-				return true
-			}
-		}
-	}
-	return false
 }
