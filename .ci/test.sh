@@ -40,10 +40,11 @@ lint() {
 }
 
 suite lint lint
-# The driver, the analyzers and the server run under the race detector;
-# the rest (CLI, bench tools) without it.
-suite go-test go test -count=1 -timeout 30m $(go list ./... | grep -v -E 'crossls/crossls/(analysis|lsp)(/|$)')
-suite go-test-race go test -race -count=1 -timeout 60m ./analysis/... ./lsp/...
+# Every test, the oracles against go build at full size among them; then
+# the driver, the analyzers and the server again under the race detector,
+# without the oracles' long runs (-short), which build more than they race.
+suite go-test go test -count=1 -timeout 45m ./...
+suite go-test-race go test -race -short -count=1 -timeout 45m ./analysis/... ./lsp/...
 suite vscode-unit bash -c 'cd editors/vscode && npm ci --no-audit --no-fund >/dev/null && npm test'
 suite vscode-e2e bash editors/vscode/test/e2e.sh
 suite nvim-e2e bash editors/nvim/test/run.sh
