@@ -521,6 +521,7 @@ func (s *Session) reachable(closure []*passInput) map[funcRef]bool {
 	type pkgSyntax struct {
 		in    *passInput
 		funcs map[string]*ast.FuncDecl
+		vars  map[string]ast.Expr // package-level variables' initializers
 		files []*ast.File
 	}
 	pkgs := map[string]*pkgSyntax{}
@@ -533,16 +534,33 @@ func (s *Session) reachable(closure []*passInput) map[funcRef]bool {
 				}
 			}
 		}
-		ps := &pkgSyntax{in: pi, funcs: map[string]*ast.FuncDecl{}, files: files}
+		ps := &pkgSyntax{in: pi, funcs: map[string]*ast.FuncDecl{}, vars: map[string]ast.Expr{}, files: files}
 		for _, f := range files {
 			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name != "init" {
-					ps.funcs[fd.Name.Name] = fd
+				switch d := d.(type) {
+				case *ast.FuncDecl:
+					if d.Recv == nil && d.Name.Name != "init" {
+						ps.funcs[d.Name.Name] = d
+					}
+				case *ast.GenDecl:
+					if d.Tok != token.VAR {
+						continue
+					}
+					for _, spec := range d.Specs {
+						vs := spec.(*ast.ValueSpec)
+						for i, name := range vs.Names {
+							if i < len(vs.Values) && name.Name != "_" {
+								ps.vars[name.Name] = vs.Values[i]
+							}
+						}
+					}
 				}
 			}
 		}
 		pkgs[pi.list.ImportPath] = ps
 	}
+	// Functions and variables are nodes alike: a variable reached is one
+	// whose initializer the program keeps.
 	reached := map[funcRef]bool{}
 	var queue []funcRef
 	reach := func(ref funcRef) {
@@ -578,7 +596,9 @@ func (s *Session) reachable(closure []*passInput) map[funcRef]bool {
 					}
 				}
 			case *ast.Ident:
-				if _, ok := ps.funcs[n.Name]; ok {
+				_, isFunc := ps.funcs[n.Name]
+				_, isVar := ps.vars[n.Name]
+				if isFunc || isVar {
 					reach(funcRef{ps.in.list.ImportPath, n.Name})
 				}
 			}
@@ -605,7 +625,10 @@ func (s *Session) reachable(closure []*passInput) map[funcRef]bool {
 						visit(ps, f, d)
 					}
 				case *ast.GenDecl:
-					if d.Tok == token.VAR {
+					// An initializer that calls runs in the package's
+					// init; one that does not is static data, kept only
+					// if the variable is.
+					if d.Tok == token.VAR && containsCall(d) {
 						visit(ps, f, d)
 					}
 				}
@@ -622,6 +645,13 @@ func (s *Session) reachable(closure []*passInput) map[funcRef]bool {
 		if fd := ps.funcs[ref.name]; fd != nil && fd.Body != nil {
 			if f := fileOf(ps, fd); f != nil {
 				visit(ps, f, fd.Body)
+			}
+		}
+		if init := ps.vars[ref.name]; init != nil {
+			for _, f := range ps.files {
+				if f.FileStart <= init.Pos() && init.Pos() <= f.FileEnd {
+					visit(ps, f, init)
+				}
 			}
 		}
 	}
@@ -643,4 +673,20 @@ func asmSymbols(p *listedPackage, read func(string) *fileContent) map[string]boo
 		}
 	}
 	return defined
+}
+
+// containsCall reports whether n calls anything (a conversion counts),
+// outside function literals, whose bodies run only when called.
+func containsCall(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.CallExpr:
+			found = true
+		case *ast.FuncLit:
+			return false
+		}
+		return !found
+	})
+	return found
 }
