@@ -480,7 +480,6 @@ func findDepNamed(in *passInput, name string) *listedPackage {
 	return found
 }
 
-
 // excludedNames returns the package-level names ("X", "T.M") declared in
 // the non-test Go files of p that the target excludes, each with whether
 // every file declaring it imports "C". An immutable package's answer is
