@@ -10,8 +10,10 @@
 //  4. target.Default().
 //
 // Configuration files are searched for in the directory being checked and
-// its parents, up to the root of the workspace or repository. See
-// docs/config.md for the schema of .crossls.yaml.
+// its parents, up to the root of the workspace or repository. A module's
+// own files (between it and its go.mod) come first: the workspace's apply
+// only to modules without any. See docs/config.md for the schema of
+// .crossls.yaml.
 package config
 
 import (
@@ -80,7 +82,17 @@ type Build struct {
 // A non-nil error is an *Error or an ErrorList whose positions point into
 // the offending file.
 func Load(dir string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
-	return load(dir, "", explicit, explicitSource, dist)
+	return load(dir, "", "", explicit, explicitSource, dist)
+}
+
+// LoadIn is Load for a module (or directory) dir of a workspace rooted at
+// root: the go.work directory, the folder an editor opened, the
+// directory a command runs in. Without a go.work or .git to stop at, the
+// search for configuration files goes up to root rather than stopping at
+// dir's go.mod, so that a folder of modules can configure them all.
+// root "" is Load.
+func LoadIn(dir, root string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
+	return load(dir, root, "", explicit, explicitSource, dist)
 }
 
 // LoadFile is like Load, but reads the configuration from file instead of
@@ -96,10 +108,10 @@ func LoadFile(file string, explicit []string, explicitSource Source, dist *targe
 	if _, err := os.Stat(abs); err != nil {
 		return nil, &Error{File: abs, Msg: "cannot read configuration: " + errText(err)}
 	}
-	return load(filepath.Dir(abs), abs, explicit, explicitSource, dist)
+	return load(filepath.Dir(abs), "", abs, explicit, explicitSource, dist)
 }
 
-func load(dir, file string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
+func load(dir, root, file string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -116,11 +128,11 @@ func load(dir, file string, explicit []string, explicitSource Source, dist *targ
 	}
 	crosslsFile, goreleaserFile := file, ""
 	if file == "" {
-		crosslsFile, goreleaserFile = search(dir)
+		crosslsFile, goreleaserFile = search(dir, root)
 	} else if isGoReleaserName(file) {
 		crosslsFile, goreleaserFile = "", file
 	} else {
-		_, goreleaserFile = search(dir)
+		_, goreleaserFile = search(dir, root)
 	}
 
 	cfg := &Config{
@@ -218,14 +230,25 @@ func sourceName(s Source) string {
 }
 
 // Find reports the configuration file that applies to dir: the nearest
-// .crossls.yaml, else the nearest .goreleaser.yaml, searching dir and its
-// parents up to the workspace root (see Files).
+// .crossls.yaml, else the nearest .goreleaser.yaml, of the module's own
+// files or else the workspace's (see Applicable).
 func Find(dir string) (path string, ok bool) {
-	c, g := search(dir)
+	c, g := search(dir, "")
 	if c != "" {
 		return c, true
 	}
 	return g, g != ""
+}
+
+// Applicable returns the configuration files that apply to dir in the
+// workspace rooted at root ("" if none; see LoadIn): the nearest
+// .crossls.yaml and .goreleaser.yaml among the module's own files, those
+// between dir and its go.mod, if it has any; else among the workspace's,
+// those above the module up to the workspace or repository root. A
+// module's own configuration replaces the workspace's entirely.
+// Directories with the same files have the same configuration.
+func Applicable(dir, root string) (crossls, goreleaser string) {
+	return search(dir, root)
 }
 
 // Files returns every configuration file that can affect the configuration
@@ -236,7 +259,7 @@ func Files(dir string) []string {
 		return nil
 	}
 	var out []string
-	for _, d := range searchDirs(abs) {
+	for _, d := range searchDirs(abs, "") {
 		for _, name := range slices.Concat(crosslsFiles, goreleaserFiles) {
 			out = append(out, filepath.Join(d, name))
 		}
@@ -245,21 +268,35 @@ func Files(dir string) []string {
 }
 
 // search finds the nearest .crossls.yaml and the nearest .goreleaser.yaml
-// for dir, "" where there is none.
-func search(dir string) (crossls, goreleaser string) {
+// for dir, "" where there is none: in the module's own directories (dir
+// up to its go.mod) if they hold either, else in the workspace's above.
+func search(dir, root string) (crossls, goreleaser string) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", ""
 	}
-	for _, d := range searchDirs(abs) {
-		if crossls == "" {
-			crossls = firstFile(d, crosslsFiles)
-		}
-		if goreleaser == "" {
-			goreleaser = firstFile(d, goreleaserFiles)
+	chain := searchDirs(abs, root)
+	own := len(chain)
+	for i, d := range chain {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			own = i + 1
+			break
 		}
 	}
-	return crossls, goreleaser
+	for _, level := range [][]string{chain[:own], chain[own:]} {
+		for _, d := range level {
+			if crossls == "" {
+				crossls = firstFile(d, crosslsFiles)
+			}
+			if goreleaser == "" {
+				goreleaser = firstFile(d, goreleaserFiles)
+			}
+		}
+		if crossls != "" || goreleaser != "" {
+			return crossls, goreleaser
+		}
+	}
+	return "", ""
 }
 
 func firstFile(dir string, names []string) string {
@@ -273,10 +310,10 @@ func firstFile(dir string, names []string) string {
 }
 
 // searchDirs returns dir and its parents up to the search root: the nearest
-// directory holding go.work or .git (the workspace or repository), else the
-// nearest holding go.mod, else dir alone. Configuration above the project
-// must not leak into it.
-func searchDirs(dir string) []string {
+// directory holding go.work or .git (the workspace or repository), else
+// root if it holds dir, or the nearest holding go.mod if that is higher,
+// else dir alone. Configuration above the project must not leak into it.
+func searchDirs(dir, root string) []string {
 	var chain []string
 	for d := dir; ; d = filepath.Dir(d) {
 		chain = append(chain, d)
@@ -284,16 +321,26 @@ func searchDirs(dir string) []string {
 			break
 		}
 	}
-	for _, markers := range [][]string{{"go.work", ".git"}, {"go.mod"}} {
-		for i, d := range chain {
-			for _, m := range markers {
-				if _, err := os.Stat(filepath.Join(d, m)); err == nil {
-					return chain[:i+1]
-				}
+	for i, d := range chain {
+		for _, m := range []string{"go.work", ".git"} {
+			if _, err := os.Stat(filepath.Join(d, m)); err == nil {
+				return chain[:i+1]
 			}
 		}
 	}
-	return chain[:1]
+	stop := 0
+	for i, d := range chain {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			stop = i
+			break
+		}
+	}
+	if root != "" {
+		if i := slices.Index(chain, filepath.Clean(root)); i > stop {
+			stop = i
+		}
+	}
+	return chain[:stop+1]
 }
 
 func isGoReleaserName(path string) bool {

@@ -590,3 +590,88 @@ func TestErrorFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleConfiguration: in a workspace of several modules, a module's
+// own files apply to it, and the workspace's to the modules without any.
+func TestModuleConfiguration(t *testing.T) {
+	root := writeTree(t, `-- go.work --
+go 1.26
+-- .crossls.yaml --
+targets: [aix/ppc64]
+analyzers: {format: false}
+-- app/go.mod --
+module app
+-- tool/go.mod --
+module tool
+-- tool/.goreleaser.yaml --
+builds: [{goos: [linux], goarch: [arm64]}]
+-- lib/go.mod --
+module lib
+-- lib/.crossls.yaml --
+analyzers: {cgo: false}
+-- lib/sub/s.go --
+package sub
+`)
+	for _, tc := range []struct {
+		dir, wantFile string
+		want          []string
+		format, cgo   bool
+	}{
+		{dir: "app", wantFile: ".crossls.yaml", want: []string{"aix/ppc64"}, format: false, cgo: true},
+		// Its own GoReleaser file, not the workspace's .crossls.yaml.
+		{dir: "tool", wantFile: "tool/.goreleaser.yaml", want: []string{"linux/arm64"}, format: true, cgo: true},
+		// Its own .crossls.yaml without targets: the defaults, not the
+		// workspace's targets.
+		{dir: "lib/sub", wantFile: "", want: names(target.Default()), format: true, cgo: false},
+	} {
+		cfg, err := Load(filepath.Join(root, tc.dir), nil, "", testDist(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFile := ""
+		if tc.wantFile != "" {
+			wantFile = filepath.Join(root, tc.wantFile)
+		}
+		if got := names(cfg.Targets); !slices.Equal(got, tc.want) || cfg.File != wantFile {
+			t.Errorf("%s: targets %q from %q, want %q from %q", tc.dir, got, cfg.File, tc.want, wantFile)
+		}
+		if cfg.Analyzers["format"] != tc.format || cfg.Analyzers["cgo"] != tc.cgo {
+			t.Errorf("%s: analyzers %v", tc.dir, cfg.Analyzers)
+		}
+	}
+	c, g := Applicable(filepath.Join(root, "app"), "")
+	if c != filepath.Join(root, ".crossls.yaml") || g != "" {
+		t.Errorf("Applicable(app) = %q, %q", c, g)
+	}
+	c, g = Applicable(filepath.Join(root, "tool"), "")
+	if c != "" || g != filepath.Join(root, "tool/.goreleaser.yaml") {
+		t.Errorf("Applicable(tool) = %q, %q", c, g)
+	}
+}
+
+// TestLoadInFolderOfModules: without go.work or .git, a folder of modules
+// configures them when it is the workspace root, and only then.
+func TestLoadInFolderOfModules(t *testing.T) {
+	root := t.TempDir()
+	writeFile := func(name, content string) {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(".crossls.yaml", "targets: [aix/ppc64]\n")
+	writeFile("a/go.mod", "module a\n")
+	cfg, err := LoadIn(filepath.Join(root, "a"), root, nil, "", testDist(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.File != filepath.Join(root, ".crossls.yaml") {
+		t.Errorf("LoadIn: file %q, want the folder's", cfg.File)
+	}
+	if cfg, err = Load(filepath.Join(root, "a"), nil, "", testDist(t)); err != nil || cfg.Source != SourceDefault {
+		t.Errorf("Load without a root: %v, source %q; want the defaults", err, cfg.Source)
+	}
+}
