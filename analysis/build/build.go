@@ -37,7 +37,11 @@ type Options struct {
 	Dir       string   // workspace root: the go command runs here and outputs stay inside it
 	Packages  []string // packages or patterns to build; default ["."]
 	Targets   []target.Target
-	OutputDir string // relative to Dir, default "dist"; absolute or escaping paths are refused
+	OutputDir string // relative to Root, default "dist"; absolute or escaping paths are refused
+	// Root, if set, is the workspace root instead of Dir, for a module
+	// built within a larger workspace (a go.work, a folder of modules):
+	// outputs stay inside Root, and OutputDir is relative to it.
+	Root string
 	// Name overrides the output base name of a single main package. By
 	// default it is the package's directory name, or for the module root
 	// the last element of the module path (without a /vN suffix).
@@ -239,7 +243,13 @@ func newRunner(ctx context.Context, opts Options) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	outDir, err := outputDir(dir, opts.OutputDir)
+	root := dir
+	if opts.Root != "" {
+		if root, err = absDir(opts.Root); err != nil {
+			return nil, err
+		}
+	}
+	outDir, err := outputDir(root, opts.OutputDir)
 	if err != nil {
 		return nil, err
 	}

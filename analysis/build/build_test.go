@@ -424,3 +424,24 @@ not json at all
 		t.Errorf("failed = %v", out.failed)
 	}
 }
+
+// TestRunModuleInWorkspace: a module built within a larger workspace
+// writes to the workspace's output directory, never outside the workspace.
+func TestRunModuleInWorkspace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	root := writeModule(t, map[string]string{"app/go.mod": goMod, "app/main.go": "package main\n\nfunc main() {}\n"})
+	linux := targets(t, "linux/amd64")
+	results, err := Run(context.Background(), Options{Dir: filepath.Join(root, "app"), Root: root, OutputDir: "dist", Targets: linux})
+	if err != nil || len(results) != 1 || results[0].Err != nil {
+		t.Fatalf("Run: %v, %+v", err, results)
+	}
+	if want := filepath.Join(root, "dist", "app-linux-amd64"); results[0].Output != want {
+		t.Errorf("output %s, want %s", results[0].Output, want)
+	}
+	_, err = Run(context.Background(), Options{Dir: filepath.Join(root, "app"), Root: root, OutputDir: "../out", Targets: linux})
+	if err == nil || !strings.Contains(err.Error(), "outside the workspace") {
+		t.Errorf("output above the workspace root: %v", err)
+	}
+}
