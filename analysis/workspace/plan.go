@@ -98,10 +98,12 @@ func (u *Unit) add(module, pattern string) {
 // unit per go command.
 type Plan struct {
 	Units []Unit
-	// Nested are the roots of modules nested below a pattern's directory
-	// that the go command leaves out of that pattern, as it leaves out
-	// every module with its own go.mod; planned as units of their own with
-	// PlanOptions.AllModules.
+	// Work is the go.work workspace the patterns were given in, if any.
+	Work *Work
+	// Nested are the roots of modules below a pattern's directory that
+	// the go command leaves out of that pattern: modules nested in the
+	// pattern's module, and modules a go.work does not use. They are
+	// units of their own with PlanOptions.AllModules.
 	Nested []string
 	// Expanded says that a pattern was turned into the patterns of
 	// several modules, or into another module's: "./..." at a go.work
@@ -300,6 +302,7 @@ func (pl *planner) nested(m string) {
 
 func (pl *planner) finish() *Plan {
 	p := pl.plan
+	p.Work = pl.work
 	if pl.workUnit != nil {
 		p.Units = append(p.Units, *pl.workUnit)
 	}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/crossls/crossls/analysis/build"
-	"github.com/crossls/crossls/analysis/config"
 )
 
 func init() {
@@ -24,14 +23,19 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	targets := fs.String("targets", "", "comma-separated targets (default: .crossls.yaml, .goreleaser.yaml, or the default matrix)")
-	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml in the module root)")
+	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml of each module, or of the workspace)")
 	outDir := fs.String("o", "", "output directory inside the workspace (default: build.output_dir of the configuration, or dist)")
 	jobs := fs.Int("j", -1, "number of builds to run at once (default: build.jobs of the configuration, or one per CPU)")
 	jsonOut := fs.Bool("json", false, "print the results as JSON records")
 	verbose := fs.Bool("v", false, "report each build as it starts and ends, on stderr")
 	dir := fs.String("C", ".", "build in `dir`, the workspace root")
+	allModules := fs.Bool("modules", false, "also build the modules nested below the patterns' directories, each with its own go.mod")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: crossls build [-targets LIST] [-config FILE] [-o DIR] [-j N] [-json] [-v] [-C DIR] [packages]")
+		fmt.Fprintln(stderr, "usage: crossls build [-targets LIST] [-config FILE] [-o DIR] [-j N] [-json] [-v] [-modules] [-C DIR] [packages]")
+		fmt.Fprintln(stderr, "\nBuild builds the packages (default .) for every configured target. Patterns are")
+		fmt.Fprintln(stderr, "read as by crossls check: ./... at a go.work root builds every module it uses, each")
+		fmt.Fprintln(stderr, "module with its own configuration; outputs stay inside the directory it runs in.")
+		fmt.Fprintln(stderr, "\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -52,54 +56,55 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return usageErr(fmt.Errorf("-j must be at least 0 (0 = one per CPU)"))
 	}
 
-	var explicit []string
-	if *targets != "" {
-		explicit = []string{*targets}
+	packages := fs.Args()
+	if len(packages) == 0 {
+		packages = []string{"."}
 	}
-	var cfg *config.Config
-	if *configFile != "" {
-		cfg, err = config.LoadFile(*configFile, explicit, config.SourceFlag, nil)
-	} else {
-		cfg, err = config.Load(absDir, explicit, config.SourceFlag, nil)
-	}
+	units, err := planUnits(ctx, absDir, packages, *allModules, true, *targets, *configFile, stderr, "crossls build", "building")
 	if err != nil {
 		return usageErr(err)
 	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintln(stderr, "crossls build: warning:", w)
-	}
-
-	opts := build.Options{
-		Dir:      absDir,
-		Packages: fs.Args(),
-		Targets:  cfg.Targets,
-		Jobs:     cfg.Build.Jobs,
-		Tags:     cfg.Build.Tags,
-		Ldflags:  cfg.Build.Ldflags,
-		Trimpath: cfg.Build.Trimpath,
-		Name:     cfg.Build.Name,
-	}
-	if *jobs >= 0 {
-		opts.Jobs = *jobs
-	}
-	// The runner takes the output directory relative to the workspace and
-	// refuses one that leaves it.
-	opts.OutputDir = *outDir
-	if opts.OutputDir == "" {
-		opts.OutputDir = cfg.Build.OutputDir
-	}
-	if filepath.IsAbs(opts.OutputDir) {
-		if rel, err := filepath.Rel(absDir, opts.OutputDir); err == nil && filepath.IsLocal(rel) {
-			opts.OutputDir = rel
+	var results []build.Result
+	for i := range units {
+		u := &units[i]
+		cfg := u.cfg
+		opts := build.Options{
+			Dir:      u.Dir,
+			Root:     absDir,
+			Packages: u.Patterns(),
+			Targets:  cfg.Targets,
+			Jobs:     cfg.Build.Jobs,
+			Tags:     cfg.Build.Tags,
+			Ldflags:  cfg.Build.Ldflags,
+			Trimpath: cfg.Build.Trimpath,
+			Name:     cfg.Build.Name,
+			Env:      u.env(),
 		}
-	}
-	if *verbose {
-		opts.OnEvent = func(e build.Event) { printEvent(stderr, absDir, e) }
-	}
-
-	results, err := build.Run(ctx, opts)
-	if err != nil && results == nil {
-		return usageErr(err)
+		if *jobs >= 0 {
+			opts.Jobs = *jobs
+		}
+		// The runner takes the output directory relative to the workspace
+		// root and refuses one that leaves it.
+		opts.OutputDir = *outDir
+		if opts.OutputDir == "" {
+			opts.OutputDir = cfg.Build.OutputDir
+		}
+		if filepath.IsAbs(opts.OutputDir) {
+			if rel, err := filepath.Rel(absDir, opts.OutputDir); err == nil && filepath.IsLocal(rel) {
+				opts.OutputDir = rel
+			}
+		}
+		if *verbose {
+			opts.OnEvent = func(e build.Event) { printEvent(stderr, absDir, e) }
+		}
+		res, err := build.Run(ctx, opts)
+		if err != nil && res == nil {
+			return usageErr(err)
+		}
+		results = append(results, res...)
+		if ctx.Err() != nil {
+			break
+		}
 	}
 	if *jsonOut {
 		enc := json.NewEncoder(stdout)

@@ -16,17 +16,35 @@ func init() {
 	register("check", command{summary: "check packages for every configured target", run: runCheck})
 }
 
+const checkUsage = `usage: crossls check [-targets LIST] [-config FILE] [-json] [-v] [-modules] [-C DIR] [packages]
+
+Check checks the packages (default ./...) for every configured target and
+prints each finding, then the packages that do not build for some target.
+
+Patterns are read as the go command reads them, with two differences. At
+a go.work root (or above several of its modules), ./... means every
+module the workspace uses. In a directory that is in no module, such as a
+folder of modules, ./... checks every module below it, each on its own.
+Modules nested in a module are left out of its ./..., as the go command
+leaves them out; -modules checks every module below the patterns'
+directories too. Each module is checked with its own configuration: its
+.crossls.yaml or .goreleaser.yaml, else the workspace's.
+
+Flags:
+`
+
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	targets := fs.String("targets", "", "comma-separated targets (default: .crossls.yaml, .goreleaser.yaml, or the default matrix)")
-	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml in the module root)")
+	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml of each module, or of the workspace)")
 	jsonOut := fs.Bool("json", false, "print one JSON object (see docs/check-json.md)")
 	dir := fs.String("C", ".", "run in `dir`")
 	noCache := fs.Bool("nocache", false, "do not use or store cached results and types")
 	verbose := fs.Bool("v", false, "also list informational findings (files no configured target builds)")
+	allModules := fs.Bool("modules", false, "also check the modules nested below the patterns' directories, each with its own go.mod")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: crossls check [-targets LIST] [-config FILE] [-json] [-v] [-C DIR] [packages]")
+		fmt.Fprint(stderr, checkUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -37,33 +55,42 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
 	}
-	cfg, _, err := loadConfig(ctx, absDir, *targets, *configFile)
+	units, err := planUnits(ctx, absDir, fs.Args(), *allModules, false, *targets, *configFile, stderr, "crossls", "checking")
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
 	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintln(stderr, "crossls: warning:", w)
+	var results []*matrix.Result
+	var modules []checkModule
+	for i := range units {
+		u := &units[i]
+		res, err := matrix.Check(ctx, matrix.Options{
+			Dir:            u.Dir,
+			Patterns:       u.Patterns(),
+			Targets:        u.cfg.Targets,
+			Analyzers:      u.cfg.Analyzers,
+			Env:            u.env(),
+			ResultCacheDir: cacheDir(*noCache, matrix.DefaultResultCacheDir),
+			TypeCacheDir:   cacheDir(*noCache, matrix.DefaultTypeCacheDir),
+			// The command line runs where its user chose to run it, as go
+			// build would: a target's configured C compiler may run.
+			TrustProject: true,
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "crossls:", err)
+			return 2
+		}
+		results = append(results, res)
+		modules = append(modules, unitModules(u)...)
 	}
-	res, err := matrix.Check(ctx, matrix.Options{
-		Dir:            absDir,
-		Patterns:       fs.Args(),
-		Targets:        cfg.Targets,
-		Analyzers:      cfg.Analyzers,
-		ResultCacheDir: cacheDir(*noCache, matrix.DefaultResultCacheDir),
-		TypeCacheDir:   cacheDir(*noCache, matrix.DefaultTypeCacheDir),
-		// The command line runs where its user chose to run it, as go
-		// build would: a target's configured C compiler may run.
-		TrustProject: true,
-	})
-	if err != nil {
-		fmt.Fprintln(stderr, "crossls:", err)
-		return 2
-	}
+	res := mergeResults(results)
 	if *jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if modules == nil {
+			modules = []checkModule{}
+		}
+		if err := enc.Encode(checkOutput{Result: res, Modules: modules}); err != nil {
 			fmt.Fprintln(stderr, "crossls:", err)
 			return 2
 		}

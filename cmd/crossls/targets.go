@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/analysis/workspace"
 )
 
 func init() {
@@ -22,7 +24,10 @@ const targetsUsage = `Usage: crossls targets [-targets LIST] [-config FILE] [-al
 
 Targets lists the targets crossls checks for the module in the current
 directory, and where they come from: -targets, .crossls.yaml, the builds
-of .goreleaser.yaml, or the default matrix. With -all it lists every
+of .goreleaser.yaml, or the default matrix. In a directory of several
+modules (a go.work root, a module with nested modules, a folder of
+modules) it lists them for each module: a module's own configuration
+files apply to it, the workspace's to modules without any. With -all it lists every
 platform of this Go toolchain instead, with its cgo support and whether
 it is a first-class port.
 
@@ -79,7 +84,7 @@ func runTargets(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		cfg, err = config.LoadFile(file, explicit, config.SourceFlag, dist)
 	} else {
-		cfg, err = config.Load(*dir, explicit, config.SourceFlag, dist)
+		cfg, err = config.LoadIn(*dir, absPath(*dir), explicit, config.SourceFlag, dist)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -88,9 +93,36 @@ func runTargets(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(stderr, "crossls: warning: %s\n", w)
 	}
-	if *jsonOut {
-		return targetsWriteJSON(stdout, stderr, targetsJSON(cfg, dist))
+	modules, err := moduleConfigs(*dir, explicit, *configFlag, cfg, dist)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
 	}
+	if *jsonOut {
+		out := targetsJSON(cfg, dist)
+		out.Modules = []targetsModuleJSON{}
+		for _, m := range modules {
+			mj := targetsModuleJSON{Dir: m.dir, Path: workspace.ModulePath(m.dir), GoWork: m.goWork, Source: m.cfg.Source, File: m.cfg.File}
+			mj.Targets = targetsJSON(m.cfg, dist).Targets
+			out.Modules = append(out.Modules, mj)
+		}
+		return targetsWriteJSON(stdout, stderr, out)
+	}
+	if len(modules) <= 1 {
+		printTargetList(stdout, "", cfg, dist)
+		return 0
+	}
+	// Several modules: which configuration applies where.
+	for i, m := range modules {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		printTargetList(stdout, relList(absPath(*dir), []string{m.dir})+": ", m.cfg, dist)
+	}
+	return 0
+}
+
+func printTargetList(w io.Writer, label string, cfg *config.Config, dist *target.Dist) {
 	from := string(cfg.Source)
 	if cfg.File != "" {
 		from = cfg.File
@@ -99,11 +131,56 @@ func runTargets(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if len(cfg.Targets) == 1 {
 		noun = "target"
 	}
-	fmt.Fprintf(stdout, "# %d %s from %s (%s)\n", len(cfg.Targets), noun, from, dist.GoVersion)
+	fmt.Fprintf(w, "# %s%d %s from %s (%s)\n", label, len(cfg.Targets), noun, from, dist.GoVersion)
 	for _, t := range cfg.Targets {
-		fmt.Fprintln(stdout, strings.TrimSpace(t.String()+"  "+targetDetails(t)))
+		fmt.Fprintln(w, strings.TrimSpace(t.String()+"  "+targetDetails(t)))
 	}
-	return 0
+}
+
+func absPath(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+// moduleConfig is the configuration that applies to one module.
+type moduleConfig struct {
+	dir    string
+	goWork string // the go.work that uses it, if any
+	cfg    *config.Config
+}
+
+// moduleConfigs resolves the configuration of every module in dir: the
+// module dir is in, those below it, and those of the go.work around it
+// that are below it. The module dir is in gets dirCfg, dir's own.
+func moduleConfigs(dir string, explicit []string, configFlag string, dirCfg *config.Config, dist *target.Dist) ([]moduleConfig, error) {
+	dir = absPath(dir)
+	roots := workspace.FindModules(dir)
+	own := workspace.ModuleRoot(dir)
+	if own != "" && !slices.Contains(roots, own) {
+		roots = append([]string{own}, roots...)
+	}
+	var work *workspace.Work
+	if file := workspace.GoWorkFile(dir, nil); file != "" {
+		work, _ = workspace.LoadWork(file)
+	}
+	var out []moduleConfig
+	for _, root := range roots {
+		m := moduleConfig{dir: root, cfg: dirCfg}
+		if work.Uses(root) {
+			m.goWork = work.File
+		}
+		if root != own && configFlag == "" {
+			cfg, err := config.LoadIn(root, dir, explicit, config.SourceFlag, dist)
+			if err != nil {
+				return nil, err
+			}
+			m.cfg = cfg
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // targetDetails spells out the settings of t that its name does not show.
@@ -131,6 +208,18 @@ type targetsOutput struct {
 	Analyzers map[string]bool    `json:"analyzers"`
 	Build     targetsBuildJSON   `json:"build"`
 	Warnings  []string           `json:"warnings"`
+	// Modules are the modules in the directory with the configuration
+	// of each: its own files, or the workspace's.
+	Modules []targetsModuleJSON `json:"modules"`
+}
+
+type targetsModuleJSON struct {
+	Dir     string             `json:"dir"`
+	Path    string             `json:"path"`
+	GoWork  string             `json:"go_work,omitempty"`
+	Source  config.Source      `json:"source"`
+	File    string             `json:"file,omitempty"`
+	Targets []targetsEntryJSON `json:"targets"`
 }
 
 type targetsEntryJSON struct {
