@@ -1190,6 +1190,11 @@ func (s *Session) liveFiles() map[*token.File]bool {
 	return live
 }
 
+// TypeChecks reports how many packages the session's checks have
+// type-checked, counting each target's check of a package (targets with
+// identical inputs share one): for tests of what an edit redoes.
+func (s *Session) TypeChecks() int64 { return s.typeChecks.Load() }
+
 // FileSetSize reports how many files, of how many bytes of source in all,
 // the session's FileSet holds: what stays in memory of every file version
 // it parsed (see sweepFiles).
