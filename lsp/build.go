@@ -11,8 +11,12 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"go.lsp.dev/uri"
+
 	"github.com/crossls/crossls/analysis/build"
+	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/analysis/workspace"
 )
 
 // builder runs at most one build at a time, in the background, on an
@@ -63,30 +67,57 @@ func (b *builder) isToken(tok protocol.ProgressToken) bool {
 	return b.cur != nil && b.cur.prog.token != nil && b.cur.prog.token == tok
 }
 
-// buildPlan is one folder's share of a build request.
+// buildPlan is one module's share of a build request.
 type buildPlan struct {
-	f        *folder
-	cfg      *folderConfig
+	v      *view
+	module string // the module's root, where the go command runs
+	root   string // the workspace root that outputs stay inside
+	build  config.Build
+	// targets keep a configured target's tags, environment and C compiler.
 	targets  []target.Target
 	packages []string
 }
 
 // start validates a build request and runs it in the background. Its
 // progress is reported with clientToken, the token of the request, if the
-// client sent one, or else with a token the server creates.
+// client sent one, or else with a token the server creates. A request
+// from a file builds that file's module; one without builds every module
+// the views check.
 func (b *builder) start(args buildArgs, clientToken protocol.ProgressToken) (*buildRun, error) {
 	for _, p := range args.Packages {
 		if p == "" || strings.HasPrefix(p, "-") || strings.ContainsAny(p, "\x00\n") {
 			return nil, invalidParams("invalid package pattern %q", p)
 		}
 	}
+	type module struct {
+		v    *view
+		root string
+	}
+	var modules []module
+	if args.URI != "" {
+		_, path, err := canonicalURI(uri.URI(args.URI))
+		if err != nil || path == "" {
+			return nil, invalidParams("cannot build from %s: not a local file", args.URI)
+		}
+		v := b.s.viewOf(path)
+		if v == nil {
+			return nil, jsonrpcInvalidRequest(fmt.Sprintf("%s is in no module that crossls checks", path))
+		}
+		modules = append(modules, module{v, b.s.moduleRoot(filepath.Dir(path))})
+	} else {
+		for _, v := range b.s.snapshotViews() {
+			for _, m := range v.modules() {
+				modules = append(modules, module{v, m})
+			}
+		}
+	}
 	var plans []buildPlan
 	var names []string
-	for _, f := range b.s.snapshotFolders() {
-		cfg, err := f.config()
+	for _, m := range modules {
+		cfg, err := m.v.config()
 		if cfg == nil {
 			if err != nil {
-				return nil, invalidParams("configuration of %s: %v", f.dir, err)
+				return nil, invalidParams("configuration of %s: %v", m.root, err)
 			}
 			continue
 		}
@@ -94,11 +125,19 @@ func (b *builder) start(args buildArgs, clientToken protocol.ProgressToken) (*bu
 		if err != nil {
 			return nil, invalidParams("%v", err)
 		}
+		settings, err := moduleBuild(m.v, cfg, m.root)
+		if err != nil {
+			return nil, invalidParams("configuration of %s: %v", m.root, err)
+		}
 		pkgs := args.Packages
 		if len(pkgs) == 0 {
 			pkgs = []string{"./..."}
 		}
-		plans = append(plans, buildPlan{f: f, cfg: cfg, targets: ts, packages: pkgs})
+		root := m.v.root
+		if root == "" || !workspace.Within(root, m.root) {
+			root = m.root
+		}
+		plans = append(plans, buildPlan{v: m.v, module: m.root, root: root, build: settings, targets: ts, packages: pkgs})
 		for _, t := range ts {
 			if !slices.Contains(names, t.String()) {
 				names = append(names, t.String())
@@ -106,7 +145,7 @@ func (b *builder) start(args buildArgs, clientToken protocol.ProgressToken) (*bu
 		}
 	}
 	if len(plans) == 0 {
-		return nil, jsonrpcInvalidRequest("no workspace folder with a configuration to build")
+		return nil, jsonrpcInvalidRequest("no module with a configuration to build: open a Go file of a module")
 	}
 
 	b.mu.Lock()
@@ -158,7 +197,7 @@ func jsonrpcInvalidRequest(msg string) error {
 
 // selectTargets picks the requested targets, which must be valid; a
 // configured target keeps its tags, environment and C compiler.
-func selectTargets(cfg *folderConfig, requested []string) ([]target.Target, error) {
+func selectTargets(cfg *viewConfig, requested []string) ([]target.Target, error) {
 	if len(requested) == 0 {
 		return cfg.targets, nil
 	}
@@ -284,24 +323,25 @@ func (b *builder) run(ctx context.Context, r *buildRun, plans []buildPlan, total
 			errs[t.String()] = map[string][]protocol.Diagnostic{}
 		}
 		texts := &texts{open: map[string]*document{}, cache: map[string]string{}}
-		outDir := pl.cfg.build.OutputDir
+		outDir := pl.build.OutputDir
 		if filepath.IsAbs(outDir) {
-			if rel, err := filepath.Rel(pl.f.dir, outDir); err == nil {
+			if rel, err := filepath.Rel(pl.root, outDir); err == nil {
 				outDir = rel
 			}
 		}
 		opts := build.Options{
-			Dir:       pl.f.dir,
+			Dir:       pl.module,
+			Root:      pl.root,
 			Packages:  pl.packages,
 			Targets:   pl.targets,
 			OutputDir: outDir,
-			Jobs:      pl.cfg.build.Jobs,
-			Tags:      pl.cfg.build.Tags,
-			Ldflags:   pl.cfg.build.Ldflags,
-			Trimpath:  pl.cfg.build.Trimpath,
-			Name:      pl.cfg.build.Name,
+			Jobs:      pl.build.Jobs,
+			Tags:      pl.build.Tags,
+			Ldflags:   pl.build.Ldflags,
+			Trimpath:  pl.build.Trimpath,
+			Name:      pl.build.Name,
 			GoCmd:     b.s.opts.GoCmd,
-			Env:       b.s.opts.Env,
+			Env:       pl.v.env(),
 			OnEvent: func(ev build.Event) {
 				tgt := ev.Target.String()
 				switch ev.Kind {
@@ -315,7 +355,7 @@ func (b *builder) run(ctx context.Context, r *buildRun, plans []buildPlan, total
 				}
 				if r != nil {
 					for _, ce := range r.Errors {
-						file := pl.f.absPath(ce.File)
+						file := absPath(pl.module, ce.File)
 						if file == "" {
 							continue
 						}
@@ -329,10 +369,10 @@ func (b *builder) run(ctx context.Context, r *buildRun, plans []buildPlan, total
 					}
 				}
 				b.s.pub.setBuild(tgt, errs[tgt])
-				msg := describeResult(pl.f.dir, tgt, r)
+				msg := describeResult(pl.root, tgt, r)
 				done++
 				if r != nil && r.Err == nil && r.Output != "" {
-					rel := relTo(pl.f.dir, r.Output)
+					rel := relTo(pl.root, r.Output)
 					outputs = append(outputs, rel)
 				}
 				b.mu.Lock()
@@ -346,7 +386,7 @@ func (b *builder) run(ctx context.Context, r *buildRun, plans []buildPlan, total
 		_, err := build.Run(ctx, opts)
 		if err != nil && ctx.Err() == nil {
 			failures = append(failures, err.Error())
-			b.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: build in %s: %v", pl.f.dir, err))
+			b.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: build in %s: %v", pl.module, err))
 		}
 		for _, t := range pl.targets {
 			if !failed[t.String()] && err == nil && ctx.Err() == nil {
@@ -385,6 +425,27 @@ func (b *builder) run(ctx context.Context, r *buildRun, plans []buildPlan, total
 	}
 	b.s.showMessage(typ, "crossls: "+summary)
 	prog.end(summary)
+}
+
+// moduleBuild returns the build settings of a module of v: those of its
+// own configuration (in a go.work view, modules share targets but each
+// has its own output directory), with the editor's settings over them.
+func moduleBuild(v *view, cfg *viewConfig, module string) (config.Build, error) {
+	if module == v.configDir || cfg.dist == nil {
+		return cfg.build, nil
+	}
+	mc, err := config.LoadIn(module, v.root, nil, "", cfg.dist)
+	if err != nil {
+		return config.Build{}, err
+	}
+	out := mc.Build
+	if st := cfg.settings.Build; st.OutputDir != "" {
+		out.OutputDir = st.OutputDir
+	}
+	if st := cfg.settings.Build; st.Jobs > 0 {
+		out.Jobs = st.Jobs
+	}
+	return out, nil
 }
 
 func describeResult(dir, tgt string, r *build.Result) string {

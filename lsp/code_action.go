@@ -39,7 +39,7 @@ var undefinedRE = regexp.MustCompile(`undefined: ([\p{L}_][\p{L}\p{N}_]*(?:\.[\p
 
 // stubFor returns the stub generation request for a build-tag gap: a
 // symbol undefined on some targets but defined in files for others.
-func stubFor(f *folder, d matrix.Diagnostic) *stubRequestRef {
+func stubFor(f *view, d matrix.Diagnostic) *stubRequestRef {
 	if f.s.generateStub == nil || d.Analyzer != "buildgap" || len(d.Targets) == 0 || len(d.Related) == 0 {
 		return nil
 	}
@@ -133,21 +133,23 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		}
 	}
 	if path != "" && want(kindBuild) {
-		if f := s.folderOf(path); f != nil {
+		if f := s.viewOf(path); f != nil {
 			if cfg, _ := f.config(); cfg != nil {
 				kind := kindBuild
+				// A build asked from a file builds the file's module.
 				for _, t := range cfg.targets {
-					arg, _ := json.Marshal(buildArgs{Targets: []string{t.String()}})
+					arg, _ := json.Marshal(buildArgs{Targets: []string{t.String()}, URI: string(uri.File(path))})
 					out = append(out, &protocol.CodeAction{
 						Title:   "Build for " + t.String(),
 						Kind:    &kind,
 						Command: protocol.Command{Title: "Build for " + t.String(), Command: cmdBuild, Arguments: []protocol.LSPAny{arg}},
 					})
 				}
+				all, _ := json.Marshal(buildArgs{URI: string(uri.File(path))})
 				out = append(out, &protocol.CodeAction{
 					Title:   "Build all targets",
 					Kind:    &kind,
-					Command: protocol.Command{Title: "Build all targets", Command: cmdBuildAll},
+					Command: protocol.Command{Title: "Build all targets", Command: cmdBuildAll, Arguments: []protocol.LSPAny{all}},
 				})
 			}
 		}

@@ -12,14 +12,21 @@ import (
 // buildArgs are the arguments of crossls.build.
 type buildArgs struct {
 	Targets  []string `json:"targets,omitempty"`
-	Packages []string `json:"packages,omitempty"`
+	Packages []string `json:"packages,omitempty"` // relative to the module's root
+	// URI is the document the build was asked from: the build is of its
+	// module. Without it, every module that crossls checks is built.
+	URI string `json:"uri,omitempty"`
 }
 
 type listedTarget struct {
 	Target string `json:"target"`
 	Source string `json:"source"`
 	File   string `json:"file,omitempty"`
+	// Folder is where the view that checks for it runs the go command:
+	// a module's root or a go.work's directory.
 	Folder string `json:"folder"`
+	// Modules are the roots of the modules checked for it by that view.
+	Modules []string `json:"modules,omitempty"`
 }
 
 func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCommandParams) (protocol.LSPAny, error) {
@@ -28,13 +35,17 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 	switch params.Command {
 	case cmdBuild, cmdBuildAll:
 		var args buildArgs
-		if params.Command == cmdBuild && len(params.Arguments) > 0 {
+		if len(params.Arguments) > 0 {
 			if len(params.Arguments) > 1 {
-				return nil, invalidParams("%s takes one argument, {targets, packages}", cmdBuild)
+				return nil, invalidParams("%s takes one argument, {targets, packages, uri}", params.Command)
 			}
-			if err := json.Unmarshal(params.Arguments[0], &args); err != nil {
-				return nil, invalidParams("%s: invalid argument: %v", cmdBuild, err)
+			if err := json.Unmarshal(params.Arguments[0], &args); err != nil && params.Command == cmdBuild {
+				return nil, invalidParams("%s: invalid argument: %v", params.Command, err)
 			}
+		}
+		if params.Command == cmdBuildAll {
+			// Every target and package of the module asked from, if any.
+			args = buildArgs{URI: args.URI}
 		}
 		var r *buildRun
 		if r, err = s.builds.start(args, params.WorkDoneToken); err != nil {
@@ -57,7 +68,7 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 	case cmdListTargets:
 		result = map[string]any{"targets": s.listTargets()}
 	case cmdRecheck:
-		for _, f := range s.snapshotFolders() {
+		for _, f := range s.snapshotViews() {
 			f.invalidate()
 			f.schedule(0)
 		}
@@ -75,21 +86,31 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 	return protocol.LSPAny(b), nil
 }
 
+// listTargets lists the targets of every view, once per target and
+// configuration: modules that share a configuration are listed together.
 func (s *Server) listTargets() []listedTarget {
 	out := []listedTarget{}
-	for _, f := range s.snapshotFolders() {
-		cfg, _ := f.config()
+	index := map[string]int{}
+	for _, v := range s.snapshotViews() {
+		cfg, _ := v.config()
 		if cfg == nil {
 			continue
 		}
+		modules := v.modules()
 		for _, t := range cfg.targets {
-			out = append(out, listedTarget{Target: t.String(), Source: describeSourceName(cfg), File: cfg.file, Folder: f.dir})
+			key := t.String() + "\x00" + string(cfg.source) + "\x00" + cfg.file
+			if i, ok := index[key]; ok {
+				out[i].Modules = append(out[i].Modules, modules...)
+				continue
+			}
+			index[key] = len(out)
+			out = append(out, listedTarget{Target: t.String(), Source: describeSourceName(cfg), File: cfg.file, Folder: v.dir, Modules: slices.Clone(modules)})
 		}
 	}
 	return out
 }
 
-func describeSourceName(cfg *folderConfig) string { return string(cfg.source) }
+func describeSourceName(cfg *viewConfig) string { return string(cfg.source) }
 
 // status is the crossls/status notification, sent after every check and
 // build step so that an editor can show the state of the matrix.
@@ -110,7 +131,7 @@ const methodStatus = "crossls/status"
 
 func (s *Server) sendStatus() {
 	st := status{Targets: []string{}, Failing: []string{}}
-	for _, f := range s.snapshotFolders() {
+	for _, f := range s.snapshotViews() {
 		cfg, _ := f.config()
 		if cfg != nil {
 			for _, t := range cfg.targets {

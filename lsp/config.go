@@ -39,7 +39,7 @@ func (s *Server) pullSettings(ctx context.Context, dir string) (settings, error)
 		return st, nil
 	}
 	scope := uri.File(dir)
-	// A client that never answers must not keep the folder unanalysed.
+	// A client that never answers must not keep the view unanalysed.
 	ctx, cancel := context.WithTimeout(ctx, clientCallTimeout)
 	defer cancel()
 	res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{
@@ -73,61 +73,64 @@ func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.Di
 	return nil
 }
 
-// folderConfig is the resolved configuration of one workspace folder.
-type folderConfig struct {
+// viewConfig is the resolved configuration of one view.
+type viewConfig struct {
 	targets   []target.Target
 	source    config.Source
 	file      string
 	analyzers map[string]bool
 	build     config.Build
 	dist      *target.Dist
+	// settings are the editor's, which override the files' for every
+	// module of the view.
+	settings settings
 }
 
-// reloadConfig makes every folder resolve its configuration again and
+// reloadConfig makes every view resolve its configuration again and
 // re-check everything: any configuration change may change every
-// diagnostic. It does not wait: each folder does it in its goroutine.
+// diagnostic. It does not wait: each view does it in its goroutine.
 func (s *Server) reloadConfig(why string) {
-	for _, f := range s.snapshotFolders() {
+	for _, f := range s.snapshotViews() {
 		s.debugf("reloading the configuration of %s: %s", f.dir, why)
 		f.reconfigure()
 	}
 }
 
-// configure resolves the folder's configuration. Until it completes (a
-// panic, the folder stopping), the folder's next check tries again.
-func (f *folder) configure() {
-	s := f.s
+// configure resolves the view's configuration. Until it completes (a
+// panic, the view stopping), the view's next check tries again.
+func (v *view) configure() {
+	s := v.s
 	done := false
 	defer func() {
 		if !done {
-			f.mu.Lock()
-			f.needConfig = true
-			f.mu.Unlock()
+			v.mu.Lock()
+			v.needConfig = true
+			v.mu.Unlock()
 		}
 	}()
 	panicPoint("configure")
-	st, err := s.pullSettings(f.ctx, f.dir)
-	if f.ctx.Err() != nil {
-		return // the folder is gone
+	st, err := s.pullSettings(v.ctx, v.dir)
+	if v.ctx.Err() != nil {
+		return // the view is gone
 	}
 	if err != nil {
 		s.logMessage(protocol.MessageTypeWarning, fmt.Sprintf("crossls: %v; using the project configuration", err))
 	}
-	cfg, err := s.resolveConfig(f.ctx, f.dir, st)
-	if f.ctx.Err() != nil {
+	cfg, err := s.resolveConfig(v.ctx, v.configDir, v.root, st)
+	if v.ctx.Err() != nil {
 		return
 	}
-	f.setConfig(cfg, err)
+	v.setConfig(cfg, err)
 	done = true
 	if err != nil {
-		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: configuration of %s: %v", f.dir, err))
+		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: configuration of %s: %v", v.dir, err))
 	} else {
 		s.logMessage(protocol.MessageTypeInfo, fmt.Sprintf("crossls: %s: checking %s (targets from %s)",
-			f.dir, targetList(cfg.targets), describeSource(cfg)))
+			v.dir, targetList(cfg.targets), describeSource(cfg)))
 	}
 }
 
-func describeSource(cfg *folderConfig) string {
+func describeSource(cfg *viewConfig) string {
 	if cfg.file != "" {
 		return cfg.file
 	}
@@ -142,10 +145,11 @@ func targetList(ts []target.Target) string {
 	return strings.Join(names, ", ")
 }
 
-// resolveConfig combines the editor settings with the project's files.
-// Without a usable go command the targets are still resolved, but not
-// validated against the toolchain's platform list.
-func (s *Server) resolveConfig(ctx context.Context, dir string, st settings) (*folderConfig, error) {
+// resolveConfig combines the editor settings with the project's files
+// that apply to dir, a module in the workspace rooted at root (see
+// config.LoadIn). Without a usable go command the targets are still
+// resolved, but not validated against the toolchain's platform list.
+func (s *Server) resolveConfig(ctx context.Context, dir, root string, st settings) (*viewConfig, error) {
 	dist, distErr := target.LoadDist(ctx, s.opts.GoCmd)
 	if distErr != nil {
 		if ctx.Err() == nil {
@@ -161,7 +165,7 @@ func (s *Server) resolveConfig(ctx context.Context, dir string, st settings) (*f
 		// config.Load would look for "go" itself; fall back to parsing.
 		return fallbackConfig(explicit)
 	}
-	cfg, err := config.Load(dir, explicit, config.SourceSettings, dist)
+	cfg, err := config.LoadIn(dir, root, explicit, config.SourceSettings, dist)
 	if err != nil {
 		return nil, err
 	}
@@ -182,18 +186,19 @@ func (s *Server) resolveConfig(ctx context.Context, dir string, st settings) (*f
 	if st.Build.Jobs > 0 {
 		build.Jobs = st.Build.Jobs
 	}
-	return &folderConfig{
+	return &viewConfig{
 		targets:   cfg.Targets,
 		source:    cfg.Source,
 		file:      cfg.File,
 		analyzers: analyzers,
 		build:     build,
 		dist:      dist,
+		settings:  st,
 	}, nil
 }
 
-func fallbackConfig(explicit []string) (*folderConfig, error) {
-	cfg := &folderConfig{targets: target.Default(), source: config.SourceDefault}
+func fallbackConfig(explicit []string) (*viewConfig, error) {
+	cfg := &viewConfig{targets: target.Default(), source: config.SourceDefault}
 	if explicit != nil {
 		ts, err := target.ParseList(strings.Join(explicit, ","))
 		if err != nil {

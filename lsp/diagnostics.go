@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/analysis/workspace"
 )
 
 // Diagnostic sources: analysis findings and compiler errors of builds.
@@ -25,31 +27,49 @@ const (
 	sourceBuild = "crossls build"
 )
 
-// A folder is a workspace folder (a module or go.work root). It runs one
-// check at a time: edits restart a debounce timer, and when it fires the
-// running check, now superseded, is cancelled and a new one starts.
-type folder struct {
-	s    *Server
-	dir  string
-	wake chan struct{}
-	// auto marks a folder added for a file outside the workspace folders:
-	// it goes when its last open file is closed. Guarded by s.mu.
-	auto bool
-	// ctx ends when the folder is removed or the server exits: the
-	// folder's goroutine, and the check it runs, end with it.
+// A view is one unit of checking, as gopls's views are: a module, or the
+// modules of a go.work workspace that share a configuration, checked by
+// one go command per target. It checks the modules it is asked for (those
+// with open files, and the workspace folders' own), not every module it
+// could. It runs one check at a time: edits restart a debounce timer, and
+// when it fires the running check, now superseded, is cancelled and a new
+// one starts.
+type view struct {
+	s *Server
+	// key identifies the view among those resolveViews wants.
+	key string
+	// dir is where the go command runs: the module's root, or the go.work
+	// directory.
+	dir string
+	// work is the go.work of a workspace view, nil for a module view,
+	// which runs with GOWORK=off: a go.work above it does not use it.
+	work *workspace.Work
+	// root bounds the search for configuration files: the go.work
+	// directory, or the workspace folder holding the module.
+	root string
+	// configDir is the directory whose configuration applies to the view.
+	configDir string
+	wake      chan struct{}
+	// ctx ends when the view is removed or the server exits: the view's
+	// goroutine, and the check it runs, end with it.
 	ctx    context.Context
 	cancel context.CancelFunc
 	exited chan struct{} // closed when the goroutine has released the session
 
 	mu sync.Mutex
+	// scopes are what the view checks: module roots, or directories in a
+	// module for a workspace folder inside one. Set by resolveViews.
+	scopes []scope
+	// published are the files the view has published findings for.
+	published map[string]bool
 	// session keeps parsed files, type-checked packages, analysis results
 	// and package metadata between checks: an edit re-checks only what it
-	// can affect. nil once the folder has stopped.
+	// can affect. nil once the view has stopped.
 	session   session
 	timer     *time.Timer
 	cancelRun context.CancelFunc
 	stopped   bool
-	cfg       *folderConfig
+	cfg       *viewConfig
 	cfgErr    error
 	configed  map[string]bool // config files with published errors
 	failing   []string        // targets that fail in the last check
@@ -59,280 +79,341 @@ type folder struct {
 	needConfig bool
 	// panicked is set by a check that panicked, until one completes: the
 	// user hears of the first of a series only.
-	panicked       bool
-	noModuleWarned bool
+	panicked bool
 }
 
-func newFolder(s *Server, dir string) *folder {
+// A scope is a directory whose packages a view checks, in one module.
+type scope struct {
+	module string // the module's root
+	dir    string // the module's root, or a directory in it
+}
+
+func newView(s *Server, spec *viewSpec) *view {
 	ctx, cancel := context.WithCancel(s.ctx)
-	f := &folder{
-		s: s, dir: dir, wake: make(chan struct{}, 1),
+	v := &view{
+		s: s, key: spec.key, dir: spec.dir, work: spec.work, root: spec.root, configDir: spec.configDir,
+		scopes: spec.scopes, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel, exited: make(chan struct{}),
-		configed: map[string]bool{}, session: s.newSession(),
+		configed: map[string]bool{}, published: map[string]bool{}, session: s.newSession(),
 		needConfig: true,
 	}
-	s.goSafe("checker "+dir, f.run)
-	return f
+	s.goSafe("checker "+spec.dir, v.run)
+	return v
 }
 
-func (f *folder) isAuto() bool {
-	f.s.mu.Lock()
-	defer f.s.mu.Unlock()
-	return f.auto
+// patterns are the package patterns of the view's scopes, relative to
+// its directory.
+func (v *view) patterns() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var out []string
+	for _, sc := range v.scopes {
+		if p := workspace.RelPattern(v.dir, sc.dir); !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
-// currentSession returns the folder's session, nil once it has stopped.
-func (f *folder) currentSession() session {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.session
+// modules returns the roots of the modules the view checks.
+func (v *view) modules() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var out []string
+	for _, sc := range v.scopes {
+		if !slices.Contains(out, sc.module) {
+			out = append(out, sc.module)
+		}
+	}
+	return out
+}
+
+// covers reports whether the view checks path, a file of module.
+func (v *view) covers(module, path string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, sc := range v.scopes {
+		if sc.module == module && workspace.Within(sc.dir, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// reaches reports whether the buffers of module are part of what the
+// view's checks read: a module it checks, or any module of its go.work,
+// which its modules may import.
+func (v *view) reaches(module string) bool {
+	if v.work != nil {
+		return v.work.Uses(module)
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, sc := range v.scopes {
+		if sc.module == module {
+			return true
+		}
+	}
+	return false
+}
+
+// env is the go command's environment for the view.
+func (v *view) env() []string {
+	env := v.s.opts.Env
+	if v.work == nil {
+		// A module outside any go.work, or one its go.work does not use.
+		env = append(slices.Clip(env), "GOWORK=off")
+	}
+	return env
+}
+
+// currentSession returns the view's session, nil once it has stopped.
+func (v *view) currentSession() session {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.session
 }
 
 // invalidate tells the session that files changed on disk.
-func (f *folder) invalidate() {
-	if sess := f.currentSession(); sess != nil {
+func (v *view) invalidate() {
+	if sess := v.currentSession(); sess != nil {
 		sess.Invalidate()
 	}
 }
 
-func (f *folder) setConfig(cfg *folderConfig, err error) {
-	f.mu.Lock()
-	f.cfg, f.cfgErr = cfg, err
-	old := f.configed
-	f.configed = map[string]bool{}
-	f.mu.Unlock()
+func (v *view) setConfig(cfg *viewConfig, err error) {
+	v.mu.Lock()
+	v.cfg, v.cfgErr = cfg, err
+	old := v.configed
+	v.configed = map[string]bool{}
+	v.mu.Unlock()
 
 	byFile := configErrorDiagnostics(err)
 	for file := range old {
 		if _, ok := byFile[file]; !ok {
-			f.s.pub.setCheck(file, nil, nil)
+			v.s.pub.setCheck(file, nil, nil)
 		}
 	}
 	for file, diags := range byFile {
-		f.s.pub.setCheck(file, nil, diags)
-		f.mu.Lock()
-		f.configed[file] = true
-		f.mu.Unlock()
+		v.s.pub.setCheck(file, nil, diags)
+		v.mu.Lock()
+		v.configed[file] = true
+		v.mu.Unlock()
 	}
 }
 
-// reconfigure makes the folder resolve its configuration again before it
+// reconfigure makes the view resolve its configuration again before it
 // checks next, and schedules that check at once.
-func (f *folder) reconfigure() {
-	f.mu.Lock()
-	f.needConfig = true
-	f.mu.Unlock()
-	f.schedule(0)
+func (v *view) reconfigure() {
+	v.mu.Lock()
+	v.needConfig = true
+	v.mu.Unlock()
+	v.schedule(0)
 }
 
 // takeConfigRequest reports whether the configuration must be resolved,
 // and clears the request: a new one may come while it is.
-func (f *folder) takeConfigRequest() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	need := f.needConfig
-	f.needConfig = false
+func (v *view) takeConfigRequest() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	need := v.needConfig
+	v.needConfig = false
 	return need
 }
 
-func (f *folder) config() (*folderConfig, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.cfg, f.cfgErr
+func (v *view) config() (*viewConfig, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.cfg, v.cfgErr
 }
 
 // schedule asks for a check after delay (the debounce interval, or 0).
 // The first edit after a pause is checked at once: the debounce only
 // coalesces a burst of edits, and a check it supersedes is cancelled.
-func (f *folder) schedule(delay time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.stopped {
+func (v *view) schedule(delay time.Duration) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.stopped {
 		return
 	}
 	// An edit while nothing runs or waits is checked at once; the
 	// debounce only coalesces edits that arrive while a check is pending.
-	if delay > 0 && !f.running && f.timer == nil {
+	if delay > 0 && !v.running && v.timer == nil {
 		delay = 0
 	}
-	if f.timer != nil {
-		f.timer.Stop()
+	if v.timer != nil {
+		v.timer.Stop()
 	}
 	var tm *time.Timer
 	tm = time.AfterFunc(delay, func() {
-		defer f.s.recoverAs("the check timer of " + f.dir)
+		defer v.s.recoverAs("the check timer of " + v.dir)
 		panicPoint("schedule")
-		f.mu.Lock() // held by schedule until tm is set
-		if f.timer == tm {
-			f.timer = nil
+		v.mu.Lock() // held by schedule until tm is set
+		if v.timer == tm {
+			v.timer = nil
 		}
-		if f.cancelRun != nil {
-			f.cancelRun() // superseded
+		if v.cancelRun != nil {
+			v.cancelRun() // superseded
 		}
-		f.mu.Unlock()
+		v.mu.Unlock()
 		select {
-		case f.wake <- struct{}{}:
+		case v.wake <- struct{}{}:
 		default:
 		}
 	})
-	f.timer = tm
+	v.timer = tm
 }
 
 // inputsChanged is schedule for a change of what the running check
 // reads (a buffer, a file on disk): that check is cancelled at once,
 // since its findings would be stale.
-func (f *folder) inputsChanged() {
-	f.mu.Lock()
-	if f.cancelRun != nil {
-		f.cancelRun()
+func (v *view) inputsChanged() {
+	v.mu.Lock()
+	if v.cancelRun != nil {
+		v.cancelRun()
 	}
-	f.mu.Unlock()
-	f.schedule(f.s.opts.Debounce)
+	v.mu.Unlock()
+	v.schedule(v.s.opts.Debounce)
 }
 
-// stop ends the folder's goroutine and its running check, without
+// stop ends the view's goroutine and its running check, without
 // waiting for them; the goroutine then releases the session.
-func (f *folder) stop() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.stopped = true
-	if f.timer != nil {
-		f.timer.Stop()
+func (v *view) stop() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.stopped = true
+	if v.timer != nil {
+		v.timer.Stop()
 	}
-	f.cancel()
+	v.cancel()
 }
 
-func (f *folder) run() {
-	defer f.release()
+func (v *view) run() {
+	defer v.release()
 	for {
 		select {
-		case <-f.ctx.Done():
+		case <-v.ctx.Done():
 			return
-		case <-f.wake:
+		case <-v.wake:
 		}
-		f.checkRecovered()
+		v.checkRecovered()
 	}
 }
 
 // checkRecovered runs checkOnce and turns a panic into an error the user
-// sees, so that the folder goes on with its next check. That check starts
+// sees, so that the view goes on with its next check. That check starts
 // from a new session: the panic may have left the old one half updated.
-func (f *folder) checkRecovered() {
+func (v *view) checkRecovered() {
 	defer func() {
 		r := recover()
 		if r == nil {
 			return
 		}
-		f.s.logf("panic in the check of %s: %v\n%s", f.dir, r, debug.Stack())
-		f.mu.Lock()
-		first := !f.panicked
-		f.panicked = true
-		if f.session != nil {
-			f.session = f.s.newSession()
+		v.s.logf("panic in the check of %s: %v\n%s", v.dir, r, debug.Stack())
+		v.mu.Lock()
+		first := !v.panicked
+		v.panicked = true
+		if v.session != nil {
+			v.session = v.s.newSession()
 		}
-		f.mu.Unlock()
+		v.mu.Unlock()
 		if first {
-			f.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: internal error while checking %s: %v (see the log); the next edit checks it again", f.dir, r))
+			v.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: internal error while checking %s: %v (see the log); the next edit checks it again", v.dir, r))
 		}
 	}()
-	f.checkOnce()
+	v.checkOnce()
 }
 
-// release drops the session of a folder whose goroutine ends, after
+// release drops the session of a view whose goroutine ends, after
 // writing what it keeps for the type cache.
-func (f *folder) release() {
-	defer close(f.exited)
-	f.mu.Lock()
-	sess := f.session
-	f.session = nil
-	f.mu.Unlock()
+func (v *view) release() {
+	defer close(v.exited)
+	v.mu.Lock()
+	sess := v.session
+	v.session = nil
+	v.mu.Unlock()
 	if sess != nil {
 		sess.Flush()
 	}
 }
 
-// checkOnce analyses the folder for all targets with the open buffers as
+// checkOnce analyses the view for all targets with the open buffers as
 // overlay and publishes the result, after resolving the configuration if
 // it is due.
-func (f *folder) checkOnce() {
-	if f.takeConfigRequest() {
-		f.configure()
+func (v *view) checkOnce() {
+	if v.takeConfigRequest() {
+		v.configure()
 	}
-	cfg, cfgErr := f.config()
+	cfg, cfgErr := v.config()
 	if cfg == nil {
 		if cfgErr != nil {
-			f.s.sendStatus()
+			v.s.sendStatus()
 		}
 		return
 	}
-	if moduleRoot(f.dir) == "" {
-		// go list would fail quietly for every target; say why instead.
-		f.mu.Lock()
-		warned := f.noModuleWarned
-		f.noModuleWarned = true
-		f.mu.Unlock()
-		if !warned {
-			f.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: not checking %s: it is not in a Go module (no go.mod or go.work in it or above it); run `go mod init`", f.dir))
-		}
-		return
-	}
-	ctx, cancel := context.WithCancel(f.ctx)
-	f.mu.Lock()
-	sess := f.session
-	if f.stopped || sess == nil {
-		f.mu.Unlock()
+	ctx, cancel := context.WithCancel(v.ctx)
+	v.mu.Lock()
+	sess := v.session
+	if v.stopped || sess == nil {
+		v.mu.Unlock()
 		cancel()
 		return
 	}
-	f.cancelRun = cancel
-	f.running = true
-	f.mu.Unlock()
+	v.cancelRun = cancel
+	v.running = true
+	v.mu.Unlock()
 	defer cancel()
 	defer func() {
-		f.mu.Lock()
-		f.running = false
-		f.mu.Unlock()
+		v.mu.Lock()
+		v.running = false
+		v.mu.Unlock()
 	}()
 
 	panicPoint("check")
-	docs := f.s.docs.snapshot(f.dir)
+	docs := v.s.overlayDocs(v)
 	overlay := make(map[string][]byte, len(docs))
 	for _, d := range docs {
 		overlay[d.path] = []byte(d.text)
 	}
 	start := time.Now()
+	patterns := v.patterns()
+	if len(patterns) == 0 {
+		return // nothing asked for yet: a go.work with no module open
+	}
 	res, err := sess.Check(ctx, matrix.Options{
-		Dir:       f.dir,
+		Dir:       v.dir,
+		Patterns:  patterns,
 		Targets:   cfg.targets,
 		Overlay:   overlay,
 		Analyzers: cfg.analyzers,
-		GoCmd:     f.s.opts.GoCmd,
-		Env:       f.s.opts.Env,
+		GoCmd:     v.s.opts.GoCmd,
+		Env:       v.env(),
 		// The standard library's API per target survives restarts.
 		TypeCacheDir: matrix.DefaultTypeCacheDir(),
-		TrustProject: f.s.isTrusted(),
-		Report:       func(err error) { f.s.logf("%v", err) },
+		TrustProject: v.s.isTrusted(),
+		Report:       func(err error) { v.s.logf("%v", err) },
 	})
 	// The check is over: an edit that arrives while its results are
 	// published (the client may answer them with the next keystroke) is
 	// checked at once rather than debounced.
-	f.mu.Lock()
-	f.running = false
-	f.mu.Unlock()
+	v.mu.Lock()
+	v.running = false
+	v.mu.Unlock()
 	if ctx.Err() != nil {
-		f.s.debugf("check of %s superseded after %v", f.dir, time.Since(start))
+		v.s.debugf("check of %s superseded after %v", v.dir, time.Since(start))
 		return
 	}
 	if err != nil {
-		f.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: checking %s failed: %v", f.dir, err))
+		v.s.showMessage(protocol.MessageTypeError, fmt.Sprintf("crossls: checking %s failed: %v", v.dir, err))
 		return
 	}
-	f.s.debugf("checked %s for %d targets in %v: %d diagnostics", f.dir, len(cfg.targets), time.Since(start), len(res.Diagnostics))
-	f.publish(res, docs)
-	f.mu.Lock()
-	f.panicked = false
-	f.mu.Unlock()
-	if f.s.opts.TuneGC {
+	v.s.debugf("checked %s (%s) for %d targets in %v: %d diagnostics", v.dir, strings.Join(patterns, " "), len(cfg.targets), time.Since(start), len(res.Diagnostics))
+	v.publish(res, docs)
+	v.mu.Lock()
+	v.panicked = false
+	v.mu.Unlock()
+	if v.s.opts.TuneGC {
 		processGC.afterCheck()
 	}
 }
@@ -391,66 +472,95 @@ func (t *texts) rng(path string, line, col, endLine, endCol int) protocol.Range 
 	return protocol.Range{Start: start, End: end}
 }
 
-func (f *folder) absPath(p string) string {
+func (v *view) absPath(p string) string { return absPath(v.dir, p) }
+
+// absPath resolves a path the go command printed in dir.
+func absPath(dir, p string) string {
 	if p == "" || filepath.IsAbs(p) {
 		return p
 	}
-	return filepath.Join(f.dir, p)
+	return filepath.Join(dir, p)
 }
 
 // publish converts a check result and publishes it for every file it
-// names, clearing files of the folder whose findings are gone.
-func (f *folder) publish(res *matrix.Result, docs []*document) {
+// names, clearing files of the view whose findings are gone.
+func (v *view) publish(res *matrix.Result, docs []*document) {
 	t := &texts{open: map[string]*document{}, cache: map[string]string{}}
 	for _, d := range docs {
 		t.open[d.path] = d
 	}
 	byFile := map[string][]protocol.Diagnostic{}
 	for _, d := range res.Diagnostics {
-		file := f.absPath(d.File)
+		file := v.absPath(d.File)
 		if file == "" {
 			continue
 		}
-		byFile[file] = append(byFile[file], f.convert(t, d))
+		byFile[file] = append(byFile[file], v.convert(t, d))
 	}
 
 	failing := map[string]bool{}
 	for _, p := range res.Packages {
-		for tgt, v := range p.Targets {
-			if v.Status == "fail" {
+		for tgt, verdict := range p.Targets {
+			if verdict.Status == "fail" {
 				failing[tgt] = true
 			}
 		}
 	}
-	f.mu.Lock()
-	f.failing = sortedKeys(failing)
-	f.mu.Unlock()
+	// Only the files the view checks are its to publish; a file that
+	// moved to another view (a go.work use added) is that view's.
+	for path := range byFile {
+		if v.s.viewOf(path) != v {
+			delete(byFile, path)
+		}
+	}
+	v.mu.Lock()
+	v.failing = sortedKeys(failing)
+	stale := sortedKeys(v.published)
+	v.published = map[string]bool{}
+	for path := range byFile {
+		v.published[path] = true
+	}
+	v.mu.Unlock()
 
-	// Files of a folder nested in this one are that folder's.
-	for _, path := range f.s.pub.checkFiles(f.dir) {
-		if _, ok := byFile[path]; !ok && !f.isConfigFile(path) && f.s.folderOf(path) == f {
-			f.s.pub.setFindings(path, t.open[path], nil)
+	for _, path := range stale {
+		if _, ok := byFile[path]; !ok && !v.isConfigFile(path) {
+			if owner := v.s.viewOf(path); owner == nil || owner == v {
+				v.s.pub.setFindings(path, t.open[path], nil)
+			}
 		}
 	}
 	for _, path := range sortedKeys(byFile) {
-		f.s.pub.setFindings(path, t.open[path], byFile[path])
+		v.s.pub.setFindings(path, t.open[path], byFile[path])
 	}
 	for _, d := range docs {
-		if _, ok := byFile[d.path]; !ok && f.s.folderOf(d.path) == f {
-			f.s.pub.firstCheck(d)
+		if _, ok := byFile[d.path]; !ok && v.s.viewOf(d.path) == v {
+			v.s.pub.firstCheck(d)
 		}
 	}
-	f.s.sendStatus()
+	v.s.sendStatus()
 }
 
-func (f *folder) isConfigFile(path string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.configed[path]
+// clear withdraws the findings the view published for files that no view
+// checks now: a view that stops, or that checks fewer modules.
+func (v *view) clear() {
+	v.mu.Lock()
+	paths := sortedKeys(v.published)
+	v.mu.Unlock()
+	for _, path := range paths {
+		if v.s.viewOf(path) == nil {
+			v.s.pub.setFindings(path, v.s.docs.byPath(path), nil)
+		}
+	}
 }
 
-func (f *folder) convert(t *texts, d matrix.Diagnostic) protocol.Diagnostic {
-	file := f.absPath(d.File)
+func (v *view) isConfigFile(path string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.configed[path]
+}
+
+func (v *view) convert(t *texts, d matrix.Diagnostic) protocol.Diagnostic {
+	file := v.absPath(d.File)
 	pd := protocol.Diagnostic{
 		Range:    t.rng(file, d.Line, d.Column, d.EndLine, d.EndColumn),
 		Severity: severity(d.Severity),
@@ -459,7 +569,7 @@ func (f *folder) convert(t *texts, d matrix.Diagnostic) protocol.Diagnostic {
 		Message:  protocol.String(d.Message),
 	}
 	for _, r := range d.Related {
-		rf := f.absPath(r.File)
+		rf := v.absPath(r.File)
 		if rf == "" {
 			continue
 		}
@@ -472,7 +582,7 @@ func (f *folder) convert(t *texts, d matrix.Diagnostic) protocol.Diagnostic {
 	for _, fx := range d.Fixes {
 		fd := fixData{Title: fx.Message, Rename: fx.Rename, Create: fx.Create}
 		for _, e := range fx.Edits {
-			ef := f.absPath(e.File)
+			ef := v.absPath(e.File)
 			_, version := t.get(ef)
 			fd.Edits = append(fd.Edits, fileEdit{
 				File:    ef,
@@ -482,14 +592,14 @@ func (f *folder) convert(t *texts, d matrix.Diagnostic) protocol.Diagnostic {
 			})
 		}
 		if fd.Rename != nil {
-			fd.Rename = &matrix.Rename{From: f.absPath(fd.Rename.From), To: f.absPath(fd.Rename.To)}
+			fd.Rename = &matrix.Rename{From: v.absPath(fd.Rename.From), To: v.absPath(fd.Rename.To)}
 		}
 		if fd.Create != nil {
-			fd.Create = &matrix.Create{File: f.absPath(fd.Create.File), Content: fd.Create.Content}
+			fd.Create = &matrix.Create{File: v.absPath(fd.Create.File), Content: fd.Create.Content}
 		}
 		data.Fixes = append(data.Fixes, fd)
 	}
-	if stub := stubFor(f, d); stub != nil {
+	if stub := stubFor(v, d); stub != nil {
 		data.Fixes = append(data.Fixes, fixData{Title: stub.title(), Stub: stub})
 	}
 	if len(data.Fixes) > 0 {

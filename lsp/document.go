@@ -205,16 +205,18 @@ func (ds *documents) snapshot(dir string) []*document {
 	return out
 }
 
-// anyUnder reports whether a file under dir is open.
-func (ds *documents) anyUnder(dir string) bool {
+// paths returns the paths of the open file documents, sorted.
+func (ds *documents) paths() []string {
 	ds.mu.Lock()
 	defer ds.mu.Unlock()
+	var out []string
 	for _, d := range ds.docs {
-		if d.path != "" && within(dir, d.path) {
-			return true
+		if d.path != "" {
+			out = append(out, d.path)
 		}
 	}
-	return false
+	slices.Sort(out)
+	return out
 }
 
 // within reports whether path is dir or lies below it.

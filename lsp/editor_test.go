@@ -449,7 +449,7 @@ func (e *editor) serverText(name string) string {
 // fileSetSize sums matrix.Session.FileSetSize over the server's folders.
 func (e *editor) fileSetSize() (files, bytes int) {
 	e.server.mu.Lock()
-	folders := slices.Clone(e.server.folders)
+	folders := slices.Clone(e.server.views)
 	e.server.mu.Unlock()
 	for _, f := range folders {
 		if s, ok := f.currentSession().(*matrix.Session); ok {

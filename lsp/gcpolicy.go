@@ -10,7 +10,7 @@ import (
 // gcPolicy bounds the process's memory by the work it has: a soft memory
 // limit of a multiple of the heap the last check left live, never below a
 // floor, recomputed after every check, so that it falls when the work
-// shrinks (files closed, a folder removed) as it rises when it grows.
+// shrinks (files closed, a module closed) as it rises when it grows.
 // Under that limit GOGC is raised: the first check of a matrix leaves a
 // heap goal well above what the session keeps live, and with the default
 // GOGC of 100 the edits after it would collect every few dozen checks,

@@ -99,12 +99,15 @@ func TestConfigurationChangeRechecks(t *testing.T) {
 func TestModuleWithoutGoMod(t *testing.T) {
 	requireGo(t)
 	e := startEditor(t, "-- a.go --\npackage a\n\nfunc  f() {}\n-- b.go --\npackage a\n\nfunc g( {\n")
-	e.await("a message about the failed check", func() bool {
-		return strings.Contains(strings.Join(e.shown, "\n"), "not checking "+e.dir+": it is not in a Go module")
-	})
-	// Still serving: formatting works, and not on the file with syntax errors.
 	e.open("a.go")
 	e.open("b.go")
+	e.open("a.go") // again: the user hears once per file
+	e.await("a message about each file", func() bool {
+		all := strings.Join(e.shown, "\n")
+		return strings.Contains(all, "not checking "+e.path("a.go")+": it is not in a Go module") &&
+			strings.Contains(all, "not checking "+e.path("b.go")+": it is not in a Go module")
+	})
+	// Still serving: formatting works, and not on the file with syntax errors.
 	var edits []protocol.TextEdit
 	e.call(protocol.MethodTextDocumentFormatting, &protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.path("a.go"))}}, &edits)
 	if len(edits) != 1 {
@@ -114,5 +117,14 @@ func TestModuleWithoutGoMod(t *testing.T) {
 	e.call(protocol.MethodTextDocumentFormatting, &protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.path("b.go"))}}, &edits)
 	if len(edits) != 0 {
 		t.Errorf("formatting a file with syntax errors: %d edits", len(edits))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if n := strings.Count(strings.Join(e.shown, "\n"), "not checking "+e.path("a.go")); n != 1 {
+		t.Errorf("told %d times about a.go, want once", n)
+	}
+	// Nothing else: no diagnostics for files nobody checks.
+	if len(e.diags) != 0 {
+		t.Errorf("diagnostics published: %v", e.summary())
 	}
 }

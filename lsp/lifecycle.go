@@ -67,10 +67,9 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.state = stateInitialized
 	s.caps = params.Capabilities
 	s.trusted = init.TrustedWorkspace
-	for _, d := range dirs {
-		s.folders = append(s.folders, newFolder(s, d))
-	}
+	s.roots = dirs
 	s.mu.Unlock()
+	s.resolveViews() // checks start with the initialized notification
 
 	sync := protocol.TextDocumentSyncKindIncremental
 	return &protocol.InitializeResult{
@@ -100,8 +99,11 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
 	// Client calls (registration, configuration) wait for replies that the
 	// read loop must deliver: never make them on an in-order notification.
-	// Each folder pulls its configuration in its own goroutine.
+	// Each view pulls its configuration in its own goroutine.
 	s.goSafe("register watchers", s.registerWatchers)
+	s.mu.Lock()
+	s.initialized = true
+	s.mu.Unlock()
 	s.reloadConfig("initialize")
 	return nil
 }
@@ -111,13 +113,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.state = stateShutdown
 	s.mu.Unlock()
 	s.builds.cancel()
-	for _, f := range s.snapshotFolders() {
+	for _, f := range s.snapshotViews() {
 		f.stop()
 	}
-	// A stopping folder finishes writing its type cache, which checks
+	// A stopping view finishes writing its type cache, which checks
 	// leave to the background: wait for that before the client's exit.
 	deadline := time.After(shutdownWait)
-	for _, f := range s.snapshotFolders() {
+	for _, f := range s.snapshotViews() {
 		select {
 		case <-f.exited:
 		case <-deadline:
@@ -128,7 +130,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-// shutdownWait bounds how long shutdown waits for the folders to stop.
+// shutdownWait bounds how long shutdown waits for the views to stop.
 const shutdownWait = 10 * time.Second
 
 func (s *Server) Exit(ctx context.Context) error {
@@ -136,21 +138,10 @@ func (s *Server) Exit(ctx context.Context) error {
 	return nil
 }
 
-func (s *Server) snapshotFolders() []*folder {
+func (s *Server) snapshotViews() []*view {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]*folder(nil), s.folders...)
-}
-
-// folderOf returns the innermost workspace folder containing path.
-func (s *Server) folderOf(path string) *folder {
-	var best *folder
-	for _, f := range s.snapshotFolders() {
-		if within(f.dir, path) && (best == nil || len(f.dir) > len(best.dir)) {
-			best = f
-		}
-	}
-	return best
+	return append([]*view(nil), s.views...)
 }
 
 func (s *Server) clientSupportsProgress() bool {

@@ -52,7 +52,7 @@ const (
 	stateShutdown
 )
 
-// session is what a folder needs of the analysis driver: a
+// session is what a view needs of the analysis driver: a
 // *matrix.Session, except in plumbing tests.
 type session interface {
 	Check(ctx context.Context, opts matrix.Options) (*matrix.Result, error)
@@ -66,7 +66,7 @@ type Server struct {
 
 	opts   Options
 	logger *log.Logger
-	// newSession starts each folder's analysis session.
+	// newSession starts each view's analysis session.
 	newSession func() session
 	// generateStub writes nothing: it returns the stub file's path and
 	// content. nil disables the stub action.
@@ -83,15 +83,30 @@ type Server struct {
 	docs   *documents
 	pub    *publisher
 
-	mu       sync.Mutex
-	state    lifecycle
-	caps     protocol.ClientCapabilities
-	folders  []*folder
+	mu    sync.Mutex
+	state lifecycle
+	// initialized is set by the initialized notification: views check
+	// only from then on.
+	initialized bool
+	caps        protocol.ClientCapabilities
+	// roots are the workspace folders.
+	roots []string
+	// views are the units of checking (see views.go), changed by
+	// resolveViews only.
+	views    []*view
 	settings settings
-	trusted  bool          // initOptions.TrustedWorkspace
-	exited   chan struct{} // closed by the exit notification
-	exitOnce sync.Once
-	builds   *builder
+	// noModuleWarned are the open files in no module the user was told of.
+	noModuleWarned map[string]bool
+	trusted        bool          // initOptions.TrustedWorkspace
+	exited         chan struct{} // closed by the exit notification
+	exitOnce       sync.Once
+	builds         *builder
+
+	// resolveMu serialises resolveViews.
+	resolveMu sync.Mutex
+	// modRoots caches the module root of directories (moduleRoot).
+	modMu    sync.Mutex
+	modRoots map[string]string
 }
 
 // Serve runs a server on rwc (stdin/stdout for `crossls serve`) until the

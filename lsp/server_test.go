@@ -16,6 +16,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/analysis/workspace"
 )
 
 const plainModule = `
@@ -363,7 +364,7 @@ func moduleOnly(c checkFunc) checkFunc {
 	return func(ctx context.Context, opts matrix.Options) (*matrix.Result, error) {
 		own := map[string][]byte{}
 		for path, text := range opts.Overlay {
-			if moduleRoot(filepath.Dir(path)) == opts.Dir {
+			if workspace.ModuleRoot(filepath.Dir(path)) == opts.Dir {
 				own[path] = text
 			}
 		}
@@ -382,7 +383,7 @@ func TestWorkspaceFolders(t *testing.T) {
 	e.open("other/o.go")
 	e.replace("other/o.go", "package o", "package o // BAD")
 	e.await("the finding in the added folder", func() bool { return len(e.diagnosticsLocked("other/o.go")) == 1 })
-	if f := e.server.folderOf(e.path("other/o.go")); f == nil || f.dir != other {
+	if f := e.server.viewOf(e.path("other/o.go")); f == nil || f.dir != other {
 		t.Errorf("other/o.go belongs to %v, want the innermost folder %s", f, other)
 	}
 	// A check of the outer folder leaves the inner folder's findings alone.

@@ -20,6 +20,9 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	}
 	if d.path != "" {
 		s.pub.opened(d.path)
+		// A file of a module no view checks yet starts one.
+		s.resolveViews()
+		s.warnOutsideModules(d.path)
 	}
 	s.changed(d.path)
 	return nil
@@ -60,7 +63,7 @@ func (s *Server) desynchronised(d *document) {
 		Source:   protocol.NewOptional(sourceCheck),
 		Message:  protocol.String("crossls is out of sync with this buffer, so its findings are paused: save the file, or close and reopen it (" + d.desync + ")"),
 	}})
-	// The folder's other files are checked against the file on disk now.
+	// The view's other files are checked against the file on disk now.
 	s.changed(d.path)
 }
 
@@ -79,6 +82,12 @@ func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocume
 	// unless the server lost track of the buffer: the saved file is the
 	// editor's text, which brings it back.
 	d := s.docs.get(params.TextDocument.URI)
+	if d != nil && (filepath.Base(d.path) == "go.mod" || filepath.Base(d.path) == "go.work") {
+		// For clients that do not watch files: the go command reads
+		// these from disk.
+		s.layoutChanged()
+		return nil
+	}
 	if d == nil || d.desync == "" || d.path == "" {
 		return nil
 	}
@@ -110,48 +119,26 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	if d.desync != "" {
 		s.pub.setCheck(d.path, nil, nil) // the out-of-sync error
 	}
-	if f := s.folderOf(d.path); f != nil && f.isAuto() && !s.docs.anyUnder(f.dir) {
-		// The last file that needed the folder is gone.
-		s.removeFolder(f.dir)
+	if d.path == "" {
 		return nil
 	}
+	s.mu.Lock()
+	delete(s.noModuleWarned, d.path)
+	s.mu.Unlock()
+	// The last open file of a module may be gone: its view checks less,
+	// or stops.
+	s.resolveViews()
 	// The file on disk replaces the buffer, which may not have been saved.
 	s.changed(d.path)
 	return nil
 }
 
-// changed schedules a check of the folder containing path. A Go file
-// outside every workspace folder gets a folder for its module.
+// changed schedules a check of the views that read path.
 func (s *Server) changed(path string) {
 	if path == "" {
 		return // untitled: and other non-file buffers are not analysed
 	}
-	f := s.folderOf(path)
-	if f == nil {
-		root := moduleRoot(filepath.Dir(path))
-		if root == "" {
-			s.logMessage(protocol.MessageTypeWarning, fmt.Sprintf("crossls: %s is in no workspace folder and no module (no go.mod above it); not analysed", path))
-			return
-		}
-		f = s.addFolder(root, true)
-		return // addFolder loads its configuration and checks it
-	}
-	f.inputsChanged()
-}
-
-// moduleRoot returns the directory of the nearest go.work or go.mod at or
-// above dir, or "".
-func moduleRoot(dir string) string {
-	for {
-		for _, name := range []string{"go.work", "go.mod"} {
-			if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && !fi.IsDir() {
-				return dir
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
+	for _, v := range s.viewsReaching(path) {
+		v.inputsChanged()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 
 	"go.lsp.dev/protocol"
 )
@@ -38,33 +39,45 @@ func (s *Server) registerWatchers() {
 }
 
 func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
-	reload := false
-	touched := map[*folder]bool{}
+	reload, layout := false, false
+	touched := map[*view]bool{}
 	for _, ev := range params.Changes {
 		_, path, err := canonicalURI(ev.URI)
 		if err != nil || path == "" {
 			continue
 		}
-		if isConfigName(filepath.Base(path)) {
-			reload = true
+		base := filepath.Base(path)
+		if isConfigName(base) {
+			// Which modules share a configuration may change too.
+			reload, layout = true, true
+			continue
+		}
+		if base == "go.mod" || base == "go.work" {
+			layout = true
 			continue
 		}
 		if d := s.docs.byPath(path); d != nil {
 			continue // the open buffer, not the disk, is what is analysed
 		}
-		if f := s.folderOf(path); f != nil {
-			touched[f] = true
+		for _, v := range s.viewsReaching(path) {
+			touched[v] = true
 		}
+	}
+	if layout {
+		s.layoutChanged()
 	}
 	if reload {
 		s.reloadConfig("configuration file changed")
 		return nil
 	}
-	for f := range touched {
+	if layout {
+		return nil // every view checks again
+	}
+	for v := range touched {
 		// Files came, went or changed on disk (a branch switch, a
 		// generator): their package metadata may have changed too.
-		f.invalidate()
-		f.inputsChanged()
+		v.invalidate()
+		v.inputsChanged()
 	}
 	return nil
 }
@@ -78,12 +91,11 @@ func isConfigName(base string) bool {
 }
 
 func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol.DidChangeWorkspaceFoldersParams) error {
+	s.mu.Lock()
 	for _, wf := range params.Event.Removed {
-		_, dir, err := canonicalURI(wf.URI)
-		if err != nil || dir == "" {
-			continue
+		if _, dir, err := canonicalURI(wf.URI); err == nil && dir != "" {
+			s.roots = slices.DeleteFunc(s.roots, func(r string) bool { return r == dir })
 		}
-		s.removeFolder(dir)
 	}
 	for _, wf := range params.Event.Added {
 		_, dir, err := canonicalURI(wf.URI)
@@ -91,51 +103,11 @@ func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 			s.logf("ignoring workspace folder %s: not a local directory", wf.URI)
 			continue
 		}
-		s.addFolder(dir, false)
+		if !slices.Contains(s.roots, dir) {
+			s.roots = append(s.roots, dir)
+		}
 	}
+	s.mu.Unlock()
+	s.resolveViews()
 	return nil
-}
-
-// addFolder starts analysing dir (if it is not already a folder) and
-// returns its folder. An auto folder is one for files outside the
-// workspace folders.
-func (s *Server) addFolder(dir string, auto bool) *folder {
-	s.mu.Lock()
-	for _, f := range s.folders {
-		if f.dir == dir {
-			if !auto {
-				f.auto = false // the user made it a workspace folder
-			}
-			s.mu.Unlock()
-			return f
-		}
-	}
-	f := newFolder(s, dir)
-	f.auto = auto
-	s.folders = append(s.folders, f)
-	s.mu.Unlock()
-	f.schedule(0) // configures the folder, then checks it
-	return f
-}
-
-func (s *Server) removeFolder(dir string) {
-	s.mu.Lock()
-	var gone *folder
-	for i, f := range s.folders {
-		if f.dir == dir {
-			gone = f
-			s.folders = append(s.folders[:i], s.folders[i+1:]...)
-			break
-		}
-	}
-	s.mu.Unlock()
-	if gone == nil {
-		return
-	}
-	gone.stop()
-	for _, path := range s.pub.checkFiles(dir) {
-		if s.folderOf(path) == nil {
-			s.pub.setCheck(path, nil, nil)
-		}
-	}
 }
