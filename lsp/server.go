@@ -104,9 +104,9 @@ type Server struct {
 
 	// resolveMu serialises resolveViews.
 	resolveMu sync.Mutex
-	// modRoots caches the module root of directories (moduleRoot).
-	modMu    sync.Mutex
-	modRoots map[string]string
+	// located caches where directories belong (locate).
+	modMu   sync.Mutex
+	located map[string]located
 }
 
 // Serve runs a server on rwc (stdin/stdout for `crossls serve`) until the

@@ -59,9 +59,8 @@ func (s *Server) wantedViews() map[string]*viewSpec {
 	roots := slices.Clone(s.roots)
 	s.mu.Unlock()
 	specs := map[string]*viewSpec{}
-	works := map[string]*workspace.Work{}
 	add := func(dir, scopeDir, path string) {
-		mod := s.moduleRoot(dir)
+		mod, w := s.locate(dir)
 		if mod == "" {
 			return
 		}
@@ -69,26 +68,16 @@ func (s *Server) wantedViews() map[string]*viewSpec {
 		if scopeDir != "" && workspace.Within(mod, scopeDir) {
 			sc.dir = scopeDir // a workspace folder inside a module: its packages only
 		}
-		if file := workspace.GoWorkFile(dir, s.opts.Env); file != "" {
-			w, ok := works[file]
-			if !ok {
-				var err error
-				if w, err = workspace.LoadWork(file); err != nil {
-					s.logf("ignoring %s: %v", file, err)
-				}
-				works[file] = w
+		if w != nil {
+			crossls, goreleaser := config.Applicable(mod, w.Dir)
+			key := strings.Join([]string{"work", w.File, crossls, goreleaser}, "\x00")
+			sp := specs[key]
+			if sp == nil {
+				sp = &viewSpec{key: key, dir: w.Dir, work: w, root: w.Dir, configDir: mod}
+				specs[key] = sp
 			}
-			if w.Uses(mod) {
-				crossls, goreleaser := config.Applicable(mod, w.Dir)
-				key := strings.Join([]string{"work", file, crossls, goreleaser}, "\x00")
-				sp := specs[key]
-				if sp == nil {
-					sp = &viewSpec{key: key, dir: w.Dir, work: w, root: w.Dir, configDir: mod}
-					specs[key] = sp
-				}
-				sp.addScope(sc, path)
-				return
-			}
+			sp.addScope(sc, path)
+			return
 		}
 		key := "module\x00" + mod
 		sp := specs[key]
@@ -209,23 +198,39 @@ func (v *view) clearConfigErrors() {
 	}
 }
 
-// moduleRoot returns the root of the module dir is in, "" if none,
-// remembered until the layout changes (layoutChanged).
-func (s *Server) moduleRoot(dir string) string {
+// located is where a directory belongs (workspace.Locate).
+type located struct {
+	module string
+	work   *workspace.Work
+}
+
+// locate returns the module dir belongs to, "" if none, and the go.work
+// it is checked in, nil if none (see workspace.Locate), remembered until
+// the layout changes (layoutChanged).
+func (s *Server) locate(dir string) (string, *workspace.Work) {
 	s.modMu.Lock()
-	root, ok := s.modRoots[dir]
+	loc, ok := s.located[dir]
 	s.modMu.Unlock()
 	if ok {
-		return root
+		return loc.module, loc.work
 	}
-	root = workspace.ModuleRoot(dir)
+	mod, work, err := workspace.Locate(dir, s.opts.Env)
+	if err != nil {
+		s.logf("%s: %v", dir, err)
+	}
 	s.modMu.Lock()
-	if s.modRoots == nil {
-		s.modRoots = map[string]string{}
+	if s.located == nil {
+		s.located = map[string]located{}
 	}
-	s.modRoots[dir] = root
+	s.located[dir] = located{mod, work}
 	s.modMu.Unlock()
-	return root
+	return mod, work
+}
+
+// moduleRoot returns the root of the module dir belongs to, "" if none.
+func (s *Server) moduleRoot(dir string) string {
+	mod, _ := s.locate(dir)
+	return mod
 }
 
 // layoutChanged is told that a go.mod or go.work was created, changed or
@@ -233,7 +238,7 @@ func (s *Server) moduleRoot(dir string) string {
 // them every view's package metadata.
 func (s *Server) layoutChanged() {
 	s.modMu.Lock()
-	s.modRoots = nil
+	s.located = nil
 	s.modMu.Unlock()
 	s.resolveViews()
 	for _, v := range s.snapshotViews() {

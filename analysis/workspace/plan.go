@@ -141,20 +141,13 @@ func NewPlan(opts PlanOptions) (*Plan, error) {
 		env = os.Environ()
 	}
 	pl := &planner{dir: dir, allModules: opts.AllModules, plan: &Plan{}, modules: map[string]*Unit{}}
-	pl.dirModule = ModuleRoot(dir)
-	if file := GoWorkFile(dir, env); file != "" {
-		work, err := LoadWork(file)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %v", file, err)
-		}
-		if pl.dirModule == "" || work.Uses(pl.dirModule) {
-			pl.work = work
-		} else {
-			// The go command refuses a module the workspace does not
-			// use; check it on its own, as gopls does.
-			pl.goworkOff = true
-		}
+	pl.dirModule, pl.work, err = Locate(dir, env)
+	if err != nil {
+		return nil, fmt.Errorf("reading go.work: %v", err)
 	}
+	// The go command refuses a module its go.work does not use: such a
+	// module is checked on its own, as gopls does.
+	pl.goworkOff = pl.work == nil && GoWorkFile(dir, env) != ""
 	for _, pat := range patterns {
 		var err error
 		if pl.work != nil {
@@ -192,6 +185,9 @@ func (pl *planner) addWorkspace(pat string) error {
 	}
 	abs, recursive := patternDir(pl.dir, pat)
 	own := ModuleRoot(abs)
+	if own != "" && !pl.work.Uses(own) && !Within(pl.work.Dir, own) {
+		own = "" // a go.mod above the workspace is none of its modules
+	}
 	found := false
 	if own != "" && pl.work.Uses(own) {
 		u.add(own, pat)

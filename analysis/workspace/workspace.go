@@ -78,6 +78,30 @@ func LoadWork(file string) (*Work, error) {
 	return w, nil
 }
 
+// Locate returns the module dir belongs to for the go command run with
+// env, "" if none, and the go.work that governs it, nil if none does: the
+// go.work at or above dir if it uses that module, or if dir is in no
+// module of the workspace's tree (a go.mod above the go.work's directory
+// is not the workspace's). A module in the workspace's tree that it does
+// not use has no go.work: the go command loads it with GOWORK=off.
+func Locate(dir string, env []string) (module string, work *Work, err error) {
+	module = ModuleRoot(dir)
+	file := GoWorkFile(dir, env)
+	if file == "" {
+		return module, nil, nil
+	}
+	if work, err = LoadWork(file); err != nil {
+		return module, nil, err
+	}
+	switch {
+	case module == "" || work.Uses(module):
+		return module, work, nil
+	case !Within(work.Dir, module):
+		return "", work, nil
+	}
+	return module, nil, nil
+}
+
 // ModuleRoot returns the directory of the nearest go.mod at or above dir,
 // or "" if there is none.
 func ModuleRoot(dir string) string {

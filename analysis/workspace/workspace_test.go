@@ -146,6 +146,11 @@ func TestPlan(t *testing.T) {
 			err: "holds none of the modules listed in",
 		},
 		{
+			name: "go.work inside another module, which is not the workspace's", dir: "ws",
+			tree: "-- go.mod --\nmodule example.com/outer\n-- ws/go.work --\ngo 1.22\n\nuse ./a\n-- ws/a/go.mod --\nmodule example.com/a\n",
+			want: []string{"ws ./a/... (ws/a) work=ws/go.work"}, expanded: true,
+		},
+		{
 			name: "nested module left out, as go does",
 			tree: "-- go.mod --\nmodule example.com/root\n-- tools/go.mod --\nmodule example.com/tools\n",
 			want: []string{". ./... (.)"}, nested: []string{"tools"},

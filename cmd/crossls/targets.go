@@ -157,13 +157,12 @@ type moduleConfig struct {
 func moduleConfigs(dir string, explicit []string, configFlag string, dirCfg *config.Config, dist *target.Dist) ([]moduleConfig, error) {
 	dir = absPath(dir)
 	roots := workspace.FindModules(dir)
-	own := workspace.ModuleRoot(dir)
+	own, work, err := workspace.Locate(dir, nil)
+	if err != nil {
+		return nil, err
+	}
 	if own != "" && !slices.Contains(roots, own) {
 		roots = append([]string{own}, roots...)
-	}
-	var work *workspace.Work
-	if file := workspace.GoWorkFile(dir, nil); file != "" {
-		work, _ = workspace.LoadWork(file)
 	}
 	var out []moduleConfig
 	for _, root := range roots {
