@@ -16,7 +16,6 @@ import (
 	"github.com/crossls/crossls/analysis/build"
 	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/target"
-	"github.com/crossls/crossls/analysis/workspace"
 )
 
 // builder runs at most one build at a time, in the background, on an
@@ -133,8 +132,15 @@ func (b *builder) start(args buildArgs, clientToken protocol.ProgressToken) (*bu
 		if len(pkgs) == 0 {
 			pkgs = []string{"./..."}
 		}
-		root := m.v.root
-		if root == "" || !workspace.Within(root, m.root) {
+		// Outputs stay inside the workspace folder holding the module
+		// (relative output directories, such as the editors' setting, are
+		// relative to it), or else its go.work's directory or itself.
+		b.s.mu.Lock()
+		root := innermost(b.s.roots, m.root)
+		b.s.mu.Unlock()
+		if root == "" && m.v.work != nil {
+			root = m.v.work.Dir
+		} else if root == "" {
 			root = m.root
 		}
 		plans = append(plans, buildPlan{v: m.v, module: m.root, root: root, build: settings, targets: ts, packages: pkgs})
