@@ -149,6 +149,7 @@ run_lua() {
 	mkdir -p "$run/xdg/config" "$run/xdg/data" "$run/xdg/state" "$run/xdg/cache" "$run/tmp" "$run/scratch"
 	cp -r "$here/fixture" "$run/ws"
 	cp -r "$here/fixture" "$run/ws2"
+	cp -r "$here/fixture-gowork" "$run/gowork"
 	local status=0
 	env \
 		XDG_CONFIG_HOME="$run/xdg/config" XDG_DATA_HOME="$run/xdg/data" \
@@ -156,6 +157,7 @@ run_lua() {
 		TMPDIR="$run/tmp" PATH="$cache/bin:$PATH" \
 		CROSSLS_PLUGIN_DIR="$plugin" CROSSLS_BIN="$cache/bin/crossls" \
 		CROSSLS_WS="$run/ws" CROSSLS_WS2="$run/ws2" CROSSLS_SCRATCH="$run/scratch" \
+		CROSSLS_GOWORK="$run/gowork" \
 		CROSSLS_EXPECT_API="$api" \
 		timeout -k 5 240 "$nvim" --headless -u "$here/minimal_init.lua" -i NONE -n \
 		-c "lua local ok, e = pcall(dofile, '$script') if not ok then io.stdout:write('FAIL $name.lua: ' .. tostring(e) .. '\\n') vim.cmd('cquit 2') end" \
@@ -193,6 +195,7 @@ run_suite() {
 	log "$label: $("$nvim" --version | head -n1)"
 	rm -rf "$cache/run/$label"
 	run_lua "$label" "$nvim" "$cache/run/$label/e2e" "$here/e2e.lua" "$api"
+	run_lua "$label" "$nvim" "$cache/run/$label/gowork" "$here/gowork.lua" "$api"
 	if [ "$api" = config ]; then
 		run_lua "$label" "$nvim" "$cache/run/$label/enable" "$here/enable.lua" "$api"
 	fi

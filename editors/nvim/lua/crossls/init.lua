@@ -184,10 +184,22 @@ local function on_started(result)
   end
 end
 
+-- file_uri returns the URI of buffer bufnr (default: current) if it is a
+-- file on disk: a build asked from it builds its module.
+local function file_uri(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if vim.bo[bufnr].buftype ~= '' or name == '' or name:match('^%a[%w+.-]*://') then
+    return nil
+  end
+  return vim.uri_from_fname(compat.uv.fs_realpath(name) or name)
+end
+
 -- build builds the given targets (default: all configured) and packages
--- (default: the server's choice); progress and the summary are notified.
+-- (default: the server's choice) of the buffer's module; progress and the
+-- summary are notified.
 function M.build(targets, packages, bufnr)
-  local arg = {}
+  local arg = { uri = file_uri(bufnr) }
   if targets ~= nil and #targets > 0 then
     arg.targets = targets
   end
@@ -200,8 +212,10 @@ function M.build(targets, packages, bufnr)
   return M.execute('crossls.build', { arg }, on_started, bufnr)
 end
 
+-- build_all builds every target of the buffer's module.
 function M.build_all(bufnr)
-  return M.execute('crossls.buildAll', nil, on_started, bufnr)
+  local uri = file_uri(bufnr)
+  return M.execute('crossls.buildAll', uri and { { uri = uri } } or nil, on_started, bufnr)
 end
 
 function M.cancel(bufnr)
