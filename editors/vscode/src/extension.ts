@@ -62,7 +62,7 @@ class Crossls {
 			this.output,
 			this.statusItem,
 			command('crossls.buildForTarget', () => this.buildForTarget()),
-			command('crossls.buildAllTargets', () => this.build('crossls.buildAll', [])),
+			command('crossls.buildAllTargets', () => this.build('crossls.buildAll', buildArguments([], [], activeFileUri()))),
 			command('crossls.cancelRunningBuild', () => this.cancelBuild()),
 			command('crossls.showTargets', () => this.showTargets()),
 			command('crossls.recheckWorkspace', () => this.serverCommand('crossls.recheck')),
@@ -270,7 +270,7 @@ class Crossls {
 		});
 		qp.dispose();
 		if (chosen.length > 0) {
-			await this.build('crossls.build', buildArguments(chosen));
+			await this.build('crossls.build', buildArguments(chosen, [], activeFileUri()));
 		}
 	}
 
@@ -464,4 +464,10 @@ function command(id: string, run: () => unknown): vscode.Disposable {
 
 function errorText(err: unknown): string {
 	return err instanceof Error ? err.message : String(err);
+}
+
+/** The file of the active editor, whose module a build from the palette builds. */
+function activeFileUri(): string | undefined {
+	const uri = vscode.window.activeTextEditor?.document.uri;
+	return uri?.scheme === 'file' ? uri.toString() : undefined;
 }

@@ -101,14 +101,25 @@ export function chosenTargets(
 	return partial.length === 1 ? [partial[0].target] : [];
 }
 
-/** Arguments of the server's crossls.build command; empty lists are left out (= all). */
-export function buildArguments(targets?: readonly string[], packages?: readonly string[]): [{ targets?: string[]; packages?: string[] }] {
-	const arg: { targets?: string[]; packages?: string[] } = {};
+/**
+ * Arguments of the server's crossls.build and crossls.buildAll commands;
+ * empty lists are left out (= all). uri, the file the build is asked from,
+ * makes the server build that file's module rather than every module.
+ */
+export function buildArguments(
+	targets?: readonly string[],
+	packages?: readonly string[],
+	uri?: string,
+): [{ targets?: string[]; packages?: string[]; uri?: string }] {
+	const arg: { targets?: string[]; packages?: string[]; uri?: string } = {};
 	if (targets && targets.length > 0) {
 		arg.targets = [...targets];
 	}
 	if (packages && packages.length > 0) {
 		arg.packages = [...packages];
+	}
+	if (uri) {
+		arg.uri = uri;
 	}
 	return [arg];
 }

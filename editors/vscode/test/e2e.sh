@@ -161,14 +161,15 @@ trap - ERR
 
 passed=0
 failed=0
-# phase NAME TRUST_ENABLED EXTENSIONS: a fresh workspace and profile,
-# code-server with workspace trust enabled (Restricted Mode) or not and the
-# extensions installed in $run/extensions/EXTENSIONS, and run.mjs in mode NAME.
+# phase NAME TRUST_ENABLED EXTENSIONS [FIXTURE]: a fresh workspace (a copy of
+# test/e2e/FIXTURE, default fixture) and profile, code-server with workspace
+# trust enabled (Restricted Mode) or not and the extensions installed in
+# $run/extensions/EXTENSIONS, and run.mjs in mode NAME.
 phase() {
-	local name=$1 trust=$2 extensions=$run/extensions/$3
+	local name=$1 trust=$2 extensions=$run/extensions/$3 fixture=${4:-fixture}
 	local dir=$run/phases/$name
 	mkdir -p "$dir/user-data/User"
-	cp -R "$ext/test/e2e/fixture" "$dir/app"
+	cp -R "$ext/test/e2e/$fixture" "$dir/app"
 	settings_json "$trust" >"$dir/user-data/User/settings.json"
 	local flags=()
 	[ "$trust" = true ] || flags+=(--disable-workspace-trust)
@@ -210,9 +211,12 @@ phase() {
 
 # The trusted phase is the main one. In the untrusted one, VS Code's
 # Restricted Mode must keep diagnostics and refuse builds, and with the Go
-# extension present, Go formatting is left to it.
+# extension present, Go formatting is left to it. The gowork phase opens a
+# go.work root, which is no module, and files of its two modules.
 phase trusted false crossls
 phase untrusted true crossls+go
+# A go.work workspace of two modules, each with its own targets.
+phase gowork false crossls fixture-gowork
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -12,7 +12,7 @@ const env = (k) => {
 	}
 	return v;
 };
-const mode = env('CROSSLS_E2E_MODE'); // "trusted" or "untrusted"
+const mode = env('CROSSLS_E2E_MODE'); // "trusted", "untrusted" or "gowork"
 const url = env('CROSSLS_E2E_URL');
 const workspace = env('CROSSLS_E2E_WORKSPACE');
 const artifacts = env('CROSSLS_E2E_ARTIFACTS');
@@ -74,15 +74,27 @@ async function palette(title) {
 	await page.keyboard.press('Enter');
 }
 
+/** Opens a file by its path in the workspace ("main.go", "tool/main.go") with Quick Open. */
 async function openFile(name) {
 	await page.keyboard.press('Escape');
 	await page.keyboard.press('Control+P');
 	const input = page.locator('.quick-input-widget input');
 	await input.waitFor({ state: 'visible', timeout: 10_000 });
 	await input.fill(name);
-	await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
-	await page.keyboard.press('Enter');
-	await page.locator(`.tabs-container .tab.active`, { hasText: name }).waitFor({ timeout: 10_000 });
+	// A row shows the file name, and its directory as the description.
+	const base = path.posix.basename(name);
+	const dir = path.posix.dirname(name);
+	let row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base });
+	if (dir !== '.') {
+		row = row.filter({ hasText: dir });
+	}
+	await row.first().waitFor({ timeout: 10_000 });
+	if (dir === '.') {
+		await page.keyboard.press('Enter');
+	} else {
+		await row.first().click(); // the right one of several files named base
+	}
+	await page.locator(`.tabs-container .tab.active`, { hasText: base }).waitFor({ timeout: 10_000 });
 }
 
 async function goToLine(line, column) {
@@ -124,6 +136,10 @@ async function main() {
 }
 
 async function run() {
+	if (mode === 'gowork') {
+		await runGoWork();
+		return;
+	}
 	await checkStartup();
 	await checkDiagnostics();
 	if (mode === 'untrusted') {
@@ -420,6 +436,70 @@ async function runTrusted() {
 		await typeUnformattedLine();
 		await palette('Format Document');
 		await waitFor('main.go to be formatted', async () => /^var formatted = 1$/m.test(await editorText()), 20_000);
+	});
+}
+
+/** The Problems panel row naming target and symbol, after opening the panel. */
+async function problemsRow(target, symbol) {
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Control+Shift+M');
+	const row = page.locator('.markers-panel .monaco-list-row', { hasText: target }).filter({ hasText: symbol });
+	await row.first().waitFor({ timeout: 60_000 });
+	return (await row.first().innerText()).replace(/\s+/g, ' ');
+}
+
+const problemsTexts = async () => (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+
+// The workspace is a go.work root that is no module: app uses the
+// workspace's targets (linux/amd64, windows/amd64), tool its own
+// (linux/amd64, linux/arm64).
+async function runGoWork() {
+	await check('go.work workspace: the workbench loads', async () => {
+		await page.goto(url);
+		await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+		await page.locator('.statusbar-item', { hasText: 'crossls' }).first().waitFor({ timeout: 60_000 });
+	});
+
+	await check('go.work workspace: app/main.go shows its windows/amd64 error', async () => {
+		await openFile('app/main.go');
+		await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+		const text = await problemsRow('windows/amd64', 'platformName');
+		log(`Problems: ${text}`);
+	});
+
+	await check('go.work workspace: tool/main.go is checked for its own targets', async () => {
+		await openFile('tool/main.go');
+		const text = await problemsRow('linux/arm64', 'archName');
+		log(`Problems: ${text}`);
+		const all = await problemsTexts();
+		log(`all Problems: ${JSON.stringify(all)}`);
+		if (all.some((t) => /archName/.test(t) && /windows/.test(t)) || all.some((t) => /platformName/.test(t) && /arm64/.test(t))) {
+			throw new Error('a module was checked for the other module\'s targets');
+		}
+		if (await page.locator('.notifications-toasts .notification-toast', { hasText: 'not in a Go module' }).count()) {
+			throw new Error('crossls says a file of the workspace is not in a module');
+		}
+	});
+
+	await check('go.work workspace: Build for Target from tool/main.go builds tool', async () => {
+		// crossls.build.outputDir (default dist) is relative to the workspace folder.
+		const binary = path.join(workspace, 'dist', 'tool-linux-amd64');
+		await openFile('tool/main.go');
+		await palette('Crossls: Build for Target...');
+		await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'linux/arm64' }).first().waitFor({ timeout: 20_000 });
+		const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+		log(`target pick: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ')))}`);
+		await page.keyboard.type('linux/amd64');
+		await page.keyboard.press('Enter');
+		await waitFor(`${binary}`, () => fs.existsSync(binary), 180_000);
+		await waitFor(
+			'the status bar to report the build',
+			async () => /built 1\/1/.test((await page.locator('.statusbar-item', { hasText: 'crossls' }).allInnerTexts()).join(' ')),
+			30_000,
+		);
+		if (fs.readdirSync(path.join(workspace, 'dist')).some((f) => f.startsWith('app-'))) {
+			throw new Error('a build from tool/main.go built more than tool');
+		}
 	});
 }
 

@@ -67,4 +67,6 @@ test('build arguments leave out empty lists', () => {
 	assert.deepEqual(buildArguments(), [{}]);
 	assert.deepEqual(buildArguments([], []), [{}]);
 	assert.deepEqual(buildArguments(['linux/arm64'], ['./cmd/x']), [{ targets: ['linux/arm64'], packages: ['./cmd/x'] }]);
+	assert.deepEqual(buildArguments([], [], 'file:///w/tool/main.go'), [{ uri: 'file:///w/tool/main.go' }], 'the file whose module to build');
+	assert.deepEqual(buildArguments([], [], undefined), [{}]);
 });

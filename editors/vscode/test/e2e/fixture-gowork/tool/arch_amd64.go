@@ -1,0 +1,3 @@
+package main
+
+func archName() string { return "amd64" }

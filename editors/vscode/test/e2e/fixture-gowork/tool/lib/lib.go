@@ -1,0 +1,4 @@
+package lib
+
+// Name is the tool's name.
+func Name() string { return "tool" }
