@@ -7,12 +7,14 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -487,4 +489,53 @@ func TestWorkspaceFolderInGoWork(t *testing.T) {
 		b, _ := json.Marshal(map[string]any{"dir": o.Dir, "patterns": o.Patterns})
 		t.Errorf("check %s, want ./app/... in the go.work's directory %s", b, dir)
 	}
+}
+
+// manyModules writes a go.work workspace of n modules, m00 to m(n-1), each
+// with a main package and packages that import one another and the
+// standard library; every main calls a function defined for linux only.
+func manyModules(n int) string {
+	var b strings.Builder
+	b.WriteString("-- go.work --\ngo 1.22\n\nuse (\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\t./m%02d\n", i)
+	}
+	b.WriteString(")\n")
+	for i := range n {
+		m := fmt.Sprintf("m%02d", i)
+		fmt.Fprintf(&b, "-- %s/go.mod --\nmodule example.com/%s\n\ngo 1.22\n", m, m)
+		fmt.Fprintf(&b, "-- %s/main.go --\npackage main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/%s/store\"\n)\n\nfunc main() { fmt.Println(store.Open(), name()) }\n", m, m)
+		fmt.Fprintf(&b, "-- %s/name_linux.go --\npackage main\n\nfunc name() string { return \"linux\" }\n", m)
+		fmt.Fprintf(&b, "-- %s/store/store.go --\npackage store\n\nimport (\n\t\"encoding/json\"\n\t\"net/http\"\n\n\t\"example.com/%s/codec\"\n)\n\nfunc Open() string { b, _ := json.Marshal(codec.Pair{}); _ = http.StatusOK; return string(b) }\n", m, m)
+		fmt.Fprintf(&b, "-- %s/codec/codec.go --\npackage codec\n\nimport \"strings\"\n\ntype Pair struct{ K, V string }\n\nfunc (p Pair) String() string { return strings.Join([]string{p.K, p.V}, \"=\") }\n", m)
+	}
+	return b.String()
+}
+
+// TestOneFileOfManyModules: opening one file of a workspace of thirty
+// modules checks that file's module, not the thirty.
+func TestOneFileOfManyModules(t *testing.T) {
+	requireGo(t)
+	const n = 30
+	rec := &checkRecorder{}
+	e := startEditor(t, manyModules(n), withRecorder(rec), withSettings(`{"targets": ["linux/amd64", "windows/amd64"]}`))
+	heap := liveHeap()
+	start := time.Now()
+	e.open("m07/main.go")
+	e.await("m07's finding", func() bool { return e.hasDiag("m07/main.go", "[windows/amd64] undefined: name") })
+	took := time.Since(start)
+	e.settle()
+	for _, c := range rec.since(0) {
+		if !slices.Equal(c.patterns, []string{"./m07/..."}) {
+			t.Errorf("check of %q, want ./m07/... alone", c.patterns)
+		}
+	}
+	var pkgs int
+	for _, v := range e.server.snapshotViews() {
+		if rs, ok := v.currentSession().(*recordingSession); ok {
+			pkgs += int(rs.TypeChecks())
+		}
+	}
+	t.Logf("one file of %d modules: first findings after %v; %d type checks; live heap %.1f MB -> %.1f MB",
+		n, took.Round(time.Millisecond), pkgs, float64(heap)/1e6, float64(liveHeap())/1e6)
 }
