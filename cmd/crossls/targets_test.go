@@ -296,3 +296,44 @@ func TestTargetsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTargetsPerModule: in a go.work workspace, targets lists each module
+// with the configuration that applies to it: its own, or the workspace's.
+func TestTargetsPerModule(t *testing.T) {
+	ver := targetsGoVersion(t)
+	dir := writeTargetsModule(t, map[string]string{
+		"go.mod":                "", // no module at the root
+		"go.work":               "go 1.26\n\nuse (\n\t./app\n\t./tool\n)\n",
+		".crossls.yaml":         "targets: [linux/amd64]\n",
+		"app/go.mod":            "module example.com/app\n",
+		"tool/go.mod":           "module example.com/tool\n",
+		"tool/.goreleaser.yaml": "builds: [{goos: [darwin], goarch: [arm64]}]\n",
+	})
+	if err := os.Remove(filepath.Join(dir, "go.mod")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runTargetsCLI(t, "targets", "-C", dir)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	want := "# app: 1 target from DIR/.crossls.yaml (" + ver + ")\nlinux/amd64\n\n" +
+		"# tool: 1 target from DIR/tool/.goreleaser.yaml (" + ver + ")\ndarwin/arm64\n"
+	if want = strings.ReplaceAll(want, "DIR", dir); stdout != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", stdout, want)
+	}
+	code, stdout, _ = runTargetsCLI(t, "targets", "-json", "-C", dir)
+	var got struct {
+		Modules []struct {
+			Dir, Path, Source, File string
+			GoWork                  string `json:"go_work"`
+			Targets                 []struct{ Target string }
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v\n%s", code, err, stdout)
+	}
+	if len(got.Modules) != 2 || got.Modules[1].Path != "example.com/tool" || got.Modules[1].Source != ".goreleaser.yaml" ||
+		got.Modules[1].GoWork != filepath.Join(dir, "go.work") || len(got.Modules[1].Targets) != 1 || got.Modules[1].Targets[0].Target != "darwin/arm64" {
+		t.Errorf("modules = %+v", got.Modules)
+	}
+}
