@@ -105,6 +105,11 @@ func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedPa
 	s.initialized = true
 	s.mu.Unlock()
 	s.reloadConfig("initialize")
+	if len(s.snapshotViews()) == 0 {
+		// Nothing to check until a file of a module opens (a go.work root,
+		// a folder of modules): say so rather than seem to be checking.
+		s.sendStatus()
+	}
 	return nil
 }
 
