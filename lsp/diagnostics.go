@@ -547,8 +547,13 @@ func (v *view) clear() {
 	paths := sortedKeys(v.published)
 	v.mu.Unlock()
 	for _, path := range paths {
-		if v.s.viewOf(path) == nil {
-			v.s.pub.setFindings(path, v.s.docs.byPath(path), nil)
+		if owner := v.s.viewOf(path); owner != v {
+			if owner == nil {
+				v.s.pub.setFindings(path, v.s.docs.byPath(path), nil)
+			}
+			v.mu.Lock()
+			delete(v.published, path)
+			v.mu.Unlock()
 		}
 	}
 }
@@ -770,20 +775,6 @@ func (p *publisher) send(path string, fd *fileDiags) {
 
 func sameVersion(a, b *int32) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
-}
-
-// checkFiles lists the files under dir with published check findings.
-func (p *publisher) checkFiles(dir string) []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var out []string
-	for path, fd := range p.files {
-		if len(fd.check) > 0 && within(dir, path) {
-			out = append(out, path)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // checkDiagnostics returns the published check findings of a file.
