@@ -14,6 +14,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"go/version"
 	"maps"
 	"os"
 	"path/filepath"
@@ -570,10 +571,7 @@ func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Targe
 			in.ignored, in.other = p.ignored, p.other
 			continue
 		}
-		goVersion := ""
-		if p.Module != nil && p.Module.GoVersion != "" && !p.Standard {
-			goVersion = "go" + p.Module.GoVersion
-		}
+		goVersion := langVersion(p)
 		// The dependencies' API keys, in p.Imports order; as maps (with
 		// the units) only for a key not known yet or a type check.
 		var depList []string
@@ -1205,4 +1203,19 @@ func (s *Session) FileSetSize() (files, bytes int) {
 		return true
 	})
 	return files, bytes
+}
+
+// langVersion is the language version the go command compiles p with (its
+// -lang flag): its module's go version, go1.16 for a module whose go.mod
+// states none; "" (the toolchain's own) for the standard library and
+// packages outside modules.
+func langVersion(p *listedPackage) string {
+	if p.Module == nil || p.Standard {
+		return ""
+	}
+	v := p.Module.GoVersion
+	if v == "" {
+		v = "1.16" // the go command's DefaultGoModVersion
+	}
+	return version.Lang("go" + v)
 }

@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"go/version"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -107,6 +108,7 @@ func (s *Session) compilerErrors(p *listedPackage, files []*ast.File, pkg *types
 		return types.Error{Fset: s.fset, Pos: pos, Msg: fmt.Sprintf(format, args...)}
 	}
 	linknamed := map[string]bool{}
+	lang := langVersion(p)
 	for _, f := range files {
 		if cgoOwnFile(p, f, s.fset) {
 			continue
@@ -139,7 +141,7 @@ func (s *Session) compilerErrors(p *listedPackage, files []*ast.File, pkg *types
 						early = append(early, errorAt(pos, "usage: //go:linkname localname [linkname]"))
 						continue
 					}
-					late = append(late, s.linknameErrors(f, pkg, d, fields, linknamed)...)
+					late = append(late, s.linknameErrors(f, pkg, d, fields, linknamed, lang)...)
 					continue
 				case d.verb == "go:embed":
 					if len(strings.Fields(text)) == 1 {
@@ -168,7 +170,7 @@ func (s *Session) compilerErrors(p *listedPackage, files []*ast.File, pkg *types
 		if len(dirs) == 0 {
 			continue
 		}
-		e, l := s.placeDirectives(f, src, tf, dirs, pkg)
+		e, l := s.placeDirectives(f, src, tf, dirs, pkg, lang)
 		early, late = append(early, e...), append(late, l...)
 	}
 	if pkg != nil && sizes != nil {
@@ -199,7 +201,7 @@ func safeSizeof(sizes types.Sizes, t types.Type) (size int64) {
 
 // linknameErrors checks a //go:linkname directive of file f as the
 // compiler does once the package type-checks.
-func (s *Session) linknameErrors(f *ast.File, pkg *types.Package, d directive, fields []string, seen map[string]bool) []types.Error {
+func (s *Session) linknameErrors(f *ast.File, pkg *types.Package, d directive, fields []string, seen map[string]bool, lang string) []types.Error {
 	errorAt := func(format string, args ...any) []types.Error {
 		return []types.Error{{Fset: s.fset, Pos: d.pos, Msg: fmt.Sprintf(format, args...)}}
 	}
@@ -221,6 +223,9 @@ func (s *Session) linknameErrors(f *ast.File, pkg *types.Package, d directive, f
 		seen[local] = true
 		return nil
 	default:
+		if !langAllows(lang, "go1.18") {
+			return nil // the compiler checks this from go1.18 on
+		}
 		return errorAt("//go:linkname must refer to declared function or variable")
 	}
 }
@@ -232,7 +237,7 @@ func (s *Session) linknameErrors(f *ast.File, pkg *types.Package, d directive, f
 // package clause, belong to it; any other directive is cleared, and one
 // with a flag or an embed is misplaced (found while parsing). Attached
 // ones are checked against what their declaration allows (late).
-func (s *Session) placeDirectives(f *ast.File, src []byte, tf *token.File, dirs []directive, pkg *types.Package) (early, late []types.Error) {
+func (s *Session) placeDirectives(f *ast.File, src []byte, tf *token.File, dirs []directive, pkg *types.Package, lang string) (early, late []types.Error) {
 	errorAt := func(pos token.Pos, msg string) types.Error {
 		return types.Error{Fset: s.fset, Pos: pos, Msg: msg}
 	}
@@ -328,7 +333,7 @@ func (s *Session) placeDirectives(f *ast.File, src []byte, tf *token.File, dirs 
 				for _, d := range p.embeds {
 					late = append(late, errorAt(d.pos, "misplaced go:embed directive"))
 				}
-			} else if msg := checkEmbed(t.spec, importsEmbed, t.inFunc); msg != "" {
+			} else if msg := checkEmbed(t.spec, importsEmbed, t.inFunc, lang); msg != "" {
 				late = append(late, errorAt(p.embeds[0].pos, msg))
 			}
 		}
@@ -350,7 +355,7 @@ func (s *Session) placeDirectives(f *ast.File, src []byte, tf *token.File, dirs 
 
 // checkEmbed is the compiler's check of a variable a //go:embed directive
 // applies to; "" if it may.
-func checkEmbed(spec *ast.ValueSpec, importsEmbed, inFunc bool) string {
+func checkEmbed(spec *ast.ValueSpec, importsEmbed, inFunc bool, lang string) string {
 	switch {
 	case !importsEmbed:
 		return `go:embed requires import "embed" (or import _ "embed", if package is not used)`
@@ -362,8 +367,16 @@ func checkEmbed(spec *ast.ValueSpec, importsEmbed, inFunc bool) string {
 		return "go:embed cannot apply to var without type"
 	case inFunc:
 		return "go:embed cannot apply to var inside func"
+	case !langAllows(lang, "go1.16"):
+		return fmt.Sprintf("go:embed requires go1.16 or later (-lang was set to %s; check go.mod)", lang)
 	}
 	return ""
+}
+
+// langAllows reports whether language version lang ("" for the
+// toolchain's own) has the features of version want.
+func langAllows(lang, want string) bool {
+	return lang == "" || version.Compare(lang, want) >= 0
 }
 
 // aloneOnLine reports whether only white space precedes offset on its
