@@ -442,7 +442,10 @@ async function runTrusted() {
 /** The Problems panel row naming target and symbol, after opening the panel. */
 async function problemsRow(target, symbol) {
 	await page.keyboard.press('Escape');
-	await page.keyboard.press('Control+Shift+M');
+	// Ctrl+Shift+M toggles: it would close a Problems panel already open.
+	if (!(await page.locator('.markers-panel').isVisible())) {
+		await page.keyboard.press('Control+Shift+M');
+	}
 	const row = page.locator('.markers-panel .monaco-list-row', { hasText: target }).filter({ hasText: symbol });
 	await row.first().waitFor({ timeout: 60_000 });
 	return (await row.first().innerText()).replace(/\s+/g, ' ');
