@@ -93,6 +93,9 @@ func resultKey(opts *Options, goVersion string) string {
 	for _, t := range opts.Targets {
 		fmt.Fprintf(h, "t%s\x00", listKey(t))
 	}
+	if opts.Partial {
+		fmt.Fprint(h, "partial\x00")
+	}
 	names := make([]string, 0, len(opts.Analyzers))
 	for name := range opts.Analyzers {
 		names = append(names, name)

@@ -59,6 +59,12 @@ type Options struct {
 	// as export data (see typecache.go), so a new session need not
 	// type-check it from source.
 	TypeCacheDir string
+	// Partial makes the result one part of a check whose targets are
+	// split among several checks (shards): its findings are left as the
+	// targets' merge made them, before they are sorted and folded, with
+	// what folding needs in Result.Partial. MergePartial combines the
+	// parts into the result of one check of all their targets.
+	Partial bool
 }
 
 // DefaultResultCacheDir is the result cache in the user's cache directory.

@@ -91,9 +91,23 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 		g.d.Message = label(g.targets, len(outs)) + " " + g.d.Message
 		res.Diagnostics = append(res.Diagnostics, g.d)
 	}
-	res.Diagnostics = append(res.Diagnostics, s.deadFiles(outs, unlisted)...)
-	sort.SliceStable(res.Diagnostics, func(i, j int) bool {
-		a, b := res.Diagnostics[i], res.Diagnostics[j]
+	dead := s.deadFiles(outs, unlisted)
+	if opts.Partial {
+		res.Partial = partialOf(res.Diagnostics, dead)
+		res.Diagnostics = append(res.Diagnostics, dead...)
+		return res
+	}
+	res.Diagnostics = append(res.Diagnostics, dead...)
+	sortDiagnostics(res.Diagnostics)
+	res.Diagnostics = dedupe(res.Diagnostics)
+	return res
+}
+
+// sortDiagnostics orders findings by position, then message, keeping the
+// order of those that tie.
+func sortDiagnostics(diags []Diagnostic) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i], diags[j]
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -105,8 +119,6 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 		}
 		return a.Message < b.Message
 	})
-	res.Diagnostics = dedupe(res.Diagnostics)
-	return res
 }
 
 // dedupe drops a finding whose position and message (targets included)

@@ -9,6 +9,20 @@ type Result struct {
 	Targets     []string     `json:"targets"`
 	Packages    []Package    `json:"packages"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
+	// Partial is set only in the result of a check with Options.Partial.
+	Partial *Partial `json:"partial,omitempty"`
+}
+
+// Partial is what MergePartial needs of one part of a split check beyond
+// its findings, which are in the order the targets' merge made them.
+type Partial struct {
+	// Once lists the indexes of findings said once per check, at their
+	// first position (information about a dependency's cgo fallback).
+	Once []int `json:"once"`
+	// Unbuilt lists the indexes of the findings about files that no
+	// target of this part builds; of all the targets, only if no part
+	// builds them.
+	Unbuilt []int `json:"unbuilt"`
 }
 
 // Package holds the per-target verdicts of one non-test package matched by
