@@ -73,7 +73,7 @@ func MergePartial(targets []string, parts []*Result) (*Result, error) {
 		}
 	}
 
-	res := &Result{GoVersion: goVersion, Targets: slices.Clone(targets), Packages: []Package{}, Diagnostics: []Diagnostic{}}
+	res := &Result{GoVersion: goVersion, Targets: append([]string{}, targets...), Packages: []Package{}, Diagnostics: []Diagnostic{}}
 	pkgs := map[string]*Package{}
 	for _, p := range parts {
 		for _, pkg := range p.Packages {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +15,7 @@ func init() {
 	register("check", command{summary: "check packages for every configured target", run: runCheck})
 }
 
-const checkUsage = `usage: crossls check [-targets LIST] [-config FILE] [-json] [-v] [-modules] [-C DIR] [packages]
+const checkUsage = `usage: crossls check [-targets LIST] [-config FILE] [-json | -format FORMAT] [-shard I/N] [-v] [-modules] [-C DIR] [packages]
 
 Check checks the packages (default ./...) for every configured target and
 prints each finding, then the packages that do not build for some target.
@@ -43,6 +42,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	noCache := fs.Bool("nocache", false, "do not use or store cached results and types")
 	verbose := fs.Bool("v", false, "also list informational findings (files no configured target builds)")
 	allModules := fs.Bool("modules", false, "also check the modules nested below the patterns' directories, each with its own go.mod")
+	format := fs.String("format", "", "output `format`: text, json (as -json) or sarif (default text)")
+	shardFlag := fs.String("shard", "", "check only the `I/N`-th of N slices of the targets; crossls merge joins the shards' outputs")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -50,21 +51,37 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	outFormat, err := outputFormat(*format, *jsonOut)
+	if err != nil {
+		fmt.Fprintln(stderr, "crossls:", err)
+		return 2
+	}
 	absDir, err := filepath.Abs(*dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
+	}
+	var sh shard
+	if *shardFlag != "" {
+		if sh, err = parseShard(*shardFlag); err != nil {
+			fmt.Fprintln(stderr, "crossls:", err)
+			return 2
+		}
 	}
 	units, err := planUnits(ctx, absDir, fs.Args(), *allModules, false, *targets, *configFile, stderr, "crossls", "checking")
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
 	}
+	if *shardFlag != "" && len(units) != 1 {
+		fmt.Fprintf(stderr, "crossls: -shard checks one module, or the modules of one go.work with one configuration; these patterns need %d checks\n", len(units))
+		return 2
+	}
+	out := output{format: outFormat, dir: absDir, root: sarifRoot(absDir), tool: version(), verbose: *verbose, modules: []checkModule{}}
 	var results []*matrix.Result
-	var modules []checkModule
 	for i := range units {
 		u := &units[i]
-		res, err := matrix.Check(ctx, matrix.Options{
+		opts := matrix.Options{
 			Dir:            u.Dir,
 			Patterns:       u.Patterns(),
 			Targets:        u.cfg.Targets,
@@ -75,41 +92,38 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			// The command line runs where its user chose to run it, as go
 			// build would: a target's configured C compiler may run.
 			TrustProject: true,
-		})
+		}
+		modules := unitModules(u)
+		var res *matrix.Result
+		if *shardFlag != "" {
+			out.shard = &shardInfo{Index: sh.Index, Count: sh.Count, Targets: targetNames(u.cfg.Targets), Dir: absDir,
+				Root: out.root, Patterns: fs.Args(), Tool: out.tool, Modules: modules}
+			if out.shard.Patterns == nil {
+				out.shard.Patterns = []string{}
+			}
+			opts.Targets = sh.targets(u.cfg.Targets)
+			if len(opts.Targets) == 0 {
+				fmt.Fprintf(stderr, "crossls: warning: shard %s has no targets: there are %d\n", sh, len(u.cfg.Targets))
+			}
+			// The shard's own result is a check of its targets alone.
+			modules = withTargets(modules, targetNames(opts.Targets))
+			res, err = checkShard(ctx, opts, out.shard)
+		} else {
+			res, err = matrix.Check(ctx, opts)
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "crossls:", err)
 			return 2
 		}
 		results = append(results, res)
-		modules = append(modules, unitModules(u)...)
+		out.modules = append(out.modules, modules...)
 	}
 	res := mergeResults(results)
-	if *jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if modules == nil {
-			modules = []checkModule{}
-		}
-		if err := enc.Encode(checkOutput{Result: res, Modules: modules}); err != nil {
-			fmt.Fprintln(stderr, "crossls:", err)
-			return 2
-		}
-	} else {
-		printText(stdout, absDir, res, *verbose)
+	if err := out.write(stdout, res); err != nil {
+		fmt.Fprintln(stderr, "crossls:", err)
+		return 2
 	}
-	for _, d := range res.Diagnostics {
-		if d.Severity == matrix.SeverityError {
-			return 1
-		}
-	}
-	for _, p := range res.Packages {
-		for _, v := range p.Targets {
-			if v.Status == "fail" {
-				return 1
-			}
-		}
-	}
-	return 0
+	return exitCode(res)
 }
 
 // printText prints one finding a line, then one line per package and

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/analysis/target"
+)
+
+// Output formats of check and merge.
+const (
+	formatText  = "text"
+	formatJSON  = "json"
+	formatSARIF = "sarif"
+)
+
+// outputFormat resolves -format and the older -json.
+func outputFormat(format string, jsonFlag bool) (string, error) {
+	switch {
+	case format == "" && jsonFlag:
+		return formatJSON, nil
+	case format == "":
+		return formatText, nil
+	case jsonFlag && format != formatJSON:
+		return "", fmt.Errorf("-json and -format %s disagree", format)
+	case format == formatText, format == formatJSON, format == formatSARIF:
+		return format, nil
+	}
+	return "", fmt.Errorf("unknown -format %q: want text, json or sarif", format)
+}
+
+// output says how to write a check's result.
+type output struct {
+	format  string
+	dir     string // the directory checked: text output names files relative to it
+	root    string // SARIF locations are relative to it
+	tool    string // the crossls version SARIF names
+	verbose bool
+	modules []checkModule // the modules checked, for JSON
+	shard   *shardInfo    // set for a shard's output
+}
+
+func (o output) write(w io.Writer, res *matrix.Result) error {
+	switch o.format {
+	case formatJSON:
+		modules := o.modules
+		if modules == nil {
+			modules = []checkModule{}
+		}
+		var v any = checkOutput{Result: res, Modules: modules}
+		if o.shard != nil {
+			v = shardResult{checkOutput{Result: res, Modules: modules}, o.shard}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	case formatSARIF:
+		log := sarifLogOf(res, o.root, o.tool)
+		if o.shard != nil {
+			log.Runs[0].Properties[sarifShardKey] = o.shard
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(log)
+	}
+	printText(w, o.dir, res, o.verbose)
+	return nil
+}
+
+// exitCode is 1 when some target fails: a finding of severity error, or a
+// failing verdict; else 0.
+func exitCode(res *matrix.Result) int {
+	for _, d := range res.Diagnostics {
+		if d.Severity == matrix.SeverityError {
+			return 1
+		}
+	}
+	for _, p := range res.Packages {
+		for _, v := range p.Targets {
+			if v.Status == "fail" {
+				return 1
+			}
+		}
+	}
+	return 0
+}
+
+// checkShard checks the targets of one shard as a part of the whole
+// check (matrix.Options.Partial). It returns the result of a check of
+// those targets alone, and records the part in info for crossls merge.
+func checkShard(ctx context.Context, opts matrix.Options, info *shardInfo) (*matrix.Result, error) {
+	opts.Partial = true
+	var part *matrix.Result
+	if len(opts.Targets) == 0 {
+		// More shards than targets: an empty part, which merges as nothing.
+		dist, err := target.LoadDist(ctx, opts.GoCmd)
+		if err != nil {
+			return nil, err
+		}
+		part = &matrix.Result{GoVersion: dist.GoVersion, Targets: []string{}, Packages: []matrix.Package{},
+			Diagnostics: []matrix.Diagnostic{}, Partial: &matrix.Partial{Once: []int{}, Unbuilt: []int{}}}
+	} else {
+		var err error
+		if part, err = matrix.Check(ctx, opts); err != nil {
+			return nil, err
+		}
+	}
+	info.Part = part
+	return matrix.MergePartial(part.Targets, []*matrix.Result{part})
+}
