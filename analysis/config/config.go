@@ -36,6 +36,7 @@ const (
 	SourceSettings   Source = "settings" // the editor's crossls.targets setting
 	SourceCrossls    Source = ".crossls.yaml"
 	SourceGoReleaser Source = ".goreleaser.yaml"
+	SourceMatrix     Source = "matrix" // a staticcheck -matrix file: -matrix, or matrix: in .crossls.yaml
 	SourceDefault    Source = "default"
 )
 
@@ -82,7 +83,7 @@ type Build struct {
 // A non-nil error is an *Error or an ErrorList whose positions point into
 // the offending file.
 func Load(dir string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
-	return load(dir, "", "", explicit, explicitSource, dist)
+	return load(dir, "", "", explicit, explicitSource, "", dist)
 }
 
 // LoadIn is Load for a module (or directory) dir of a workspace rooted at
@@ -92,7 +93,27 @@ func Load(dir string, explicit []string, explicitSource Source, dist *target.Dis
 // dir's go.mod, so that a folder of modules can configure them all.
 // root "" is Load.
 func LoadIn(dir, root string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
-	return load(dir, root, "", explicit, explicitSource, dist)
+	return load(dir, root, "", explicit, explicitSource, "", dist)
+}
+
+// LoadMatrix is like LoadIn, or LoadFile when file is not "", with the
+// targets read from matrixFile, a file of staticcheck -matrix lines (see
+// ParseMatrix), instead of any configured ones.
+func LoadMatrix(dir, root, file, matrixFile string, dist *target.Dist) (*Config, error) {
+	abs, err := filepath.Abs(matrixFile)
+	if err != nil {
+		return nil, err
+	}
+	if file == "" {
+		return load(dir, root, "", nil, "", abs, dist)
+	}
+	if file, err = filepath.Abs(file); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(file); err != nil {
+		return nil, &Error{File: file, Msg: "cannot read configuration: " + errText(err)}
+	}
+	return load(filepath.Dir(file), "", file, nil, "", abs, dist)
 }
 
 // LoadFile is like Load, but reads the configuration from file instead of
@@ -108,10 +129,12 @@ func LoadFile(file string, explicit []string, explicitSource Source, dist *targe
 	if _, err := os.Stat(abs); err != nil {
 		return nil, &Error{File: abs, Msg: "cannot read configuration: " + errText(err)}
 	}
-	return load(filepath.Dir(abs), "", abs, explicit, explicitSource, dist)
+	return load(filepath.Dir(abs), "", abs, explicit, explicitSource, "", dist)
 }
 
-func load(dir, root, file string, explicit []string, explicitSource Source, dist *target.Dist) (*Config, error) {
+// load resolves the configuration; explicit targets, or else the targets
+// of matrixFile when it is not "", override the configured ones.
+func load(dir, root, file string, explicit []string, explicitSource Source, matrixFile string, dist *target.Dist) (*Config, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -144,6 +167,7 @@ func load(dir, root, file string, explicit []string, explicitSource Source, dist
 	}
 
 	var fileTargets []target.Target // from .crossls.yaml, if it has targets
+	fileMatrix := ""                // the matrix file .crossls.yaml names
 	if crosslsFile != "" {
 		f, warnings, err := parseCrossls(crosslsFile, dist)
 		cfg.Warnings = append(cfg.Warnings, warnings...)
@@ -152,6 +176,12 @@ func load(dir, root, file string, explicit []string, explicitSource Source, dist
 		}
 		f.apply(cfg)
 		fileTargets = f.targets
+		if explicit == nil && matrixFile == "" {
+			fileMatrix = f.matrix
+		}
+	}
+	if matrixFile == "" {
+		matrixFile = fileMatrix
 	}
 
 	switch {
@@ -164,6 +194,12 @@ func load(dir, root, file string, explicit []string, explicitSource Source, dist
 			return nil, err
 		}
 		cfg.Targets, cfg.Source = ts, explicitSource
+	case matrixFile != "":
+		ts, err := ParseMatrix(matrixFile, dist)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Targets, cfg.Source, cfg.File = ts, SourceMatrix, matrixFile
 	case fileTargets != nil:
 		cfg.Targets, cfg.Source, cfg.File = fileTargets, SourceCrossls, crosslsFile
 	case goreleaserFile != "":

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -18,6 +19,7 @@ type crosslsFile struct {
 	targets   []target.Target
 	analyzers map[string]bool
 	build     map[string]any // key -> value, only the keys present
+	matrix    string         // absolute path of the matrix file named, "" if none
 }
 
 // apply overlays the settings of f on cfg's defaults.
@@ -49,7 +51,7 @@ func (f *crosslsFile) apply(cfg *Config) {
 }
 
 var (
-	topKeys    = []string{"analyzers", "build", "targets"}
+	topKeys    = []string{"analyzers", "build", "matrix", "targets"}
 	targetKeys = []string{"cc", "env", "tags", "target"}
 	buildKeys  = []string{"jobs", "ldflags", "name", "output_dir", "tags", "trimpath"}
 )
@@ -69,9 +71,23 @@ func parseCrossls(path string, dist *target.Dist) (*crosslsFile, []string, error
 	if !ok {
 		return nil, nil, p.errs.Err()
 	}
+	var targetsKey, matrixKey *yaml.Node
 	for _, kv := range entries {
 		switch kv.key {
+		case "matrix":
+			matrixKey = kv.keyNode
+			if s, ok := p.str(kv.value, "matrix"); ok {
+				if !filepath.IsLocal(filepath.FromSlash(s)) {
+					p.errorf(kv.value, "matrix must be a path relative to this file's directory, inside it (got %q)", s)
+					continue
+				}
+				f.matrix = filepath.Join(f.dir, filepath.FromSlash(s))
+				if _, err := os.Stat(f.matrix); err != nil {
+					p.errorf(kv.value, "cannot read matrix file %s: %s", s, errText(err))
+				}
+			}
 		case "targets":
+			targetsKey = kv.keyNode
 			f.targets = p.crosslsTargets(kv.value, dist)
 			if f.targets == nil {
 				f.targets = []target.Target{} // present but broken: never fall through to other sources
@@ -83,6 +99,9 @@ func parseCrossls(path string, dist *target.Dist) (*crosslsFile, []string, error
 		default:
 			p.unknownKey(kv.keyNode, "configuration", topKeys)
 		}
+	}
+	if targetsKey != nil && matrixKey != nil {
+		p.errorf(matrixKey, "both targets (line %d) and matrix name the targets: keep one", targetsKey.Line)
 	}
 	if err := p.errs.Err(); err != nil {
 		return nil, p.warnings, err

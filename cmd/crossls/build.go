@@ -30,8 +30,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	verbose := fs.Bool("v", false, "report each build as it starts and ends, on stderr")
 	dir := fs.String("C", ".", "build in `dir`, the workspace root")
 	allModules := fs.Bool("modules", false, "also build the modules nested below the patterns' directories, each with its own go.mod")
+	matrixFile := fs.String("matrix", "", "read the targets of every module from `file`, in staticcheck's -matrix format")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: crossls build [-targets LIST] [-config FILE] [-o DIR] [-j N] [-json] [-v] [-modules] [-C DIR] [packages]")
+		fmt.Fprintln(stderr, "usage: crossls build [-targets LIST | -matrix FILE] [-config FILE] [-o DIR] [-j N] [-json] [-v] [-modules] [-C DIR] [packages]")
 		fmt.Fprintln(stderr, "\nBuild builds the packages (default .) for every configured target. Patterns are")
 		fmt.Fprintln(stderr, "read as by crossls check: ./... at a go.work root builds every module it uses, each")
 		fmt.Fprintln(stderr, "module with its own configuration; outputs stay inside the directory it runs in.")
@@ -60,7 +61,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(packages) == 0 {
 		packages = []string{"."}
 	}
-	units, err := planUnits(ctx, absDir, packages, *allModules, true, *targets, *configFile, stderr, "crossls build", "building")
+	units, err := planUnits(ctx, absDir, packages, *allModules, true, configFlags{*targets, *configFile, *matrixFile}, stderr, "crossls build", "building")
 	if err != nil {
 		return usageErr(err)
 	}

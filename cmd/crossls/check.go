@@ -15,7 +15,7 @@ func init() {
 	register("check", command{summary: "check packages for every configured target", run: runCheck})
 }
 
-const checkUsage = `usage: crossls check [-targets LIST] [-config FILE] [-json | -format FORMAT] [-shard I/N] [-v] [-modules] [-C DIR] [packages]
+const checkUsage = `usage: crossls check [-targets LIST | -matrix FILE] [-config FILE] [-json | -format FORMAT] [-shard I/N] [-v] [-modules] [-C DIR] [packages]
 
 Check checks the packages (default ./...) for every configured target and
 prints each finding, then the packages that do not build for some target.
@@ -44,6 +44,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	allModules := fs.Bool("modules", false, "also check the modules nested below the patterns' directories, each with its own go.mod")
 	format := fs.String("format", "", "output `format`: text, json (as -json) or sarif (default text)")
 	shardFlag := fs.String("shard", "", "check only the `I/N`-th of N slices of the targets; crossls merge joins the shards' outputs")
+	matrixFile := fs.String("matrix", "", "read the targets of every module from `file`, in staticcheck's -matrix format")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -68,7 +69,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 	}
-	units, err := planUnits(ctx, absDir, fs.Args(), *allModules, false, *targets, *configFile, stderr, "crossls", "checking")
+	units, err := planUnits(ctx, absDir, fs.Args(), *allModules, false, configFlags{*targets, *configFile, *matrixFile}, stderr, "crossls", "checking")
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2

@@ -33,17 +33,28 @@ func (u *configuredUnit) env() []string {
 	return append(os.Environ(), u.Env...)
 }
 
+// configFlags are the flags that choose the configuration of check and
+// build; files are relative to the directory the command runs in.
+type configFlags struct {
+	targets string // -targets
+	config  string // -config
+	matrix  string // -matrix, a staticcheck -matrix file
+}
+
 // planUnits splits the patterns given in dir into the units that load
 // them (see workspace.NewPlan) and resolves each unit's configuration:
-// that of -targets and -config for every module, else each module's own
-// (its files, or the workspace's). It says on stderr which modules an
+// that of -targets, -matrix and -config for every module, else each
+// module's own (its files, or the workspace's). It says on stderr which modules an
 // expanded pattern checks and which nested modules are left out.
 // prefix starts its lines ("crossls", "crossls build"); verb says what
 // the command does to modules ("checking"). perModule makes a unit of
 // each module, with the whole configuration of its own directory (the
 // output directory of a build); otherwise modules of a go.work with the
 // same configuration files share a unit.
-func planUnits(ctx context.Context, dir string, patterns []string, allModules, perModule bool, targetsFlag, configFlag string, stderr io.Writer, prefix, verb string) ([]configuredUnit, error) {
+func planUnits(ctx context.Context, dir string, patterns []string, allModules, perModule bool, flags configFlags, stderr io.Writer, prefix, verb string) ([]configuredUnit, error) {
+	if flags.targets != "" && flags.matrix != "" {
+		return nil, errTargetsAndMatrix
+	}
 	plan, err := workspace.NewPlan(workspace.PlanOptions{Dir: dir, Patterns: patterns, AllModules: allModules})
 	if err != nil {
 		return nil, err
@@ -53,8 +64,8 @@ func planUnits(ctx context.Context, dir string, patterns []string, allModules, p
 		return nil, err
 	}
 	var explicit []string
-	if targetsFlag != "" {
-		explicit = []string{targetsFlag}
+	if flags.targets != "" {
+		explicit = []string{flags.targets}
 	}
 	// configDir is the directory whose configuration applies to a module:
 	// the one the command runs in, inside it, else the module's root.
@@ -71,13 +82,12 @@ func planUnits(ctx context.Context, dir string, patterns []string, allModules, p
 		}
 		var cfg *config.Config
 		var err error
-		if configFlag != "" {
-			file := configFlag
-			if !filepath.IsAbs(file) {
-				file = filepath.Join(dir, file)
-			}
-			cfg, err = config.LoadFile(file, explicit, config.SourceFlag, dist)
-		} else {
+		switch {
+		case flags.matrix != "":
+			cfg, err = config.LoadMatrix(cdir, dir, inDir(dir, flags.config), inDir(dir, flags.matrix), dist)
+		case flags.config != "":
+			cfg, err = config.LoadFile(inDir(dir, flags.config), explicit, config.SourceFlag, dist)
+		default:
 			cfg, err = config.LoadIn(cdir, dir, explicit, config.SourceFlag, dist)
 		}
 		if err != nil {
@@ -93,7 +103,7 @@ func planUnits(ctx context.Context, dir string, patterns []string, allModules, p
 		if perModule {
 			return module
 		}
-		if configFlag != "" {
+		if flags.config != "" {
 			return ""
 		}
 		c, g := config.Applicable(configDir(module), dir)
