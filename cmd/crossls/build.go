@@ -31,8 +31,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	dir := fs.String("C", ".", "build in `dir`, the workspace root")
 	allModules := fs.Bool("modules", false, "also build the modules nested below the patterns' directories, each with its own go.mod")
 	matrixFile := fs.String("matrix", "", "read the targets of every module from `file`, in staticcheck's -matrix format")
+	shardFlag := fs.String("shard", "", "build only the `I/N`-th of N slices of each module's targets (as crossls check -shard)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: crossls build [-targets LIST | -matrix FILE] [-config FILE] [-o DIR] [-j N] [-json] [-v] [-modules] [-C DIR] [packages]")
+		fmt.Fprintln(stderr, "usage: crossls build [-targets LIST | -matrix FILE] [-config FILE] [-shard I/N] [-o DIR] [-j N] [-json] [-v] [-modules] [-C DIR] [packages]")
 		fmt.Fprintln(stderr, "\nBuild builds the packages (default .) for every configured target. Patterns are")
 		fmt.Fprintln(stderr, "read as by crossls check: ./... at a go.work root builds every module it uses, each")
 		fmt.Fprintln(stderr, "module with its own configuration; outputs stay inside the directory it runs in.")
@@ -65,15 +66,32 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return usageErr(err)
 	}
+	var sh shard
+	if *shardFlag != "" {
+		if sh, err = parseShard(*shardFlag); err != nil {
+			return usageErr(err)
+		}
+	}
 	var results []build.Result
+	all, some := 0, false
 	for i := range units {
 		u := &units[i]
 		cfg := u.cfg
+		targets := cfg.Targets
+		if *shardFlag != "" {
+			// Each module's targets are sliced on their own, so that the
+			// shards together build every module for each of its targets.
+			all += len(targets)
+			if targets = sh.targets(targets); len(targets) == 0 {
+				continue
+			}
+		}
+		some = true
 		opts := build.Options{
 			Dir:      u.Dir,
 			Root:     absDir,
 			Packages: u.Patterns(),
-			Targets:  cfg.Targets,
+			Targets:  targets,
 			Jobs:     cfg.Build.Jobs,
 			Tags:     cfg.Build.Tags,
 			Ldflags:  cfg.Build.Ldflags,
@@ -106,6 +124,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	if *shardFlag != "" && !some {
+		fmt.Fprintf(stderr, "crossls build: shard %s has no targets: there are %d\n", sh, all)
+		return 0
 	}
 	if *jsonOut {
 		enc := json.NewEncoder(stdout)

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/modproxy"
+)
+
+func TestParseShard(t *testing.T) {
+	for _, s := range []string{"", "1", "0/3", "4/3", "a/b", "1/0", "-1/2", "1/2/3"} {
+		if _, err := parseShard(s); err == nil {
+			t.Errorf("parseShard(%q) accepted", s)
+		}
+	}
+	if sh, err := parseShard("2/5"); err != nil || sh != (shard{2, 5}) {
+		t.Errorf("parseShard(2/5) = %v, %v", sh, err)
+	}
+}
+
+// TestShardsCoverTargets checks that the shards of a list are disjoint,
+// cover it in order, and differ in size by one at most.
+func TestShardsCoverTargets(t *testing.T) {
+	for n := 0; n <= 50; n++ {
+		for count := 1; count <= 21; count++ {
+			next, smallest, largest := 0, n, 0
+			for i := 1; i <= count; i++ {
+				lo, hi := shard{i, count}.bounds(n)
+				if lo != next || hi < lo {
+					t.Fatalf("%d targets, shard %d/%d: [%d,%d) after %d", n, i, count, lo, hi, next)
+				}
+				next = hi
+				smallest, largest = min(smallest, hi-lo), max(largest, hi-lo)
+			}
+			if next != n || largest-smallest > 1 {
+				t.Fatalf("%d targets in %d shards: cover %d, sizes %d..%d", n, count, next, smallest, largest)
+			}
+		}
+	}
+}
+
+// shardsEqualOneRun checks dir with every shard of count, merges the
+// outputs, and compares the merge with one check of all the targets, for
+// JSON and SARIF. It returns the single run's JSON. The checks share
+// caches of their own, as CI's jobs do.
+func shardsEqualOneRun(t *testing.T, dir, targets string, counts ...int) string {
+	t.Helper()
+	isolateCaches(t)
+	tmp := t.TempDir()
+	whole := map[string]string{}
+	for _, format := range []string{formatJSON, formatSARIF} {
+		code, out, errs := runCLI(t, "check", "-format", format, "-C", dir, "-targets", targets)
+		if code != 0 && code != 1 {
+			t.Fatalf("check -format %s: exit %d\n%s", format, code, errs)
+		}
+		whole[format] = out
+		for _, count := range counts {
+			var files []string
+			for i := count; i >= 1; i-- { // merge takes shards in any order
+				c, out, errs := runCLI(t, "check", "-format", format, "-C", dir, "-targets", targets, "-shard", fmt.Sprintf("%d/%d", i, count))
+				if c != 0 && c != 1 {
+					t.Fatalf("check -shard %d/%d: exit %d\n%s", i, count, c, errs)
+				}
+				file := filepath.Join(tmp, fmt.Sprintf("%s-%d-of-%d", format, i, count))
+				if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, file)
+			}
+			mc, merged, errs := runCLI(t, append([]string{"merge"}, files...)...)
+			if mc != code {
+				t.Errorf("%s, %d shards: merge exit %d, check exit %d\n%s", format, count, mc, code, errs)
+			}
+			if merged != whole[format] {
+				t.Errorf("%s, %d shards: the merge differs from one check\n%s", format, count, firstDifference(merged, whole[format]))
+			}
+		}
+	}
+	return whole[formatJSON]
+}
+
+// firstDifference shows where two outputs part.
+func firstDifference(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var a, b string
+		if i < len(g) {
+			a = g[i]
+		}
+		if i < len(w) {
+			b = w[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\n  merge: %s\n  check: %s", i+1, a, b)
+		}
+	}
+	return "(equal)"
+}
+
+// TestShardMergeEqualsOneRun splits the gaps fixture's five targets in
+// every number of shards, one more than targets included.
+func TestShardMergeEqualsOneRun(t *testing.T) {
+	shardsEqualOneRun(t, copyGaps(t), gapsTargets, 1, 2, 3, 4, 5, 6)
+}
+
+// TestShardMergeRealModules splits real modules' checks of many targets.
+func TestShardMergeRealModules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks real modules many times")
+	}
+	targets := "linux/amd64,linux/386,linux/arm/v7,linux/arm64,linux/riscv64,linux/mips64le,linux/amd64+cgo," +
+		"darwin/amd64,darwin/arm64,freebsd/amd64,openbsd/arm64,netbsd/amd64,dragonfly/amd64,illumos/amd64,solaris/amd64," +
+		"windows/amd64,windows/386,windows/arm64,js/wasm,wasip1/wasm,plan9/amd64,aix/ppc64"
+	for _, mod := range []string{"github.com/fsnotify/fsnotify@v1.9.0", "github.com/creack/pty@v1.1.24"} {
+		t.Run(mod, func(t *testing.T) {
+			dir := modproxy.Copy(t, mod)
+			out := shardsEqualOneRun(t, dir, targets, 2, 3, 7)
+			if !strings.Contains(out, `"status": "fail"`) || !strings.Contains(out, `"status": "ok"`) {
+				t.Errorf("%s builds for every target or for none; the test wants verdicts that differ", mod)
+			}
+		})
+	}
+}
+
+// TestMergeRefusesIncompleteShards checks that merge names what is wrong
+// with its inputs.
+func TestMergeRefusesIncompleteShards(t *testing.T) {
+	dir := copyGaps(t)
+	tmp := t.TempDir()
+	shardFile := func(spec, targets string) string {
+		_, out, errs := runCLI(t, "check", "-nocache", "-json", "-C", dir, "-targets", targets, "-shard", spec)
+		if out == "" {
+			t.Fatalf("check -shard %s printed nothing\n%s", spec, errs)
+		}
+		file := filepath.Join(tmp, strings.ReplaceAll(spec, "/", "-of-")+"-"+strings.ReplaceAll(targets, "/", "_"))
+		os.WriteFile(file, []byte(out), 0o644)
+		return file
+	}
+	one := shardFile("1/3", gapsTargets)
+	two := shardFile("2/3", gapsTargets)
+	otherList := shardFile("3/3", "linux/amd64,windows/amd64")
+	whole := filepath.Join(tmp, "whole.json")
+	_, out, _ := runCLI(t, "check", "-nocache", "-json", "-C", dir, "-targets", gapsTargets)
+	os.WriteFile(whole, []byte(out), 0o644)
+
+	for _, tc := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{one, two}, "missing shards: 3/3"},
+		{[]string{one, one, two}, "shard 1/3 is given twice"},
+		{[]string{one, two, otherList}, "cut from different target lists"},
+		{[]string{one, whole}, "not the output of crossls check -shard"},
+		{[]string{filepath.Join(tmp, "nonexistent")}, "no such file"},
+	} {
+		code, _, errs := runCLI(t, append([]string{"merge"}, tc.files...)...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("merge %v: exit %d, %q; want 2 and %q", tc.files, code, errs, tc.want)
+		}
+	}
+}
+
+// TestShardsOfBuildKeepNames builds a module in two shards and checks that
+// together they build every target, each binary under its usual name.
+func TestShardsOfBuildKeepNames(t *testing.T) {
+	dir := writeBuildModule(t, map[string]string{"name_other.go": "//go:build !linux\n\npackage main\n\nfunc platformName() string { return \"other\" }\n"})
+	targets := "linux/amd64,linux/arm64,windows/amd64,darwin/arm64,linux/arm/v7"
+	ts, _ := target.ParseList(targets)
+	var names []string
+	for i := 1; i <= 2; i++ {
+		code, out, errs := runBuildCLI(t, "-C", dir, "-targets", targets, "-shard", fmt.Sprintf("%d/2", i), "-j", "2")
+		if code != 0 {
+			t.Fatalf("build -shard %d/2: exit %d\n%s%s", i, code, out, errs)
+		}
+		for _, tg := range (shard{i, 2}).targets(ts) {
+			if !strings.Contains(out, tg.String()) {
+				t.Errorf("shard %d/2 did not build %s:\n%s", i, tg, out)
+			}
+			names = append(names, "app"+tg.OutputSuffix())
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "dist"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if len(got) != len(ts) {
+		t.Errorf("dist holds %v, want the %d binaries %v", got, len(ts), names)
+	}
+	for _, n := range names {
+		if _, err := os.Stat(filepath.Join(dir, "dist", n)); err != nil {
+			t.Error(err)
+		}
+	}
+}
