@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,5 +199,41 @@ func TestShardsOfBuildKeepNames(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "dist", n)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestBuildHonoursGOCACHEPROG builds two shards with a GOCACHEPROG
+// program in the environment, as CI jobs that share a remote build cache
+// do: the go command uses it as it is, and the second shard's build reads
+// what the first one put.
+func TestBuildHonoursGOCACHEPROG(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the standard library twice")
+	}
+	cache := t.TempDir()
+	prog := filepath.Join(t.TempDir(), "cacheprog")
+	if out, err := exec.Command("go", "build", "-o", prog, "./testdata/cacheprog").CombinedOutput(); err != nil {
+		t.Fatalf("building the cache program: %v\n%s", err, out)
+	}
+	t.Setenv("GOCACHEPROG", prog)
+	t.Setenv("CACHEPROG_DIR", cache)
+	dir := writeBuildModule(t, nil)
+	// Two shards of one platform: the default GOAMD64 is v1, so the
+	// second shard compiles what the first did.
+	hitsBefore := 0
+	for i := 1; i <= 2; i++ {
+		code, out, errs := runBuildCLI(t, "-C", dir, "-targets", "linux/amd64,linux/amd64/v1", "-shard", fmt.Sprintf("%d/2", i))
+		if code != 0 {
+			t.Fatalf("build -shard %d/2: exit %d\n%s%s", i, code, out, errs)
+		}
+		log, _ := os.ReadFile(filepath.Join(cache, "log"))
+		puts, hits := strings.Count(string(log), "put\n"), strings.Count(string(log), "get hit\n")
+		switch {
+		case i == 1 && puts == 0:
+			t.Fatalf("the first shard put nothing in the GOCACHEPROG cache:\n%s", log)
+		case i == 2 && hits <= hitsBefore:
+			t.Errorf("the second shard did not read the first shard's builds from the GOCACHEPROG cache (%d puts)", puts)
+		}
+		hitsBefore = hits
 	}
 }
