@@ -39,7 +39,30 @@ lint() {
   go vet ./...
 }
 
+# Tools the Go tests use: actionlint (with shellcheck, which it runs on the
+# scripts of a workflow) for the workflow crossls ci github writes, and the
+# SARIF validators (the SARIF 2.1.0 schema with ajv, and the SARIF
+# Multitool) for crossls check -format sarif. Their tests skip, saying so,
+# when a tool is missing; this suite fails then.
+tools() {
+  local ok=0
+  if [ "$(actionlint -version 2>/dev/null | head -1)" != v1.7.12 ]; then
+    go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 || ok=1
+  fi
+  if ! command -v shellcheck >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >/dev/null || ok=1
+  fi
+  if (cd .ci/tools && npm ci --no-audit --no-fund >/dev/null); then
+    chmod u+x .ci/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+    export CROSSLS_SARIF_TOOLS="$root/.ci/tools"
+  else
+    ok=1
+  fi
+  return $ok
+}
+
 suite lint lint
+suite tools tools
 # Every test, the oracles against go build at full size among them; then
 # the driver, the analyzers and the server again under the race detector,
 # without the oracles' long runs (-short), which build more than they race.
