@@ -46,9 +46,9 @@ func TestShardsCoverTargets(t *testing.T) {
 
 // shardsEqualOneRun checks dir with every shard of count, merges the
 // outputs, and compares the merge with one check of all the targets, for
-// JSON and SARIF. It returns the single run's JSON. The checks share
-// caches of their own, as CI's jobs do.
-func shardsEqualOneRun(t *testing.T, dir, targets string, counts ...int) string {
+// JSON and SARIF. It returns the single run's outputs by format. The
+// checks share caches of their own, as CI's jobs do.
+func shardsEqualOneRun(t *testing.T, dir, targets string, counts ...int) map[string]string {
 	t.Helper()
 	isolateCaches(t)
 	tmp := t.TempDir()
@@ -81,7 +81,7 @@ func shardsEqualOneRun(t *testing.T, dir, targets string, counts ...int) string 
 			}
 		}
 	}
-	return whole[formatJSON]
+	return whole
 }
 
 // firstDifference shows where two outputs part.
@@ -120,8 +120,15 @@ func TestShardMergeRealModules(t *testing.T) {
 		t.Run(mod, func(t *testing.T) {
 			dir := modproxy.Copy(t, mod)
 			out := shardsEqualOneRun(t, dir, targets, 2, 3, 7)
-			if !strings.Contains(out, `"status": "fail"`) || !strings.Contains(out, `"status": "ok"`) {
+			if !strings.Contains(out[formatJSON], `"status": "fail"`) || !strings.Contains(out[formatJSON], `"status": "ok"`) {
 				t.Errorf("%s builds for every target or for none; the test wants verdicts that differ", mod)
+			}
+			if os.Getenv("CROSSLS_SARIF_TOOLS") != "" {
+				file := filepath.Join(t.TempDir(), "check.sarif")
+				os.WriteFile(file, []byte(out[formatSARIF]), 0o644)
+				for _, v := range sarifViolations(t, sarifTools(t), file) {
+					t.Errorf("SARIF of %s: %s", mod, v)
+				}
 			}
 		})
 	}
