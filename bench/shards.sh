@@ -7,13 +7,18 @@
 #
 # Each run starts with empty crossls caches, as a CI job without a cache
 # hit does. Prints a Markdown table: wall time and peak RSS per run.
+# KEEP=1 keeps the module, the outputs and the caches.
 set -euo pipefail
 
 mod=${1:-golang.org/x/tools@v0.52.0}
 n=${2:-4}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/crossls-shards.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+if [ -z "${KEEP:-}" ]; then
+	trap 'rm -rf "$tmp"' EXIT
+else
+	echo "keeping $tmp" >&2
+fi
 
 (cd "$repo" && go build -o "$tmp/crossls" ./cmd/crossls)
 src=$(cd "$tmp" && go mod download -json "$mod" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')

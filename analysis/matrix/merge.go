@@ -93,6 +93,7 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 	}
 	dead := s.deadFiles(outs, unlisted)
 	if opts.Partial {
+		sortDiagnostics(dead) // they come in map order
 		res.Partial = partialOf(res.Diagnostics, dead)
 		res.Diagnostics = append(res.Diagnostics, dead...)
 		return res
