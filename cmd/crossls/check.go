@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/crossls/crossls/analysis/matrix"
@@ -74,12 +75,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
 	}
-	if *shardFlag != "" && len(units) != 1 {
-		fmt.Fprintf(stderr, "crossls: -shard checks one module, or the modules of one go.work with one configuration; these patterns need %d checks\n", len(units))
-		return 2
-	}
 	out := output{format: outFormat, dir: absDir, root: sarifRoot(absDir), tool: version(), verbose: *verbose, modules: []checkModule{}}
 	var results []*matrix.Result
+	var shardUnits []shardUnit     // with -shard, the shard's part of each unit's check
+	var wholeModules []checkModule // with -shard, the modules with all their targets
+	shardTargets, most := 0, 0
 	for i := range units {
 		u := &units[i]
 		opts := matrix.Options{
@@ -97,18 +97,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		modules := unitModules(u)
 		var res *matrix.Result
 		if *shardFlag != "" {
-			out.shard = &shardInfo{Index: sh.Index, Count: sh.Count, Targets: targetNames(u.cfg.Targets), Dir: absDir,
-				Root: out.root, Patterns: fs.Args(), Tool: out.tool, Modules: modules}
-			if out.shard.Patterns == nil {
-				out.shard.Patterns = []string{}
-			}
+			// Each unit's targets are sliced on their own: together, the
+			// shards check every module for each of its targets.
+			wholeModules = append(wholeModules, modules...)
 			opts.Targets = sh.targets(u.cfg.Targets)
-			if len(opts.Targets) == 0 {
-				fmt.Fprintf(stderr, "crossls: warning: shard %s has no targets: there are %d\n", sh, len(u.cfg.Targets))
-			}
+			shardTargets += len(opts.Targets)
+			most = max(most, len(u.cfg.Targets))
 			// The shard's own result is a check of its targets alone.
 			modules = withTargets(modules, targetNames(opts.Targets))
-			res, err = checkShard(ctx, opts, out.shard)
+			var part *matrix.Result
+			part, res, err = checkShard(ctx, opts)
+			shardUnits = append(shardUnits, shardUnit{Targets: targetNames(u.cfg.Targets), Part: part})
 		} else {
 			res, err = matrix.Check(ctx, opts)
 		}
@@ -118,6 +117,32 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		results = append(results, res)
 		out.modules = append(out.modules, modules...)
+	}
+	if *shardFlag != "" {
+		info := &shardInfo{Index: sh.Index, Count: sh.Count, Targets: []string{}, Dir: absDir,
+			Root: out.root, Patterns: fs.Args(), Tool: out.tool, Modules: wholeModules}
+		if info.Patterns == nil {
+			info.Patterns = []string{}
+		}
+		if info.Modules == nil {
+			info.Modules = []checkModule{}
+		}
+		for _, su := range shardUnits {
+			for _, t := range su.Targets {
+				if !slices.Contains(info.Targets, t) {
+					info.Targets = append(info.Targets, t)
+				}
+			}
+		}
+		if len(shardUnits) == 1 {
+			info.Part = shardUnits[0].Part
+		} else {
+			info.Units = shardUnits
+		}
+		out.shard = info
+		if shardTargets == 0 {
+			fmt.Fprintf(stderr, "crossls: warning: shard %s has no targets: there are %d\n", sh, most)
+		}
 	}
 	res := mergeResults(results)
 	if err := out.write(stdout, res); err != nil {

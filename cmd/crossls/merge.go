@@ -78,15 +78,22 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := checkShards(shards); err != nil {
 		return fail(err)
 	}
-	parts := make([]*matrix.Result, len(shards))
-	for i, s := range shards {
-		parts[i] = s.Part
-	}
+	// Each unit's parts merge as that unit's check; the units' results
+	// then merge as the check merges them.
 	first := shards[0]
-	res, err := matrix.MergePartial(first.Targets, parts)
-	if err != nil {
-		return fail(err)
+	var results []*matrix.Result
+	for k, u := range first.units() {
+		parts := make([]*matrix.Result, len(shards))
+		for i, s := range shards {
+			parts[i] = s.units()[k].Part
+		}
+		res, err := matrix.MergePartial(u.Targets, parts)
+		if err != nil {
+			return fail(err)
+		}
+		results = append(results, res)
 	}
+	res := mergeResults(results)
 	out := output{format: inputFormat, dir: first.Dir, root: first.Root, tool: first.Tool, verbose: *verbose, modules: first.Modules}
 	if *format != "" {
 		out.format = *format
@@ -113,7 +120,7 @@ func readShardOutput(data []byte) (*shardInfo, string, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, "", fmt.Errorf("not the JSON or SARIF output of crossls check: %v", err)
 	}
-	if doc.Shard != nil && doc.Shard.Part != nil {
+	if doc.Shard != nil && doc.Shard.hasParts() {
 		return doc.Shard, formatJSON, nil
 	}
 	if doc.Version == "2.1.0" && len(doc.Runs) == 1 {
@@ -122,7 +129,7 @@ func readShardOutput(data []byte) (*shardInfo, string, error) {
 			if err := json.Unmarshal(raw, &info); err != nil {
 				return nil, "", err
 			}
-			if info.Part != nil {
+			if info.hasParts() {
 				return &info, formatSARIF, nil
 			}
 		}
@@ -142,6 +149,8 @@ func checkShards(shards []*shardInfo) error {
 		case !slices.Equal(s.Targets, first.Targets):
 			return fmt.Errorf("shards %d and %d were cut from different target lists: %s and %s", first.Index, s.Index,
 				strings.Join(first.Targets, ","), strings.Join(s.Targets, ","))
+		case !slices.EqualFunc(s.units(), first.units(), func(a, b shardUnit) bool { return slices.Equal(a.Targets, b.Targets) }):
+			return fmt.Errorf("shards %d and %d were cut from different target lists of the modules' checks", first.Index, s.Index)
 		case s.Dir != first.Dir || s.Root != first.Root:
 			return fmt.Errorf("shards %d and %d checked different directories: %s and %s", first.Index, s.Index, first.Dir, s.Dir)
 		case !slices.Equal(s.Patterns, first.Patterns):

@@ -90,25 +90,24 @@ func exitCode(res *matrix.Result) int {
 }
 
 // checkShard checks the targets of one shard as a part of the whole
-// check (matrix.Options.Partial). It returns the result of a check of
-// those targets alone, and records the part in info for crossls merge.
-func checkShard(ctx context.Context, opts matrix.Options, info *shardInfo) (*matrix.Result, error) {
+// check (matrix.Options.Partial). It returns the part, for crossls merge,
+// and the result of a check of those targets alone.
+func checkShard(ctx context.Context, opts matrix.Options) (part, res *matrix.Result, err error) {
 	opts.Partial = true
-	var part *matrix.Result
 	if len(opts.Targets) == 0 {
 		// More shards than targets: an empty part, which merges as nothing.
 		dist, err := target.LoadDist(ctx, opts.GoCmd)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		part = &matrix.Result{GoVersion: dist.GoVersion, Targets: []string{}, Packages: []matrix.Package{},
 			Diagnostics: []matrix.Diagnostic{}, Partial: &matrix.Partial{Once: []int{}, Unbuilt: []int{}}}
-	} else {
-		var err error
-		if part, err = matrix.Check(ctx, opts); err != nil {
-			return nil, err
-		}
+	} else if part, err = matrix.Check(ctx, opts); err != nil {
+		return nil, nil, err
 	}
-	info.Part = part
-	return matrix.MergePartial(part.Targets, []*matrix.Result{part})
+	res, err = matrix.MergePartial(part.Targets, []*matrix.Result{part})
+	if err != nil {
+		return nil, nil, err
+	}
+	return part, res, nil
 }

@@ -44,19 +44,56 @@ func (s shard) targets(all []target.Target) []target.Target {
 // shardInfo is what the output of `crossls check -shard` adds to a check's
 // result for `crossls merge`: which shard it is, what the whole check
 // was, and the shard's part of it (matrix.Options.Partial).
+//
+// A check of modules with different configurations (at a go.work root, in
+// a folder of modules) is several checks, one per configuration, whose
+// results it merges; a shard takes the I-th slice of each one's targets,
+// and has a part of each: Units. A check of one configuration has Part.
 type shardInfo struct {
-	Index    int      `json:"index"`
-	Count    int      `json:"count"`
-	Targets  []string `json:"targets"` // every target of the check, in order
-	Dir      string   `json:"dir"`
-	Root     string   `json:"root"` // the directory SARIF locations are relative to
+	Index   int      `json:"index"`
+	Count   int      `json:"count"`
+	Targets []string `json:"targets"` // every target of the check, in order
+	Dir     string   `json:"dir"`
+	Root    string   `json:"root"` // the directory SARIF locations are relative to
+	// Patterns are the package patterns given.
 	Patterns []string `json:"patterns"`
 	// Tool is the crossls version that checked: SARIF names it.
-	Tool string         `json:"tool"`
-	Part *matrix.Result `json:"part"`
+	Tool  string         `json:"tool"`
+	Part  *matrix.Result `json:"part,omitempty"`
+	Units []shardUnit    `json:"units,omitempty"`
 	// Modules are the modules of the whole check, as its output lists
 	// them: each with every one of its targets.
 	Modules []checkModule `json:"modules"`
+}
+
+// A shardUnit is a shard's part of one of the checks that a check of
+// several configurations makes.
+type shardUnit struct {
+	Targets []string       `json:"targets"` // every target of that check, in order
+	Part    *matrix.Result `json:"part"`
+}
+
+// hasParts reports whether s holds the parts that merging needs, one for
+// each of the check's units, none missing.
+func (s *shardInfo) hasParts() bool {
+	units := s.units()
+	for _, u := range units {
+		if u.Part == nil {
+			return false
+		}
+	}
+	return len(units) > 0
+}
+
+// units returns the shard's parts, one per check, in the check's order.
+func (s *shardInfo) units() []shardUnit {
+	if s.Units != nil {
+		return s.Units
+	}
+	if s.Part == nil {
+		return nil
+	}
+	return []shardUnit{{Targets: s.Targets, Part: s.Part}}
 }
 
 // shardResult is the JSON output of a shard: the result of a check of its

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -47,14 +48,19 @@ func TestShardsCoverTargets(t *testing.T) {
 // shardsEqualOneRun checks dir with every shard of count, merges the
 // outputs, and compares the merge with one check of all the targets, for
 // JSON and SARIF. It returns the single run's outputs by format. The
-// checks share caches of their own, as CI's jobs do.
+// checks share caches of their own, as CI's jobs do. targets "" checks
+// each module for its configured targets.
 func shardsEqualOneRun(t *testing.T, dir, targets string, counts ...int) map[string]string {
 	t.Helper()
 	isolateCaches(t)
 	tmp := t.TempDir()
 	whole := map[string]string{}
+	var flags []string
+	if targets != "" {
+		flags = []string{"-targets", targets}
+	}
 	for _, format := range []string{formatJSON, formatSARIF} {
-		code, out, errs := runCLI(t, "check", "-format", format, "-C", dir, "-targets", targets)
+		code, out, errs := runCLI(t, append([]string{"check", "-format", format, "-C", dir}, flags...)...)
 		if code != 0 && code != 1 {
 			t.Fatalf("check -format %s: exit %d\n%s", format, code, errs)
 		}
@@ -62,7 +68,7 @@ func shardsEqualOneRun(t *testing.T, dir, targets string, counts ...int) map[str
 		for _, count := range counts {
 			var files []string
 			for i := count; i >= 1; i-- { // merge takes shards in any order
-				c, out, errs := runCLI(t, "check", "-format", format, "-C", dir, "-targets", targets, "-shard", fmt.Sprintf("%d/%d", i, count))
+				c, out, errs := runCLI(t, append([]string{"check", "-format", format, "-C", dir, "-shard", fmt.Sprintf("%d/%d", i, count)}, flags...)...)
 				if c != 0 && c != 1 {
 					t.Fatalf("check -shard %d/%d: exit %d\n%s", i, count, c, errs)
 				}
@@ -106,6 +112,87 @@ func firstDifference(got, want string) string {
 // every number of shards, one more than targets included.
 func TestShardMergeEqualsOneRun(t *testing.T) {
 	shardsEqualOneRun(t, copyGaps(t), gapsTargets, 1, 2, 3, 4, 5, 6)
+}
+
+// goWorkShards is a go.work workspace whose modules have configurations of
+// their own: app takes the workspace's targets and uses tool's library,
+// which is missing a function on windows; tool has targets of its own.
+var goWorkShards = map[string]string{
+	".git/HEAD":                 "ref: refs/heads/main\n",
+	"go.work":                   "go 1.22\n\nuse (\n\t./app\n\t./tool\n)\n",
+	".crossls.yaml":             "targets: [linux/amd64, darwin/arm64, windows/amd64]\n",
+	"app/go.mod":                "module example.com/app\n\ngo 1.22\n",
+	"app/main.go":               "package main\n\nimport \"example.com/tool/lib\"\n\nfunc main() { lib.Hello() }\n",
+	"app/util/util.go":          "package util\n\nfunc Name() string { return name }\n",
+	"app/util/name_unix.go":     "//go:build unix\n\npackage util\n\nconst name = \"unix\"\n",
+	"tool/go.mod":               "module example.com/tool\n\ngo 1.22\n",
+	"tool/.crossls.yaml":        "targets: [linux/amd64, linux/386, windows/amd64, freebsd/amd64, linux/arm64]\n",
+	"tool/lib/lib.go":           "package lib\n\nfunc Hello() { hello() }\n",
+	"tool/lib/hello_linux.go":   "package lib\n\nfunc hello() {}\n",
+	"tool/lib/hello_darwin.go":  "package lib\n\nfunc hello() {}\n",
+	"tool/lib/hello_freebsd.go": "package lib\n\nfunc hello() {}\n",
+}
+
+// writeGoWork writes goWorkShards, with files added or replaced, in a
+// fresh repository.
+func writeGoWork(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, fs := range []map[string]string{goWorkShards, files} {
+		for name, content := range fs {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+// TestShardMergeGoWork splits a check at a go.work root whose modules have
+// different targets, which makes it two checks: each shard takes a slice
+// of each one's targets, and the merge prints the bytes of one check. The
+// SARIF names the files of both modules relative to the repository.
+func TestShardMergeGoWork(t *testing.T) {
+	dir := writeGoWork(t, nil)
+	out := shardsEqualOneRun(t, dir, "", 1, 2, 3, 5, 6)
+	var res checkOutput
+	if err := json.Unmarshal([]byte(out[formatJSON]), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Modules) != 2 || res.Modules[0].Path != "example.com/app" || len(res.Modules[0].Targets) != 3 ||
+		res.Modules[1].Path != "example.com/tool" || len(res.Modules[1].Targets) != 5 {
+		t.Errorf("modules: %+v", res.Modules)
+	}
+	if !strings.Contains(out[formatJSON], `"status": "fail"`) {
+		t.Errorf("no failing verdict: app does not build for windows/amd64\n%s", out[formatJSON])
+	}
+
+	var log sarifLog
+	if err := json.Unmarshal([]byte(out[formatSARIF]), &log); err != nil {
+		t.Fatal(err)
+	}
+	uris := map[string]bool{}
+	for _, r := range log.Runs[0].Results {
+		for _, l := range r.Locations {
+			uris[l.PhysicalLocation.ArtifactLocation.URI] = true
+		}
+	}
+	for _, want := range []string{"app/util/util.go", "tool/lib/lib.go"} {
+		if !uris[want] {
+			t.Errorf("SARIF has no result in %s: %v", want, uris)
+		}
+	}
+	if os.Getenv("CROSSLS_SARIF_TOOLS") != "" {
+		file := filepath.Join(t.TempDir(), "check.sarif")
+		os.WriteFile(file, []byte(out[formatSARIF]), 0o644)
+		for _, v := range sarifViolations(t, sarifTools(t), file) {
+			t.Errorf("SARIF: %s", v)
+		}
+	}
 }
 
 // TestShardMergeRealModules splits real modules' checks of many targets.
