@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -191,6 +193,42 @@ func TestShardMergeGoWork(t *testing.T) {
 		os.WriteFile(file, []byte(out[formatSARIF]), 0o644)
 		for _, v := range sarifViolations(t, sarifTools(t), file) {
 			t.Errorf("SARIF: %s", v)
+		}
+	}
+}
+
+// TestShardsOfBuildGoWork builds a go.work workspace in two shards, each
+// a slice of each module's targets: together they build app, into its own
+// dist, and compile tool's library, each for every target of its module.
+func TestShardsOfBuildGoWork(t *testing.T) {
+	dir := writeGoWork(t, map[string]string{".crossls.yaml": "targets: [linux/amd64, darwin/arm64, linux/arm64]\n"})
+	built := map[string][]string{}
+	for i := 1; i <= 2; i++ {
+		code, out, errs := runBuildCLI(t, "-C", dir, "-json", "-shard", fmt.Sprintf("%d/2", i), "./...")
+		var res struct {
+			Results []struct{ Target, Package, Output, Status string }
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("build -shard %d/2: exit %d, %v\n%s%s", i, code, err, out, errs)
+		}
+		for _, r := range res.Results {
+			built[r.Package] = append(built[r.Package], r.Target)
+			if r.Package != "example.com/app" {
+				continue
+			}
+			if rel, err := filepath.Rel(filepath.Join(dir, "app", "dist"), r.Output); r.Status != "ok" || err != nil || !filepath.IsLocal(rel) {
+				t.Errorf("shard %d/2 built %s into %q (%s), want app/dist", i, r.Target, r.Output, r.Status)
+			}
+		}
+	}
+	for pkg, want := range map[string][]string{
+		"example.com/app":      {"darwin/arm64", "linux/amd64", "linux/arm64"},
+		"example.com/tool/lib": {"freebsd/amd64", "linux/386", "linux/amd64", "linux/arm64", "windows/amd64"},
+	} {
+		got := built[pkg]
+		sort.Strings(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("the shards built %s for %v, want %v (all: %v)", pkg, got, want, built)
 		}
 	}
 }
