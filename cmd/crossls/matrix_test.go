@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/matrix"
 )
 
@@ -66,5 +67,46 @@ func TestCheckMatrixFile(t *testing.T) {
 	code, out, errs = runBuildCLI(t, "-C", dir, "-matrix", "ci/matrix", "-shard", "3/3")
 	if code != 0 || !strings.Contains(out, "linux/arm64") || strings.Contains(out, "windows") {
 		t.Errorf("build -matrix -shard 3/3: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestCheckMatrixFilePerModule checks a go.work workspace where one module
+// takes its targets from a matrix file (matrix: in its .crossls.yaml,
+// relative to that file) and the other its own targets; -matrix at the
+// root gives every module the targets of one file, each keeping the rest
+// of its configuration.
+func TestCheckMatrixFilePerModule(t *testing.T) {
+	dir := writeGoWork(t, map[string]string{
+		"app/.crossls.yaml":         "matrix: ci/staticcheck.matrix\nanalyzers:\n  format: false\n",
+		"app/ci/staticcheck.matrix": "linux: GOOS=linux GOARCH=amd64\nmac: GOOS=darwin GOARCH=arm64\n",
+		"ci/all.matrix":             "linux: GOOS=linux GOARCH=arm64\nwindows: GOOS=windows GOARCH=amd64\n",
+	})
+	modules := func(args ...string) []checkModule {
+		t.Helper()
+		code, out, errs := runCLI(t, append([]string{"check", "-nocache", "-json", "-C", dir}, args...)...)
+		var res checkOutput
+		if err := json.Unmarshal([]byte(out), &res); (code != 0 && code != 1) || err != nil {
+			t.Fatalf("check %v: exit %d, %v\n%s", args, code, err, errs)
+		}
+		return res.Modules
+	}
+	mods := modules()
+	if len(mods) != 2 || mods[0].Source != config.SourceMatrix || mods[0].File != filepath.Join(dir, "app", "ci", "staticcheck.matrix") ||
+		!slices.Equal(mods[0].Targets, []string{"linux/amd64", "darwin/arm64"}) ||
+		mods[1].Source != config.SourceCrossls || len(mods[1].Targets) != 5 {
+		t.Errorf("matrix: in app's .crossls.yaml: modules %+v", mods)
+	}
+	mods = modules("-matrix", "ci/all.matrix")
+	for _, m := range mods {
+		if m.Source != config.SourceMatrix || m.File != filepath.Join(dir, "ci", "all.matrix") || !slices.Equal(m.Targets, []string{"linux/arm64", "windows/amd64"}) {
+			t.Errorf("-matrix: module %+v", m)
+		}
+	}
+	if len(mods) != 2 {
+		t.Errorf("-matrix: modules %+v", mods)
+	}
+	code, out, errs := runCLI(t, "targets", "-C", dir)
+	if code != 0 || !strings.Contains(out, "# app: 2 targets from "+filepath.Join(dir, "app", "ci", "staticcheck.matrix")) {
+		t.Errorf("targets: exit %d\n%s%s", code, out, errs)
 	}
 }
