@@ -10,11 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 
 	"github.com/crossls/crossls/analysis/config"
-	"github.com/crossls/crossls/analysis/target"
 )
 
 func init() {
@@ -30,6 +30,9 @@ whose matrix fans the targets out over -build-shards jobs, uploading the
 binaries as artifacts. The workflow resolves the targets as crossls does
 everywhere (.crossls.yaml, .goreleaser.yaml, the defaults) when it runs;
 the numbers of jobs are chosen now, from the targets configured now.
+At a go.work root or in a folder of modules, the workflow checks and
+builds ./... there, every module with its own targets; each job takes a
+slice of every module's targets.
 With -w it writes .github/workflows/crossls.yml at the repository root.
 
 Flags:
@@ -76,18 +79,17 @@ func runCI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	dist, err := target.LoadDist(ctx, "go")
+	// The units of the workflow's crossls check ./... and crossls build
+	// ./..., with the configuration of each.
+	checks, err := planUnits(ctx, absDir, []string{"./..."}, false, false, configFlags{}, stderr, "crossls ci", "checking")
 	if err != nil {
 		return fail(err)
 	}
-	cfg, err := config.Load(absDir, nil, "", dist)
+	builds, err := planUnits(ctx, absDir, []string{"./..."}, false, true, configFlags{}, io.Discard, "crossls ci", "building")
 	if err != nil {
 		return fail(err)
 	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintln(stderr, "crossls ci: warning:", w)
-	}
-	wf, err := newWorkflow(absDir, cfg, *checkShards, *buildShards, *ver)
+	wf, err := newWorkflow(absDir, checks, builds, *checkShards, *buildShards, *ver)
 	if err != nil {
 		return fail(err)
 	}
@@ -109,19 +111,27 @@ func runCI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d targets from %s, %d check jobs, %d build jobs\n", workspacePath(wf.root, path), len(cfg.Targets), cfg.Source, wf.CheckShards, wf.BuildShards)
+	fmt.Fprintf(stdout, "wrote %s: %s, %d check jobs, %d build jobs\n", workspacePath(wf.root, path), wf.Basis(), wf.CheckShards, wf.BuildShards)
 	return 0
 }
 
 // workflow is what the template needs. Every string in it is checked
 // against safeWord: the workflow runs shell commands.
 type workflow struct {
-	root        string
-	Targets     []string
-	Source      string
+	root    string
+	Targets []string // every module's, in order of appearance
+	Source  string
+	// Modules is the number of modules checked: more than one at a
+	// go.work root or in a folder of modules.
+	Modules int
+	// Most is the number of targets of the check with the most, which
+	// the shards slice.
+	Most        int
 	Version     string // to go install
 	ModDir      string // the module's directory relative to the repository, "" at its root
-	OutputDir   string // crossls build's output directory, relative to the repository
+	GoVersion   string // the file setup-go reads the Go version from, relative to ModDir
+	Sums        string // the go.sum files, relative to ModDir: a pattern for several modules
+	OutputDirs  []string
 	CheckShards int
 	BuildShards int
 	Cgo         bool // some target needs a C (cross) compiler on the runner
@@ -132,18 +142,33 @@ var (
 	safeVersion = regexp.MustCompile(`^(latest|v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?)$`)
 )
 
-func newWorkflow(dir string, cfg *config.Config, checkShards, buildShards int, ver string) (*workflow, error) {
-	n := len(cfg.Targets)
+func newWorkflow(dir string, checks, builds []configuredUnit, checkShards, buildShards int, ver string) (*workflow, error) {
 	wf := &workflow{root: sarifRoot(dir), Source: "the default matrix", CheckShards: checkShards, BuildShards: buildShards}
-	if cfg.File != "" {
-		if rel, err := filepath.Rel(wf.root, cfg.File); err == nil && filepath.IsLocal(rel) && safePath.MatchString(filepath.ToSlash(rel)) {
-			wf.Source = filepath.ToSlash(rel)
+	var sources []string
+	for _, u := range checks {
+		cfg := u.cfg
+		wf.Modules += len(u.Modules())
+		wf.Most = max(wf.Most, len(cfg.Targets))
+		for _, t := range cfg.Targets {
+			if name := t.String(); !slices.Contains(wf.Targets, name) {
+				wf.Targets = append(wf.Targets, name)
+			}
+			wf.Cgo = wf.Cgo || t.Cgo
+		}
+		source := string(cfg.Source)
+		if cfg.File == "" && cfg.Source == config.SourceDefault {
+			source = "the default matrix"
+		} else if rel, err := filepath.Rel(wf.root, cfg.File); err == nil && filepath.IsLocal(rel) && safePath.MatchString(filepath.ToSlash(rel)) {
+			source = filepath.ToSlash(rel)
+		}
+		if !slices.Contains(sources, source) {
+			sources = append(sources, source)
 		}
 	}
-	for _, t := range cfg.Targets {
-		wf.Targets = append(wf.Targets, t.String())
-		wf.Cgo = wf.Cgo || t.Cgo
+	if len(sources) > 0 {
+		wf.Source = strings.Join(sources, ", ")
 	}
+	n := wf.Most
 	if wf.CheckShards == 0 {
 		wf.CheckShards = min((n+11)/12, 8)
 	}
@@ -152,7 +177,11 @@ func newWorkflow(dir string, cfg *config.Config, checkShards, buildShards int, v
 	}
 	for name, v := range map[string]int{"-check-shards": wf.CheckShards, "-build-shards": wf.BuildShards} {
 		if v < 1 || v > n {
-			return nil, fmt.Errorf("%s %d: want 1 to %d, the number of targets", name, v, n)
+			what := "the number of targets"
+			if len(checks) > 1 {
+				what = "the most targets a module has"
+			}
+			return nil, fmt.Errorf("%s %d: want 1 to %d, %s", name, v, n, what)
 		}
 	}
 
@@ -177,12 +206,58 @@ func newWorkflow(dir string, cfg *config.Config, checkShards, buildShards int, v
 			return nil, fmt.Errorf("the module's directory %q has characters the workflow would have to quote: use letters, digits, ., _, - and /", wf.ModDir)
 		}
 	}
-	out, err := filepath.Rel(wf.root, cfg.Build.OutputDir)
-	if err != nil || !filepath.IsLocal(out) || !safePath.MatchString(filepath.ToSlash(out)) {
-		return nil, fmt.Errorf("the build output directory %s must be inside the repository, named with letters, digits, ., _, - and /", cfg.Build.OutputDir)
+	// setup-go reads the Go version of the module, or of the go.work;
+	// in a folder of modules, of its first module.
+	wf.GoVersion, wf.Sums = "go.mod", "go.sum"
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		wf.Sums = "**/go.sum"
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			wf.GoVersion = "go.work"
+		} else if mods := checks[0].Modules(); len(mods) > 0 {
+			rel, err := filepath.Rel(dir, filepath.Join(mods[0], "go.mod"))
+			if err != nil || !filepath.IsLocal(rel) || !safePath.MatchString(filepath.ToSlash(rel)) {
+				return nil, fmt.Errorf("the module %s must be below %s, named with letters, digits, ., _, - and /", mods[0], dir)
+			}
+			wf.GoVersion = filepath.ToSlash(rel)
+		}
 	}
-	wf.OutputDir = filepath.ToSlash(out)
+	for _, u := range builds {
+		out, err := filepath.Rel(wf.root, u.cfg.Build.OutputDir)
+		if err != nil || !filepath.IsLocal(out) || !safePath.MatchString(filepath.ToSlash(out)) {
+			return nil, fmt.Errorf("the build output directory %s must be inside the repository, named with letters, digits, ., _, - and /", u.cfg.Build.OutputDir)
+		}
+		if out = filepath.ToSlash(out) + "/"; !slices.Contains(wf.OutputDirs, out) {
+			wf.OutputDirs = append(wf.OutputDirs, out)
+		}
+	}
 	return wf, nil
+}
+
+// SumsInput is the cache-dependency-path input of setup-go: YAML reads a
+// pattern that starts with * as an alias unless it is quoted.
+func (wf *workflow) SumsInput() string {
+	p := wf.In(wf.Sums)
+	if strings.HasPrefix(p, "*") {
+		return `"` + p + `"`
+	}
+	return p
+}
+
+// Basis says what the numbers of jobs were chosen for.
+func (wf *workflow) Basis() string {
+	if wf.Modules > 1 {
+		return fmt.Sprintf("%d targets of %d modules, at most %d a module, from %s", len(wf.Targets), wf.Modules, wf.Most, wf.Source)
+	}
+	return fmt.Sprintf("%d targets from %s", len(wf.Targets), wf.Source)
+}
+
+// Artifacts is the path input of the build's upload: its output
+// directories, one a line when there are several.
+func (wf *workflow) Artifacts() string {
+	if len(wf.OutputDirs) == 1 {
+		return wf.OutputDirs[0]
+	}
+	return "|\n            " + strings.Join(wf.OutputDirs, "\n            ")
 }
 
 // In returns path inside the module's directory, relative to the
@@ -227,11 +302,11 @@ func (wf *workflow) Shards(n int) string {
 	return "[" + strings.Join(s, ", ") + "]"
 }
 
-var workflowTemplate = template.Must(template.New("workflow").Parse(`# Generated by crossls ci github. It checks every target of this module on
+var workflowTemplate = template.Must(template.New("workflow").Parse(`# Generated by crossls ci github. It checks every target of {{if gt .Modules 1}}each module{{else}}this module{{end}} on
 # each push and pull request, sends the findings to code scanning and builds
 # the binaries. The targets are resolved when it runs, as crossls resolves
-# them everywhere; the numbers of jobs were chosen for the {{len .Targets}} targets
-# of {{.Source}} when it was generated: regenerate it when that changes much.
+# them everywhere; the numbers of jobs were chosen when it was generated,
+# for the {{.Basis}}: regenerate it when that changes much.
 {{.TargetComment}}
 name: crossls
 
@@ -252,8 +327,8 @@ env:
       - uses: actions/checkout@v4
       - uses: actions/setup-go@v5
         with:
-          go-version-file: {{.In "go.mod"}}
-          cache-dependency-path: {{.In "go.sum"}}
+          go-version-file: {{.In .GoVersion}}
+          cache-dependency-path: {{.SumsInput}}
       - name: Install crossls
         id: crossls
         run: |
@@ -269,9 +344,9 @@ env:
       - uses: actions/cache@v4
         with:
           path: ~/.cache/crossls
-          key: crossls-${{"{{"}} runner.os {{"}}"}}-${{"{{"}} steps.crossls.outputs.version {{"}}"}}-${{"{{"}} hashFiles('{{.In "go.sum"}}') {{"}}"}}-{{.CacheSuffix}}
+          key: crossls-${{"{{"}} runner.os {{"}}"}}-${{"{{"}} steps.crossls.outputs.version {{"}}"}}-${{"{{"}} hashFiles('{{.In .Sums}}') {{"}}"}}-{{.CacheSuffix}}
           restore-keys: |
-            crossls-${{"{{"}} runner.os {{"}}"}}-${{"{{"}} steps.crossls.outputs.version {{"}}"}}-${{"{{"}} hashFiles('{{.In "go.sum"}}') {{"}}"}}-
+            crossls-${{"{{"}} runner.os {{"}}"}}-${{"{{"}} steps.crossls.outputs.version {{"}}"}}-${{"{{"}} hashFiles('{{.In .Sums}}') {{"}}"}}-
             crossls-${{"{{"}} runner.os {{"}}"}}-${{"{{"}} steps.crossls.outputs.version {{"}}"}}-
 {{- end}}
 
@@ -375,6 +450,6 @@ jobs:
       - uses: actions/upload-artifact@v4
         with:
           name: binaries-${{"{{"}} matrix.shard {{"}}"}}
-          path: {{.OutputDir}}/
+          path: {{.Artifacts}}
           if-no-files-found: warn
 `))

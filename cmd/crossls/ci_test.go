@@ -198,3 +198,59 @@ func TestCIGithubErrors(t *testing.T) {
 		t.Errorf("-w -f: exit %d, %q", code, errs)
 	}
 }
+
+// TestCIGithubWorkflowModules generates workflows at the root of a go.work
+// workspace and of a folder of modules, whose modules have targets of
+// their own: the jobs are counted for the module with the most targets,
+// setup-go reads the go.work (or the first module's go.mod), the caches
+// hash every go.sum, and the build uploads every module's binaries.
+func TestCIGithubWorkflowModules(t *testing.T) {
+	for _, tc := range []struct {
+		name, goVersion string
+		noGoWork        bool
+	}{
+		{"go.work", "go.work", false},
+		{"folder of modules", "app/go.mod", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeGoWork(t, map[string]string{"tool/.crossls.yaml": "targets: [linux/amd64, linux/386, windows/amd64, freebsd/amd64, linux/arm64]\nbuild:\n  output_dir: bin\n"})
+			if tc.noGoWork {
+				os.Remove(filepath.Join(dir, "go.work"))
+			}
+			code, out, errs := runCLI(t, "ci", "github", "-C", dir, "-w", "-check-shards", "2")
+			if code != 0 || !strings.Contains(out, "6 targets of 2 modules, at most 5 a module, from .crossls.yaml, tool/.crossls.yaml, 2 check jobs, 2 build jobs") {
+				t.Fatalf("ci github -w: exit %d\n%s%s", code, out, errs)
+			}
+			actionlint(t, dir)
+			data, err := os.ReadFile(filepath.Join(dir, ".github", "workflows", "crossls.yml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wf ghWorkflow
+			if err := yaml.Unmarshal(data, &wf); err != nil {
+				t.Fatal(err)
+			}
+			with := func(job, action string) map[string]string {
+				t.Helper()
+				for _, s := range wf.Jobs[job].Steps {
+					if strings.HasPrefix(s.Uses, action+"@") {
+						return s.With
+					}
+				}
+				t.Fatalf("job %s does not use %s:\n%s", job, action, data)
+				return nil
+			}
+			for _, job := range []string{"check", "merge", "build"} {
+				if w := with(job, "actions/setup-go"); w["go-version-file"] != tc.goVersion || w["cache-dependency-path"] != "**/go.sum" {
+					t.Errorf("%s sets up Go with %v", job, w)
+				}
+			}
+			if w := with("check", "actions/cache"); !strings.Contains(w["key"], "hashFiles('**/go.sum')") {
+				t.Errorf("check caches with %v", w)
+			}
+			if w := with("build", "actions/upload-artifact"); w["path"] != "app/dist/\ntool/bin/\n" {
+				t.Errorf("build uploads %q", w["path"])
+			}
+		})
+	}
+}
