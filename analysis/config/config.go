@@ -5,7 +5,8 @@
 // Targets come from the first of these that has any:
 //
 //  1. an explicit list: the -targets flag or the editor setting;
-//  2. the targets of .crossls.yaml;
+//  2. the targets of .crossls.yaml, or of the staticcheck matrix file it
+//     names (LoadMatrix's file, the -matrix flag, comes before both);
 //  3. the builds of .goreleaser.yaml (or .goreleaser.yml);
 //  4. target.Default().
 //
