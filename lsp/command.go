@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"slices"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+
+	"github.com/crossls/crossls/analysis/target"
 )
 
 // buildArgs are the arguments of crossls.build.
@@ -67,6 +70,14 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		result = map[string]bool{"cancelled": s.builds.cancel()}
 	case cmdListTargets:
 		result = map[string]any{"targets": s.listTargets()}
+	case cmdListPlatforms:
+		result, err = s.listPlatforms(ctx)
+	case cmdExplainFile:
+		var args explainArgs
+		if len(params.Arguments) != 1 || json.Unmarshal(params.Arguments[0], &args) != nil {
+			return nil, invalidParams("%s takes one argument, {uri, position}", params.Command)
+		}
+		result, err = s.explainCommand(args)
 	case cmdRecheck:
 		for _, f := range s.snapshotViews() {
 			f.invalidate()
@@ -108,6 +119,37 @@ func (s *Server) listTargets() []listedTarget {
 		}
 	}
 	return out
+}
+
+// platform is one entry of crossls.listPlatforms.
+type platform struct {
+	Target       string `json:"target"`
+	FirstClass   bool   `json:"firstClass"`
+	CgoSupported bool   `json:"cgoSupported"`
+}
+
+// listPlatforms lists every GOOS/GOARCH of the toolchain and the targets
+// checked now, which a picker shows selected.
+func (s *Server) listPlatforms(ctx context.Context) (any, error) {
+	dist, err := target.LoadDist(ctx, s.opts.GoCmd)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.Code(protocol.LSPErrorCodesRequestFailed), "%v", err)
+	}
+	platforms := make([]platform, 0, len(dist.Platforms))
+	for _, p := range dist.Platforms {
+		platforms = append(platforms, platform{Target: p.GOOS + "/" + p.GOARCH, FirstClass: p.FirstClass, CgoSupported: p.CgoSupported})
+	}
+	current := []string{}
+	for _, v := range s.snapshotViews() {
+		if cfg, _ := v.config(); cfg != nil {
+			for _, t := range cfg.targets {
+				if !slices.Contains(current, t.String()) {
+					current = append(current, t.String())
+				}
+			}
+		}
+	}
+	return map[string]any{"goVersion": dist.GoVersion, "platforms": platforms, "current": current}, nil
 }
 
 func describeSourceName(cfg *viewConfig) string { return string(cfg.source) }

@@ -53,6 +53,7 @@ func (s *Server) handler() jsonrpc2.Handler {
 	h := protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)
 	h = s.resolveCommandLiteral(h)
 	h = implementedOnly(h)
+	h = s.customRequests(h)
 	h = s.lifecycleGuard(h)
 	h = s.quietNotifications(h)
 	h = s.recoverPanics(h)
@@ -123,6 +124,9 @@ var implemented = map[string]bool{
 	protocol.MethodTextDocumentCodeAction:             true,
 	protocol.MethodCodeActionResolve:                  true,
 	protocol.MethodTextDocumentFormatting:             true,
+	protocol.MethodTextDocumentHover:                  true,
+	protocol.MethodTextDocumentCodeLens:               true,
+	protocol.MethodTextDocumentInlayHint:              true,
 	protocol.MethodWorkspaceExecuteCommand:            true,
 	protocol.MethodWorkspaceDidChangeConfiguration:    true,
 	protocol.MethodWorkspaceDidChangeWorkspaceFolders: true,

@@ -73,6 +73,7 @@ type view struct {
 	cfgErr    error
 	configed  map[string]bool // config files with published errors
 	failing   []string        // targets that fail in the last check
+	matrix    *matrixReport   // the last check's matrix (matrix.go)
 	running   bool            // a check is in progress
 
 	// needConfig asks the next check to resolve the configuration first.
@@ -513,8 +514,10 @@ func (v *view) publish(res *matrix.Result, docs []*document) {
 			delete(byFile, path)
 		}
 	}
+	m := v.viewMatrix(res, t)
 	v.mu.Lock()
 	v.failing = sortedKeys(failing)
+	v.matrix = m
 	stale := sortedKeys(v.published)
 	v.published = map[string]bool{}
 	for path := range byFile {
@@ -538,6 +541,8 @@ func (v *view) publish(res *matrix.Result, docs []*document) {
 		}
 	}
 	v.s.sendStatus()
+	v.s.sendMatrix()
+	v.s.refreshFileTargets()
 }
 
 // clear withdraws the findings the view published for files that no view

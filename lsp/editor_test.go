@@ -42,6 +42,8 @@ type editor struct {
 	progress []map[string]any
 	created  []any // tokens of window/workDoneProgress/create
 	statuses []status
+	matrices []matrixReport // crossls/matrixChanged, the last few
+	nMatrix  int            // crossls/matrixChanged received
 	settings json.RawMessage // the "crossls" section returned for workspace/configuration
 	buffers  map[string]string
 	bufVer   map[string]int32
@@ -372,6 +374,14 @@ func (e *editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error)
 		var st status
 		_ = json.Unmarshal(params, &st)
 		e.statuses = append(e.statuses, st)
+	case methodMatrixChanged:
+		var m matrixReport
+		if err := json.Unmarshal(params, &m); err != nil {
+			e.t.Errorf("bad %s: %v", methodMatrixChanged, err)
+		}
+		// Long tests receive thousands: keep the last few.
+		e.matrices = append(e.matrices[max(0, len(e.matrices)-7):], m)
+		e.nMatrix++
 	case protocol.MethodWorkspaceConfiguration:
 		var p protocol.ConfigurationParams
 		_ = protocol.Unmarshal(params, &p)

@@ -17,9 +17,14 @@ const (
 	cmdCancelBuild = "crossls.cancelBuild"
 	cmdListTargets = "crossls.listTargets"
 	cmdRecheck     = "crossls.recheck"
+	// cmdListPlatforms lists every target the toolchain can build for,
+	// for target pickers.
+	cmdListPlatforms = "crossls.listPlatforms"
 )
 
-var commands = []string{cmdBuild, cmdBuildAll, cmdCancelBuild, cmdListTargets, cmdRecheck}
+// commands are those the server advertises; crossls.explainFile is not
+// among them, since editors run it themselves (see cmdExplainFile).
+var commands = []string{cmdBuild, cmdBuildAll, cmdCancelBuild, cmdListTargets, cmdRecheck, cmdListPlatforms}
 
 // Code action kinds offered.
 const kindBuild protocol.CodeActionKind = "source.crossls.build"
@@ -85,6 +90,9 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 			},
 			ExecuteCommandProvider:     protocol.ExecuteCommandOptions{Commands: commands},
 			DocumentFormattingProvider: protocol.Boolean(true),
+			HoverProvider:              protocol.Boolean(true),
+			CodeLensProvider:           &protocol.CodeLensOptions{},
+			InlayHintProvider:          protocol.Boolean(true),
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
 					Supported:           ptr(true),

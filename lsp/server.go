@@ -107,6 +107,15 @@ type Server struct {
 	// located caches where directories belong (locate).
 	modMu   sync.Mutex
 	located map[string]located
+
+	// matrixSent is the matrix last sent with crossls/matrixChanged, and
+	// matrixVersion its version (matrix.go).
+	matrixMu      sync.Mutex
+	matrixSent    *matrixReport
+	matrixVersion int64
+	// lensTargets are the targets code lenses were last computed for
+	// (refreshFileTargets).
+	lensTargets string
 }
 
 // Serve runs a server on rwc (stdin/stdout for `crossls serve`) until the

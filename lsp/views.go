@@ -172,6 +172,7 @@ func (s *Server) resolveViews() {
 	}
 	if ready && len(stopped) > 0 {
 		s.sendStatus()
+		s.sendMatrix()
 	}
 }
 
