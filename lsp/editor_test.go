@@ -42,8 +42,8 @@ type editor struct {
 	progress []map[string]any
 	created  []any // tokens of window/workDoneProgress/create
 	statuses []status
-	matrices []matrixReport // crossls/matrixChanged, the last few
-	nMatrix  int            // crossls/matrixChanged received
+	matrices []matrixReport  // crossls/matrixChanged, the last few
+	nMatrix  int             // crossls/matrixChanged received
 	settings json.RawMessage // the "crossls" section returned for workspace/configuration
 	buffers  map[string]string
 	bufVer   map[string]int32
