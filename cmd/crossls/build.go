@@ -74,6 +74,20 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var results []build.Result
 	all, some := 0, false
+	progress := &buildProgress{}
+	for _, u := range units {
+		if *shardFlag != "" {
+			progress.targets += len(sh.targets(u.cfg.Targets))
+		} else {
+			progress.targets += len(u.cfg.Targets)
+		}
+	}
+	// -v prints each event on a line of its own instead.
+	var live *liveLine
+	if !*verbose && !*jsonOut {
+		live = startLiveLine(stderr, progress.String)
+	}
+	defer live.finish()
 	for i := range units {
 		u := &units[i]
 		cfg := u.cfg
@@ -115,6 +129,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		if *verbose {
 			opts.OnEvent = func(e build.Event) { printEvent(stderr, absDir, e) }
+		} else if live != nil {
+			opts.OnEvent = func(e build.Event) {
+				progress.event(e)
+				live.update()
+			}
 		}
 		res, err := build.Run(ctx, opts)
 		if err != nil && res == nil {
@@ -125,6 +144,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			break
 		}
 	}
+	live.finish()
 	if *shardFlag != "" && !some {
 		fmt.Fprintf(stderr, "crossls build: shard %s has no targets: there are %d\n", sh, all)
 		return 0

@@ -10,13 +10,14 @@ import (
 	"strings"
 
 	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/analysis/target"
 )
 
 func init() {
 	register("check", command{summary: "check packages for every configured target", run: runCheck})
 }
 
-const checkUsage = `usage: crossls check [-targets LIST | -matrix FILE] [-config FILE] [-json | -format FORMAT] [-shard I/N] [-v] [-modules] [-C DIR] [packages]
+const checkUsage = `usage: crossls check [-targets LIST | -matrix FILE] [-config FILE] [-json | -format FORMAT] [-o FILE] [-shard I/N] [-v] [-modules] [-C DIR] [packages]
 
 Check checks the packages (default ./...) for every configured target and
 prints each finding, then the packages that do not build for some target.
@@ -29,6 +30,10 @@ Modules nested in a module are left out of its ./..., as the go command
 leaves them out; -modules checks every module below the patterns'
 directories too. Each module is checked with its own configuration: its
 .crossls.yaml or .goreleaser.yaml, else the workspace's.
+
+On a terminal, a line on stderr shows the progress while it runs.
+-format html writes one self-contained page with the matrix of packages
+and targets and the findings, for CI artifacts: -format html -o report.html.
 
 Flags:
 `
@@ -43,7 +48,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	noCache := fs.Bool("nocache", false, "do not use or store cached results and types")
 	verbose := fs.Bool("v", false, "also list informational findings (files no configured target builds)")
 	allModules := fs.Bool("modules", false, "also check the modules nested below the patterns' directories, each with its own go.mod")
-	format := fs.String("format", "", "output `format`: text, json (as -json) or sarif (default text)")
+	format := fs.String("format", "", "output `format`: "+strings.Join(outputFormats, ", ")+" (json is -json; default text)")
+	outName := fs.String("o", "", "write the output to `file` instead of standard output")
 	shardFlag := fs.String("shard", "", "check only the `I/N`-th of N slices of the targets; crossls merge joins the shards' outputs")
 	matrixFile := fs.String("matrix", "", "read the targets of every module from `file`, in staticcheck's -matrix format")
 	fs.Usage = func() {
@@ -76,16 +82,35 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	out := output{format: outFormat, dir: absDir, root: sarifRoot(absDir), tool: version(), verbose: *verbose, modules: []checkModule{}}
+	// The shard's targets of each unit, or all of them.
+	unitTargets := func(u *configuredUnit) []target.Target {
+		if *shardFlag != "" {
+			return sh.targets(u.cfg.Targets)
+		}
+		return u.cfg.Targets
+	}
+	progress := &checkProgress{units: len(units)}
+	for i := range units {
+		progress.targets += len(unitTargets(&units[i]))
+	}
+	// JSON and SARIF on standard output are for programs: nothing extra.
+	var live *liveLine
+	if *outName != "" || (outFormat != formatJSON && outFormat != formatSARIF) {
+		live = startLiveLine(stderr, progress.String)
+	}
+	defer live.finish()
 	var results []*matrix.Result
 	var shardUnits []shardUnit     // with -shard, the shard's part of each unit's check
 	var wholeModules []checkModule // with -shard, the modules with all their targets
 	shardTargets, most := 0, 0
 	for i := range units {
 		u := &units[i]
+		progress.startUnit(relList(absDir, []string{u.Dir}))
+		live.update()
 		opts := matrix.Options{
 			Dir:            u.Dir,
 			Patterns:       u.Patterns(),
-			Targets:        u.cfg.Targets,
+			Targets:        unitTargets(u),
 			Analyzers:      u.cfg.Analyzers,
 			Env:            u.env(),
 			ResultCacheDir: cacheDir(*noCache, matrix.DefaultResultCacheDir),
@@ -100,7 +125,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			// Each unit's targets are sliced on their own: together, the
 			// shards check every module for each of its targets.
 			wholeModules = append(wholeModules, modules...)
-			opts.Targets = sh.targets(u.cfg.Targets)
 			shardTargets += len(opts.Targets)
 			most = max(most, len(u.cfg.Targets))
 			// The shard's own result is a check of its targets alone.
@@ -112,12 +136,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			res, err = matrix.Check(ctx, opts)
 		}
 		if err != nil {
+			live.finish()
 			fmt.Fprintln(stderr, "crossls:", err)
 			return 2
 		}
+		progress.endUnit(len(opts.Targets), len(res.Packages))
+		live.update()
 		results = append(results, res)
 		out.modules = append(out.modules, modules...)
 	}
+	live.finish()
 	if *shardFlag != "" {
 		info := &shardInfo{Index: sh.Index, Count: sh.Count, Targets: []string{}, Dir: absDir,
 			Root: out.root, Patterns: fs.Args(), Tool: out.tool, Modules: wholeModules}
@@ -145,7 +173,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	res := mergeResults(results)
-	if err := out.write(stdout, res); err != nil {
+	w, commit, err := outputFile(*outName, stdout)
+	if err == nil {
+		err = out.write(w, res)
+		if cerr := commit(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)
 		return 2
 	}

@@ -37,7 +37,7 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprint(stderr, mergeUsage)
 		fs.PrintDefaults()
 	}
-	format := fs.String("format", "", "output `format`: text, json or sarif (default: that of the inputs)")
+	format := fs.String("format", "", "output `format`: text, json, sarif or html (default: that of the inputs)")
 	verbose := fs.Bool("v", false, "with -format text, also list informational findings")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
@@ -15,7 +19,12 @@ const (
 	formatText  = "text"
 	formatJSON  = "json"
 	formatSARIF = "sarif"
+	formatHTML  = "html"
 )
+
+// outputFormats are the values of -format; a new format is one more here
+// and a case in output.write.
+var outputFormats = []string{formatText, formatJSON, formatSARIF, formatHTML}
 
 // outputFormat resolves -format and the older -json.
 func outputFormat(format string, jsonFlag bool) (string, error) {
@@ -26,10 +35,10 @@ func outputFormat(format string, jsonFlag bool) (string, error) {
 		return formatText, nil
 	case jsonFlag && format != formatJSON:
 		return "", fmt.Errorf("-json and -format %s disagree", format)
-	case format == formatText, format == formatJSON, format == formatSARIF:
+	case slices.Contains(outputFormats, format):
 		return format, nil
 	}
-	return "", fmt.Errorf("unknown -format %q: want text, json or sarif", format)
+	return "", fmt.Errorf("unknown -format %q: want %s", format, strings.Join(outputFormats, ", "))
 }
 
 // output says how to write a check's result.
@@ -39,7 +48,7 @@ type output struct {
 	root    string // SARIF locations are relative to it
 	tool    string // the crossls version SARIF names
 	verbose bool
-	modules []checkModule // the modules checked, for JSON
+	modules []checkModule // the modules checked, for JSON and HTML
 	shard   *shardInfo    // set for a shard's output
 }
 
@@ -66,9 +75,41 @@ func (o output) write(w io.Writer, res *matrix.Result) error {
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(log)
+	case formatHTML:
+		modules := o.modules
+		if modules == nil {
+			modules = []checkModule{}
+		}
+		return writeHTMLReport(w, o.dir, res, modules)
 	}
 	printText(w, o.dir, res, o.verbose)
 	return nil
+}
+
+// outputFile opens -o's file, or returns stdout for "". The file is
+// written next to its final name and renamed by commit, so that a
+// failed check leaves no half-written report.
+func outputFile(name string, stdout io.Writer) (w io.Writer, commit func() error, err error) {
+	if name == "" {
+		return stdout, func() error { return nil }, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() error {
+		err := f.Close()
+		if err == nil {
+			err = os.Chmod(f.Name(), 0o644)
+		}
+		if err == nil {
+			err = os.Rename(f.Name(), name)
+		}
+		if err != nil {
+			os.Remove(f.Name())
+		}
+		return err
+	}, nil
 }
 
 // exitCode is 1 when some target fails: a finding of severity error, or a
