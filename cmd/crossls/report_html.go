@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -73,6 +74,8 @@ type reportFinding struct {
 }
 
 func writeHTMLReport(w io.Writer, dir string, res *matrix.Result, modules []checkModule) error {
+	// Paths in messages read as in the rest of the page: relative.
+	rel := strings.NewReplacer(dir+string(filepath.Separator), "").Replace
 	page := reportPage{Title: "crossls check: " + dir, GoVersion: res.GoVersion, Targets: res.Targets, Modules: modules}
 	byPackage := map[string][]matrix.Diagnostic{}
 	for _, d := range res.Diagnostics {
@@ -120,7 +123,7 @@ func writeHTMLReport(w io.Writer, dir string, res *matrix.Result, modules []chec
 					if file, line, col, ok := splitPosition(pos); ok {
 						pos = fmt.Sprintf("%s:%d:%d", workspacePath(dir, file), line, col)
 					}
-					rp.Failing = append(rp.Failing, reportReason{Class: v.Class, Message: v.Message, Pos: pos})
+					rp.Failing = append(rp.Failing, reportReason{Class: v.Class, Message: rel(v.Message), Pos: pos})
 				}
 				rp.Failing[k].Targets = append(rp.Failing[k].Targets, t)
 				rp.Failing[k].Anchors = append(rp.Failing[k].Anchors, c.Anchor)
@@ -135,7 +138,7 @@ func writeHTMLReport(w io.Writer, dir string, res *matrix.Result, modules []chec
 				Pos:      fmt.Sprintf("%s:%d:%d", workspacePath(dir, d.File), d.Line, d.Column),
 				Severity: d.Severity,
 				Analyzer: d.Analyzer,
-				Message:  d.Message,
+				Message:  rel(d.Message),
 				Targets:  slices.Clone(d.Targets),
 			})
 		}

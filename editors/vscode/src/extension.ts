@@ -19,6 +19,9 @@ import {
 	WorkDoneProgressEnd,
 	WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
+import { parseMatrix, TreeNode } from './matrix';
+import { MatrixTree, openLocation } from './matrixView';
+import { parsePlatformList, PlatformPickItem, platformPickItems, targetsSetting } from './platforms';
 import { PercentTracker, showsAsNotification } from './progress';
 import { findServerHere, INSTALL_COMMAND } from './serverPath';
 import { serverSettings } from './settings';
@@ -52,15 +55,25 @@ class Crossls {
 	private readonly statusItem = vscode.window.createStatusBarItem('crossls.status', vscode.StatusBarAlignment.Left, 10);
 	private status: Status | undefined;
 	private buildSeq = 0;
+	private readonly tree = new MatrixTree();
+	private readonly treeView = vscode.window.createTreeView('crossls.targets', { treeDataProvider: this.tree, showCollapseAll: true });
 	/** Progress of the builds started here that the server has not ended. */
 	private readonly openBuilds = new Set<ProgressView>();
 
 	constructor(context: vscode.ExtensionContext) {
 		this.statusItem.name = 'crossls';
-		this.statusItem.command = 'crossls.buildForTarget';
+		this.statusItem.command = 'crossls.pickTargets';
+		this.renderTreeMessage();
 		context.subscriptions.push(
 			this.output,
 			this.statusItem,
+			this.treeView,
+			this.tree.onDidChangeTreeData(() => this.renderTreeMessage()),
+			command('crossls.pickTargets', () => this.pickTargets()),
+			command('crossls.showMatrix', () => vscode.commands.executeCommand('crossls.targets.focus')),
+			command('crossls.buildSelectedTarget', (node?: TreeNode) => this.buildSelectedTarget(node)),
+			command('crossls.openMatrixCell', (loc) => openLocation(loc)),
+			command('crossls.explainFile', (arg) => explainFile(arg)),
 			command('crossls.buildForTarget', () => this.buildForTarget()),
 			command('crossls.buildAllTargets', () => this.build('crossls.buildAll', buildArguments([], [], activeFileUri()))),
 			command('crossls.cancelRunningBuild', () => this.cancelBuild()),
@@ -111,6 +124,10 @@ class Crossls {
 						);
 					},
 				},
+				// The server's inlay hint repeats its code lens, for when
+				// lenses are off: show one of the two.
+				provideInlayHints: (document, viewPort, token, next) =>
+					vscode.workspace.getConfiguration('editor', document).get<boolean>('codeLens', true) ? [] : next(document, viewPort, token),
 				// Build commands reach the server from code actions too: check
 				// trust and show progress for them like for the palette commands.
 				executeCommand: (cmd, args, next) => (BUILD_COMMANDS.has(cmd) ? this.build(cmd, args) : next(cmd, args)),
@@ -124,6 +141,7 @@ class Crossls {
 				this.renderStatus();
 			}
 		});
+		client.onNotification('crossls/matrixChanged', (params: unknown) => this.tree.set(parseMatrix(params)));
 		client.onDidChangeState((e) => {
 			if (e.newState === State.Stopped) {
 				this.endOpenBuilds();
@@ -140,6 +158,12 @@ class Crossls {
 				this.trackProgress(client, token, false);
 			});
 			this.yieldFormatting();
+			// The matrix of checks done before this subscription; later ones
+			// come as crossls/matrixChanged.
+			client.sendRequest('crossls/matrix', {}).then(
+				(m) => this.tree.set(parseMatrix(m)),
+				(err) => this.output.warn(`crossls/matrix: ${errorText(err)}`),
+			);
 		} catch (err) {
 			const msg = `crossls: the server ${lookup.path} failed to start: ${errorText(err)}`;
 			this.output.error(msg);
@@ -274,6 +298,65 @@ class Crossls {
 		}
 	}
 
+	/**
+	 * The target picker of the status bar: every platform of the user's Go,
+	 * the current targets ticked. The choice becomes the workspace's
+	 * crossls.targets setting, which the server applies at once.
+	 */
+	private async pickTargets(): Promise<void> {
+		const result = await this.serverCommand('crossls.listPlatforms');
+		if (result === undefined) {
+			return;
+		}
+		let list;
+		try {
+			list = parsePlatformList(result);
+		} catch (err) {
+			void vscode.window.showErrorMessage(errorText(err));
+			return;
+		}
+		const qp = vscode.window.createQuickPick<PlatformPickItem & vscode.QuickPickItem>();
+		qp.title = `Crossls: Choose Targets${list.goVersion ? ` (${list.goVersion})` : ''}`;
+		qp.placeholder = 'Tick the targets to check and build, then Enter; none ticked uses the project\'s configuration';
+		qp.canSelectMany = true;
+		qp.items = platformPickItems(list);
+		qp.selectedItems = qp.items.filter((i) => i.picked);
+		const chosen = await new Promise<readonly PlatformPickItem[] | undefined>((resolve) => {
+			qp.onDidAccept(() => {
+				resolve(qp.selectedItems);
+				qp.hide();
+			});
+			qp.onDidHide(() => resolve(undefined));
+			qp.show();
+		});
+		qp.dispose();
+		if (!chosen) {
+			return;
+		}
+		const setting = targetsSetting(chosen);
+		const where = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+		try {
+			await vscode.workspace.getConfiguration('crossls').update('targets', setting, where);
+		} catch (err) {
+			void vscode.window.showErrorMessage(`crossls: could not write crossls.targets: ${errorText(err)}`);
+		}
+	}
+
+	/** Builds the target of the selected row of the Crossls Targets view. */
+	private async buildSelectedTarget(node?: TreeNode): Promise<void> {
+		const target = node?.target ?? this.treeView.selection[0]?.target;
+		if (!target) {
+			void vscode.window.showInformationMessage('crossls: select a target in the Crossls Targets view to build it.');
+			return;
+		}
+		await this.build('crossls.build', buildArguments([target], []));
+	}
+
+	private renderTreeMessage(): void {
+		const m = this.tree.current;
+		this.treeView.message = !m ? 'crossls has not checked anything yet.' : m.targets.length === 0 ? 'No targets: open a Go file of a module.' : undefined;
+	}
+
 	private async showTargets(): Promise<void> {
 		const targets = await this.listTargets();
 		if (!targets) {
@@ -359,7 +442,7 @@ class Crossls {
 		this.statusItem.text = view.text;
 		this.statusItem.tooltip = new vscode.MarkdownString(view.tooltip, true);
 		this.statusItem.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-		this.statusItem.command = 'crossls.buildForTarget';
+		this.statusItem.command = 'crossls.pickTargets';
 	}
 
 	private renderStopped(why: string): void {
@@ -458,12 +541,30 @@ function explainUntrusted(): void {
 	});
 }
 
-function command(id: string, run: () => unknown): vscode.Disposable {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function command(id: string, run: (...args: any[]) => unknown): vscode.Disposable {
 	return vscode.commands.registerCommand(id, run);
 }
 
 function errorText(err: unknown): string {
 	return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The code lens's command: the hover of the file's package clause, which
+ * says which targets build it and why the others do not.
+ */
+async function explainFile(arg: unknown): Promise<void> {
+	const a = arg as { uri?: unknown; position?: { line?: unknown; character?: unknown } } | undefined;
+	if (typeof a?.uri !== 'string') {
+		return;
+	}
+	const editor = await vscode.window.showTextDocument(vscode.Uri.parse(a.uri));
+	const line = typeof a.position?.line === 'number' ? a.position.line : 0;
+	const character = typeof a.position?.character === 'number' ? a.position.character : 0;
+	const pos = new vscode.Position(line, character);
+	editor.selection = new vscode.Selection(pos, pos);
+	await vscode.commands.executeCommand('editor.action.showHover');
 }
 
 /** The file of the active editor, whose module a build from the palette builds. */

@@ -82,7 +82,7 @@ export function statusBarView(s: Status | undefined): StatusBarView {
 		}
 		lines.push(line);
 	}
-	lines.push('Click to build for a target.');
+	lines.push('Click to choose the targets.');
 	return { text, tooltip: lines.join('\n\n'), warning: failing > 0 || b.state === 'failed' };
 }
 

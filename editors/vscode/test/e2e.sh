@@ -209,14 +209,48 @@ phase() {
 	fi
 }
 
+# CROSSLS_E2E_PHASES, e.g. "trusted report", runs only those phases.
+want_phase() { [ -z "${CROSSLS_E2E_PHASES:-}" ] || [[ " $CROSSLS_E2E_PHASES " == *" $1 "* ]]; }
+
 # The trusted phase is the main one. In the untrusted one, VS Code's
 # Restricted Mode must keep diagnostics and refuse builds, and with the Go
 # extension present, Go formatting is left to it. The gowork phase opens a
 # go.work root, which is no module, and files of its two modules.
-phase trusted false crossls
-phase untrusted true crossls+go
+want_phase trusted && phase trusted false crossls
+want_phase untrusted && phase untrusted true crossls+go
 # A go.work workspace of two modules, each with its own targets.
-phase gowork false crossls fixture-gowork
+want_phase gowork && phase gowork false crossls fixture-gowork
+
+# The HTML report of crossls check, loaded in the same Chromium.
+report_phase() {
+	local dir=$run/phases/report
+	mkdir -p "$dir"
+	cp -R "$ext/test/e2e/fixture-report" "$dir/shop"
+	log "phase report: crossls check -format html"
+	local code=0
+	"$run/bin/crossls" check -C "$dir/shop" -format html -o "$dir/report.html" \
+		-targets linux/amd64,linux/arm64,linux/386,linux/arm/v7,darwin/amd64,darwin/arm64,windows/amd64,windows/arm64,freebsd/amd64,openbsd/amd64,js/wasm,wasip1/wasm \
+		./... >"$dir/check.log" 2>&1 || code=$?
+	if [ "$code" -ne 1 ]; then
+		log "phase report: crossls check exited $code, want 1: $(tail -5 "$dir/check.log")"
+		failed=$((failed + 1))
+		return
+	fi
+	cp "$dir/report.html" "$artifacts/report.html"
+	CROSSLS_E2E_TOOLS=$tools \
+		CROSSLS_E2E_REPORT=$dir/report.html \
+		CROSSLS_E2E_ARTIFACTS=$artifacts \
+		CROSSLS_E2E_RESULT=$dir/result \
+		node "$ext/test/e2e/report.mjs" || true
+	if [ -f "$dir/result" ]; then
+		read -r p f <"$dir/result"
+		passed=$((passed + p))
+		failed=$((failed + f))
+	else
+		failed=$((failed + 1))
+	fi
+}
+want_phase report && report_phase
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

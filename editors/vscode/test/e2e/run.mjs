@@ -88,12 +88,10 @@ async function openFile(name) {
 	if (dir !== '.') {
 		row = row.filter({ hasText: dir });
 	}
+	// The row whose name is base: "main.go" also matches other files' rows.
+	row = row.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${base.replace(/[.]/g, '\\.')}$`) }) });
 	await row.first().waitFor({ timeout: 10_000 });
-	if (dir === '.') {
-		await page.keyboard.press('Enter');
-	} else {
-		await row.first().click(); // the right one of several files named base
-	}
+	await row.first().click();
 	await page.locator(`.tabs-container .tab.active`, { hasText: base }).waitFor({ timeout: 10_000 });
 }
 
@@ -268,7 +266,17 @@ async function runTrusted() {
 		const input = page.locator('.quick-input-widget input');
 		await input.waitFor({ state: 'visible' });
 		await input.fill('>Crossls: ');
-		const want = ['Build for Target...', 'Build All Targets', 'Cancel Build', 'Show Targets', 'Recheck Workspace', 'Restart Server', 'Show Output'];
+		const want = [
+			'Build for Target...',
+			'Build All Targets',
+			'Cancel Build',
+			'Show Targets',
+			'Recheck Workspace',
+			'Restart Server',
+			'Show Output',
+			'Choose Targets...',
+			'Show Target Matrix',
+		];
 		const rows = page.locator('.quick-input-widget .monaco-list-row');
 		await waitFor(
 			'all Crossls commands in the palette',
@@ -281,6 +289,9 @@ async function runTrusted() {
 		await screenshot('palette');
 		await page.keyboard.press('Escape');
 	});
+
+	await checkTargetsView();
+	await checkFileTargets();
 
 	await check('"Crossls: Build for Target..." from the palette builds linux/arm64', async () => {
 		const binary = path.join(workspace, 'dist', 'app-linux-arm64');
@@ -375,6 +386,8 @@ async function runTrusted() {
 		log(`main.go now:\n${await editorText()}`);
 	});
 
+	await checkTargetPicker();
+
 	await check('the crossls.targets setting reaches the server', async () => {
 		// Written on disk as a user editing .vscode/settings.json would; VS Code
 		// reloads it, the extension notifies the server, the server re-pulls.
@@ -436,6 +449,158 @@ async function runTrusted() {
 		await typeUnformattedLine();
 		await palette('Format Document');
 		await waitFor('main.go to be formatted', async () => /^var formatted = 1$/m.test(await editorText()), 20_000);
+	});
+}
+
+/** The rows of the Crossls Targets view, as "label description" texts. */
+const targetsView = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Crossls Targets' }) });
+const targetsViewRows = () =>
+	targetsView()
+		.locator('.monaco-list-row')
+		.evaluateAll((rows) =>
+			rows.map((r) =>
+				[r.querySelector('.label-name'), r.querySelector('.label-description')]
+					.map((e) => (e ? e.textContent.trim() : ''))
+					.filter(Boolean)
+					.join(' '),
+			),
+		);
+
+/** waitFor, logging what the view shows if it times out. */
+async function waitForView(what, cond, timeoutMs) {
+	try {
+		return await waitFor(what, cond, timeoutMs);
+	} catch (err) {
+		log(`Crossls Targets shows: ${JSON.stringify(await targetsViewRows().catch((e) => e.message))}`);
+		throw err;
+	}
+}
+
+async function checkTargetsView() {
+	await check('the Crossls Targets view shows each target and its packages; a failing one opens its error', async () => {
+		await palette('Crossls: Show Target Matrix');
+		const rows = await waitForView(
+			'the view to list the three targets and the failing package',
+			async () => {
+				const r = await targetsViewRows();
+				return r.some((t) => /^windows\/amd64 1 of 1 package fails$/.test(t)) &&
+					r.some((t) => /^example\.com\/app undefined-symbol: undefined: platformName$/.test(t)) &&
+					r.some((t) => /^linux\/amd64 1 package build$/.test(t)) &&
+					r;
+			},
+			60_000,
+		);
+		log(`Crossls Targets: ${JSON.stringify(rows)}`);
+		const want = ['linux/amd64 1 package build', 'linux/arm64 1 package build', 'windows/amd64 1 of 1 package fails', 'example.com/app undefined-symbol: undefined: platformName'];
+		if (JSON.stringify(rows) !== JSON.stringify(want)) {
+			throw new Error(`rows ${JSON.stringify(rows)}, want ${JSON.stringify(want)}`);
+		}
+		const failing = targetsView().locator('.monaco-list-row', { hasText: 'example.com/app' });
+		if ((await failing.locator('.codicon-error').count()) !== 1 || (await targetsView().locator('.monaco-list-row', { hasText: 'linux/amd64' }).locator('.codicon-pass').count()) !== 1) {
+			throw new Error('the rows lack their status icons');
+		}
+		await screenshot('targets-view');
+		await failing.first().click();
+		await page.locator('.tabs-container .tab.active', { hasText: 'main.go' }).waitFor({ timeout: 10_000 });
+		await waitFor(
+			'the cursor on the error, line 7',
+			async () => /Ln 7, Col/.test((await page.locator('.statusbar-item').allInnerTexts()).join(' ')),
+			10_000,
+		);
+		// The title action builds the selected target: select linux/amd64's row.
+		const title = await targetsView().locator('.pane-header .action-label').evaluateAll((as) => as.map((a) => a.getAttribute('aria-label')));
+		log(`view title actions: ${JSON.stringify(title)}`);
+		if (!title.includes('Build Selected Target') || !title.includes('Choose Targets...')) {
+			throw new Error(`the view's title has no build and choose actions: ${JSON.stringify(title)}`);
+		}
+	});
+}
+
+async function checkFileTargets() {
+	await check('name_linux.go: a code lens and a hover on the package clause say which targets build it', async () => {
+		await openFile('name_linux.go');
+		const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'builds for 2 of 3 targets' });
+		await lens.first().waitFor({ timeout: 30_000 });
+		const lensText = (await lens.first().innerText()).trim();
+		log(`code lens: ${lensText}`);
+		if (lensText !== 'builds for 2 of 3 targets — not windows/amd64') {
+			throw new Error(`code lens says "${lensText}"`);
+		}
+		await page.mouse.move(0, 0);
+		const word = page.locator('.monaco-editor .view-line span', { hasText: /^package$/ }).first();
+		await word.hover();
+		const hover = page.locator('.monaco-hover', { hasText: 'builds for 2 of 3 targets' });
+		await hover.first().waitFor({ state: 'visible', timeout: 15_000 });
+		const text = (await hover.first().innerText()).replace(/\s+/g, ' ');
+		log(`hover: ${text}`);
+		for (const want of ['name_linux.go builds for 2 of 3 targets', 'builds for linux/amd64, linux/arm64', 'not for windows/amd64: file name suffix _linux', 'Package example.com/app builds for 2 of 3 targets', 'windows/amd64: undefined: platformName (undefined-symbol)']) {
+			if (!text.includes(want)) {
+				throw new Error(`the hover lacks "${want}": ${text}`);
+			}
+		}
+		await screenshot('hover-package-clause');
+		// The lens opens the same explanation, at the package clause.
+		await page.mouse.move(0, 0);
+		await page.locator('.monaco-editor .view-line', { hasText: 'return "linux"' }).first().click();
+		await page.keyboard.press('Escape');
+		await waitFor('the hover to close', async () => !(await hover.first().isVisible().catch(() => false)), 10_000);
+		await lens.first().locator('a').first().click();
+		await hover.first().waitFor({ state: 'visible', timeout: 15_000 });
+		await waitFor('the cursor on the package clause', async () => /Ln 1, Col 1\b/.test((await page.locator('.statusbar-item').allInnerTexts()).join(' ')), 10_000);
+		await screenshot('code-lens-explains');
+		await page.keyboard.press('Escape');
+		await page.mouse.move(0, 0);
+	});
+}
+
+async function checkTargetPicker() {
+	await check('the status bar opens the target picker; ticking linux/386 shows the finding only 386 has', async () => {
+		await page.keyboard.press('Escape');
+		await page.locator('.statusbar-item', { hasText: 'crossls' }).first().click();
+		const rows = page.locator('.quick-input-widget .monaco-list-row');
+		await rows.filter({ hasText: 'linux/386' }).first().waitFor({ timeout: 20_000 });
+		const title = await page.locator('.quick-input-widget .quick-input-title').innerText();
+		const listed = await rows.evaluateAll((rs) =>
+			rs.map((r) => ({ text: r.innerText.replace(/\s+/g, ' ').trim(), checked: r.getAttribute('aria-checked') === 'true' || !!r.querySelector('input[type=checkbox]:checked, .monaco-checkbox.checked, .monaco-custom-toggle.checked') })),
+		);
+		log(`picker "${title}": ${JSON.stringify(listed.slice(0, 8))}`);
+		const checked = listed.filter((r) => r.checked).map((r) => r.text.split(' ')[0]);
+		if (JSON.stringify(checked.sort()) !== JSON.stringify(['linux/amd64', 'linux/arm64', 'windows/amd64'])) {
+			throw new Error(`ticked: ${JSON.stringify(checked)}, want the three configured targets`);
+		}
+		if (!listed.some((r) => /^linux\/386 .*first-class port/.test(r.text))) {
+			throw new Error('linux/386 is not marked as a first-class port');
+		}
+		await screenshot('target-picker-open');
+		await page.keyboard.type('linux/386');
+		const row386 = rows.filter({ hasText: 'linux/386' }).first();
+		await row386.locator('.quick-input-list-checkbox, .monaco-checkbox, input[type=checkbox]').first().click();
+		await screenshot('target-picker');
+		await page.keyboard.press('Enter');
+		const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+		const written = await waitFor(
+			'crossls.targets in .vscode/settings.json',
+			() => fs.existsSync(settingsFile) && /linux\/386/.test(fs.readFileSync(settingsFile, 'utf8')) && fs.readFileSync(settingsFile, 'utf8'),
+			20_000,
+		);
+		log(`settings.json: ${written}`);
+		const targets = JSON.parse(written)['crossls.targets'];
+		if (JSON.stringify([...targets].sort()) !== JSON.stringify(['linux/386', 'linux/amd64', 'linux/arm64', 'windows/amd64'])) {
+			throw new Error(`crossls.targets is ${JSON.stringify(targets)}`);
+		}
+		const text = await problemsRow('linux/386', 'overflows');
+		log(`Problems: ${text}`);
+		if (!/\[linux\/386\]/.test(text) || /amd64|arm64/.test(text.replace(/.*\] /, '').split(' (')[0])) {
+			throw new Error(`the overflow is not reported for linux/386 alone: ${text}`);
+		}
+		await waitFor(
+			'the status bar to count 4 targets',
+			async () => /\/4 failing|4 targets/.test((await page.locator('.statusbar-item', { hasText: 'crossls' }).allInnerTexts()).join(' ')),
+			30_000,
+		);
+		await palette('Crossls: Show Target Matrix');
+		await waitForView('linux/386 in the Crossls Targets view', async () => (await targetsViewRows()).some((t) => /^linux\/386 1 of 1 package fails$/.test(t)), 30_000);
+		await screenshot('targets-view-386');
 	});
 }
 

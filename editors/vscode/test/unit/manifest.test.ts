@@ -15,7 +15,7 @@ const source = fs.readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8');
 // Commands the server registers through executeCommandProvider; the client
 // library registers them in VS Code, so contributing one of these ids would
 // fail with "command already exists".
-const SERVER_COMMANDS = ['crossls.build', 'crossls.buildAll', 'crossls.cancelBuild', 'crossls.listTargets', 'crossls.recheck'];
+const SERVER_COMMANDS = ['crossls.build', 'crossls.buildAll', 'crossls.cancelBuild', 'crossls.listTargets', 'crossls.recheck', 'crossls.listPlatforms'];
 
 test('every contributed command is registered, in category Crossls, and no id clashes with a server command', () => {
 	const commands: { command: string; title: string; category: string }[] = manifest.contributes.commands;
@@ -27,8 +27,31 @@ test('every contributed command is registered, in category Crossls, and no id cl
 	}
 	assert.deepEqual(
 		commands.map((c) => c.title),
-		['Build for Target...', 'Build All Targets', 'Cancel Build', 'Show Targets', 'Recheck Workspace', 'Restart Server', 'Show Output'],
+		[
+			'Build for Target...',
+			'Build All Targets',
+			'Cancel Build',
+			'Show Targets',
+			'Recheck Workspace',
+			'Restart Server',
+			'Show Output',
+			'Choose Targets...',
+			'Show Target Matrix',
+			'Build Selected Target',
+			'Open the First Error',
+			'Explain Which Targets Build This File',
+		],
 	);
+	// Commands of rows and lenses are not for the palette.
+	const hidden = manifest.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command);
+	assert.deepEqual(hidden.sort(), ['crossls.buildSelectedTarget', 'crossls.explainFile', 'crossls.openMatrixCell']);
+});
+
+test('the Crossls Targets view has a build action for the selected target', () => {
+	assert.equal(manifest.contributes.views.explorer[0].id, 'crossls.targets');
+	assert.ok(source.includes("createTreeView('crossls.targets'"));
+	const title = manifest.contributes.menus['view/title'].map((m: { command: string }) => m.command);
+	assert.ok(title.includes('crossls.buildSelectedTarget'));
 });
 
 test('settings: one toggle per analyzer, each with a default and a description', () => {
