@@ -173,6 +173,9 @@ test('the help file has tags for the commands and options', function()
     ':CrosslsBuildAll',
     ':CrosslsCancel',
     ':CrosslsTargets',
+    ':CrosslsShowTargets',
+    ':CrosslsMatrix',
+    'crossls-highlights',
     ':CrosslsRecheck',
     'crossls-health',
   }) do
@@ -275,9 +278,9 @@ if ok_client then
     expect(not vim.tbl_contains(got, 'linux/arm64'), 'completion repeats a typed target: %s', vim.inspect(got))
   end)
 
-  test(':CrosslsTargets lists the targets and their source', function()
+  test(':CrosslsShowTargets lists the targets and their source', function()
     local before = #notes
-    vim.cmd('CrosslsTargets')
+    vim.cmd('CrosslsShowTargets')
     wait_for(10000, 'the target list', function()
       for i = before + 1, #notes do
         if notes[i].msg:find('crossls targets:', 1, true) then

@@ -187,6 +187,9 @@ run_lua() {
 	fi
 }
 
+# CROSSLS_NVIM_TESTS, e.g. "matrix", runs only those test scripts.
+want_test() { [ -z "${CROSSLS_NVIM_TESTS:-}" ] || [[ " $CROSSLS_NVIM_TESTS " == *" $1 "* ]]; }
+
 # run_suite runs the tests on one Neovim, each in a fresh scratch tree.
 run_suite() {
 	local label=$1 nvim=$2
@@ -194,9 +197,10 @@ run_suite() {
 	api=$(api_for "$nvim")
 	log "$label: $("$nvim" --version | head -n1)"
 	rm -rf "$cache/run/$label"
-	run_lua "$label" "$nvim" "$cache/run/$label/e2e" "$here/e2e.lua" "$api"
-	run_lua "$label" "$nvim" "$cache/run/$label/gowork" "$here/gowork.lua" "$api"
-	if [ "$api" = config ]; then
+	want_test e2e && run_lua "$label" "$nvim" "$cache/run/$label/e2e" "$here/e2e.lua" "$api"
+	want_test gowork && run_lua "$label" "$nvim" "$cache/run/$label/gowork" "$here/gowork.lua" "$api"
+	want_test matrix && run_lua "$label" "$nvim" "$cache/run/$label/matrix" "$here/matrix.lua" "$api"
+	if [ "$api" = config ] && want_test enable; then
 		run_lua "$label" "$nvim" "$cache/run/$label/enable" "$here/enable.lua" "$api"
 	fi
 }

@@ -82,7 +82,21 @@ function M.create()
   cmd('CrosslsCancel', function()
     crossls().cancel()
   end, { nargs = 0, desc = 'crossls: cancel the running build' })
-  cmd('CrosslsTargets', show_targets, { nargs = 0, desc = 'crossls: list the configured targets' })
+  cmd('CrosslsTargets', function(args)
+    if #args.fargs > 0 then
+      crossls().set_targets(args.fargs)
+    else
+      require('crossls.targets').pick()
+    end
+  end, {
+    nargs = '*',
+    complete = M.complete_targets,
+    desc = 'crossls: choose the targets (none given: pick them)',
+  })
+  cmd('CrosslsShowTargets', show_targets, { nargs = 0, desc = 'crossls: list the targets and where they come from' })
+  cmd('CrosslsMatrix', function()
+    require('crossls.matrix').open()
+  end, { nargs = 0, desc = 'crossls: the packages x targets grid' })
   cmd('CrosslsRecheck', function()
     crossls().recheck()
   end, { nargs = 0, desc = 'crossls: check every target again' })

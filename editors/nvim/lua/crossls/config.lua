@@ -25,6 +25,9 @@ M.defaults = {
   -- compiler (and C tools) that a project's .crossls.yaml configures.
   -- Without it those targets' cgo packages are reported unchecked.
   trusted = false,
+  -- Show a code lens at the top of a file that some targets leave out,
+  -- where this Neovim shows code lenses.
+  codelens = true,
 }
 
 local function is_list_of_strings(v)
@@ -145,7 +148,7 @@ function M.normalize(opts)
       o.build[key] = v
     end
   end
-  for _, key in ipairs({ 'notify', 'autostart', 'trusted' }) do
+  for _, key in ipairs({ 'notify', 'autostart', 'trusted', 'codelens' }) do
     if opts[key] ~= nil then
       if type(opts[key]) ~= 'boolean' then
         error(string.format('crossls: option %q must be true or false', key), 0)

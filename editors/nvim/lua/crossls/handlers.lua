@@ -87,18 +87,28 @@ local function status(_, result, ctx)
   return vim.NIL
 end
 
+local function matrix_changed(_, result, ctx)
+  if type(result) == 'table' then
+    require('crossls.matrix').changed(ctx.client_id, result)
+    compat.user_event('CrosslsMatrix', { client_id = ctx.client_id, version = result.version })
+  end
+  return vim.NIL
+end
+
 -- for_client returns the handlers table of a crossls client config.
 function M.for_client()
   return {
     ['$/progress'] = progress,
     ['window/showMessage'] = show_message,
     ['crossls/status'] = status,
+    ['crossls/matrixChanged'] = matrix_changed,
   }
 end
 
 -- forget drops what was recorded for a client that exited.
 function M.forget(client_id)
   M.statuses[client_id] = nil
+  require('crossls.matrix').latest[client_id] = nil
   builds[client_id] = nil
   last_summary[client_id] = nil
 end

@@ -4,6 +4,7 @@
 local compat = require('crossls.compat')
 local config = require('crossls.config')
 local handlers = require('crossls.handlers')
+local lens = require('crossls.lens')
 local root = require('crossls.root')
 
 local M = {}
@@ -37,6 +38,12 @@ function M.lsp_config()
     -- Trust is the user's to give, not a setting the project could set.
     init_options = { trustedWorkspace = o.trusted },
     handlers = handlers.for_client(),
+    -- The code lens's command is the editor's to run (the server does not
+    -- advertise it): it opens the file's explanation.
+    commands = { ['crossls.explainFile'] = lens.explain },
+    on_attach = function(_, bufnr)
+      lens.attach(bufnr)
+    end,
     on_exit = function(_, _, client_id)
       handlers.forget(client_id)
     end,
@@ -93,14 +100,7 @@ end
 function M.setup(opts)
   local o = config.normalize(opts)
   config.options = o
-
-  for _, client in ipairs(compat.clients('crossls')) do
-    local settings = config.settings(o)
-    client.config.settings = settings
-    -- 0.11+ answers workspace/configuration from client.settings.
-    client.settings = settings
-    compat.notify(client, 'workspace/didChangeConfiguration', { settings = settings })
-  end
+  M.push_settings()
 
   local group = vim.api.nvim_create_augroup('crossls', { clear = true })
   if compat.api() == 'config' then
@@ -126,6 +126,36 @@ function M.setup(opts)
       start_for_buffer(bufnr)
     end
   end
+end
+
+-- push_settings gives running clients the settings of the options in
+-- force; the servers apply them at once.
+function M.push_settings()
+  for _, client in ipairs(compat.clients('crossls')) do
+    local settings = config.settings(config.options)
+    client.config.settings = settings
+    -- 0.11+ answers workspace/configuration from client.settings.
+    client.settings = settings
+    compat.notify(client, 'workspace/didChangeConfiguration', { settings = settings })
+  end
+end
+
+-- set_targets makes targets (a list; empty: the project's configuration)
+-- the targets of every running server and of those started later.
+function M.set_targets(targets)
+  config.options = config.normalize(vim.tbl_extend('force', M.user_options(), { targets = targets }))
+  M.push_settings()
+  if #targets > 0 then
+    vim.notify('crossls: targets ' .. table.concat(targets, ', '), vim.log.levels.INFO, { title = 'crossls' })
+  else
+    vim.notify("crossls: targets from the project's configuration", vim.log.levels.INFO, { title = 'crossls' })
+  end
+end
+
+-- user_options returns the options in force as setup() takes them.
+function M.user_options()
+  local o = vim.deepcopy(config.options)
+  return o
 end
 
 -- client returns the crossls client of buffer bufnr (default: current); if
