@@ -237,6 +237,24 @@ if started then
     local lines = grid_lines()
     expect(lines[2] == 'package          linux/amd64  linux/arm64  windows/amd64  linux/386', 'header %q', lines[2])
     expect(lines[3] == 'example.com/app  ok           ok           FAIL           FAIL     ', 'row %q', lines[3])
+  end)
+
+  test('the open grid follows a change of targets and widens to it', function()
+    local v = matrix.current()
+    expect(v ~= nil, 'the grid is not open')
+    local before = vim.api.nvim_win_get_width(v.win)
+    vim.cmd('CrosslsTargets linux/amd64 linux/arm64 windows/amd64 linux/386 darwin/arm64')
+    wait_for(60000, 'the open grid with 5 targets', function()
+      -- darwin/arm64 has no platformName either.
+      return (grid_lines()[1] or ''):find('1 package x 5 targets, 3 failing', 1, true) ~= nil
+    end, function()
+      return table.concat(grid_lines(), '\n')
+    end)
+    local lines = grid_lines()
+    expect(lines[2] == 'package          linux/amd64  linux/arm64  windows/amd64  linux/386  darwin/arm64', 'header %q', lines[2])
+    local width = vim.api.nvim_win_get_width(v.win)
+    local want = math.min(#lines[2] + 1, vim.o.columns - 4)
+    expect(width == want and width > before, 'the grid is %d columns wide (was %d), want %d', width, before, want)
     matrix.close()
   end)
 end

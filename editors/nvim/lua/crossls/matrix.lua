@@ -11,9 +11,11 @@ M.latest = {}
 
 -- Highlight groups, linked by default so that a colour scheme can set its own.
 M.groups = {
+  CrosslsMatrixNormal = 'Normal',
+  CrosslsMatrixBorder = 'CrosslsMatrixNormal',
   CrosslsMatrixHeader = 'Title',
   CrosslsMatrixPackage = 'Identifier',
-  CrosslsMatrixOk = 'String',
+  CrosslsMatrixOk = 'DiagnosticOk',
   CrosslsMatrixFail = 'DiagnosticError',
   CrosslsMatrixNoFiles = 'Comment',
   CrosslsMatrixUnchecked = 'DiagnosticWarn',
@@ -21,8 +23,17 @@ M.groups = {
 }
 
 function M.define_highlights()
+  -- DiagnosticOk is Neovim 0.10+; before it, a green of its own (String,
+  -- the usual fallback, is red in 0.7's default colours).
+  local has_ok = vim.fn.hlexists('DiagnosticOk') == 1
   for group, link in pairs(M.groups) do
-    vim.cmd(string.format('highlight default link %s %s', group, link))
+    if link ~= 'DiagnosticOk' or has_ok then
+      vim.cmd(string.format('highlight default link %s %s', group, link))
+    end
+  end
+  if not has_ok then
+    local green = vim.o.background == 'light' and 'DarkGreen' or 'LightGreen'
+    vim.cmd(string.format('highlight default CrosslsMatrixOk ctermfg=%s guifg=%s', green, green))
   end
 end
 
@@ -210,35 +221,53 @@ local function draw(m)
   return lines
 end
 
--- show draws matrix m of client_id in a floating window, or redraws the
--- open one.
-function M.show(m, client_id)
-  M.define_highlights()
-  if view and vim.api.nvim_win_is_valid(view.win) then
-    draw(m)
-    return view
-  end
-  local buf = vim.api.nvim_create_buf(false, true)
-  vim.bo[buf].bufhidden = 'wipe'
-  view = { buf = buf, client_id = client_id }
-  local lines = draw(m)
+-- layout returns the floating window's size and place for lines: centred,
+-- as wide as the widest line within the editor.
+local function layout(lines)
   local width = 0
   for _, l in ipairs(lines) do
     width = math.max(width, vim.fn.strdisplaywidth(l))
   end
   width = math.min(width + 1, math.max(vim.o.columns - 4, 20))
   local height = math.min(#lines, math.max(vim.o.lines - 6, 3))
-  view.win = vim.api.nvim_open_win(buf, true, {
+  return {
     relative = 'editor',
     row = math.max(math.floor((vim.o.lines - height) / 2) - 1, 0),
     col = math.max(math.floor((vim.o.columns - width) / 2), 0),
     width = width,
     height = height,
-    style = 'minimal',
-    border = 'rounded',
-  })
+  }
+end
+
+-- redraw draws m into the open grid and fits its window to the new lines
+-- (a target or a package more).
+local function redraw(m)
+  local lines = draw(m)
+  vim.api.nvim_win_set_config(view.win, layout(lines))
+end
+
+-- show draws matrix m of client_id in a floating window, or redraws the
+-- open one.
+function M.show(m, client_id)
+  M.define_highlights()
+  if view and vim.api.nvim_win_is_valid(view.win) then
+    redraw(m)
+    return view
+  end
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.bo[buf].bufhidden = 'wipe'
+  view = { buf = buf, client_id = client_id }
+  local lines = draw(m)
+  local config = layout(lines)
+  config.style = 'minimal'
+  config.border = 'rounded'
+  view.win = vim.api.nvim_open_win(buf, true, config)
   vim.wo[view.win].wrap = false
   vim.wo[view.win].cursorline = true
+  -- The editor's colours by default, whatever a colour scheme gives
+  -- floating windows (Neovim 0.7's default draws them magenta), so that
+  -- the cells' own colours stay readable; linkable like the cells.
+  vim.wo[view.win].winhighlight = 'NormalFloat:CrosslsMatrixNormal,FloatBorder:CrosslsMatrixBorder'
   vim.bo[buf].filetype = 'crosslsmatrix'
   vim.api.nvim_win_set_cursor(view.win, { math.min(3, #lines), 0 })
   local opts = { buffer = buf, nowait = true, silent = true }
@@ -275,7 +304,7 @@ end
 function M.changed(client_id, m)
   M.latest[client_id] = m
   if view and view.client_id == client_id and vim.api.nvim_win_is_valid(view.win) then
-    draw(m)
+    redraw(m)
   end
 end
 
