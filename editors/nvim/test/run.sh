@@ -38,6 +38,16 @@ old_nvim() {
 	command -v nvim
 }
 
+# link_nvim_lib lets the Neovim unpacked in $1 find its tree-sitter parsers
+# (usr/lib/nvim/parser: markdown for hovers, ...). Neovim looks for them in
+# the compiled-in /usr/lib/nvim, absent here, else in lib/nvim beside the
+# directory of its executable, which for a Neovim run by its dynamic loader
+# is the loader's: usr/lib/x86_64-linux-gnu, so usr/lib/lib/nvim.
+link_nvim_lib() {
+	mkdir -p "$1/prefix/usr/lib/lib"
+	ln -sfn ../nvim "$1/prefix/usr/lib/lib/nvim"
+}
+
 # debian_nvim prints the path of a wrapper running the Neovim of Debian
 # suite $1, unpacked into $cache/nvim-$1. The system's apt state and libc
 # stay untouched: apt works on private lists and the binary runs under its
@@ -47,6 +57,7 @@ debian_nvim() {
 	local dir=$cache/nvim-$suite
 	local wrapper=$dir/nvim
 	if [ -x "$wrapper" ] && "$wrapper" --version >/dev/null 2>&1; then
+		link_nvim_lib "$dir"
 		echo "$wrapper"
 		return
 	fi
@@ -88,6 +99,7 @@ debian_nvim() {
 VIMRUNTIME='$dir/prefix/usr/share/nvim/runtime' exec '$lib/ld-linux-x86-64.so.2' --library-path '$lib' '$dir/prefix/usr/bin/nvim' "\$@"
 WRAP
 	chmod +x "$wrapper"
+	link_nvim_lib "$dir"
 	rm -rf "$dir/debs" "$dir/apt"
 	# Callers may run this with errexit off (in ||): check the result.
 	if ! "$wrapper" --version >/dev/null 2>&1; then
