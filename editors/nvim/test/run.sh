@@ -217,8 +217,179 @@ run_suite() {
 	fi
 }
 
+# screen_test drives a real Neovim $2 (its TUI, not headless) in tmux as a
+# user would, typing :CrosslsMatrix, <CR> on a failing cell, :edit and a
+# hover; it checks what the screen shows (the text and the colours of the
+# grid's highlight groups) and keeps each view as text and as a PNG
+# (rendered by headless Chromium) in test/artifacts/$1-*.
+screen_test() {
+	local label=$1 nvim=$2
+	local run=$cache/run/$label/screen artifacts=$here/artifacts
+	local missing=()
+	command -v tmux >/dev/null || missing+=(tmux)
+	command -v chromium >/dev/null || missing+=(chromium)
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing ${missing[*]}"
+		apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >&2
+	fi
+	rm -rf "$run" "$artifacts"/"$label"-*
+	mkdir -p "$run/xdg/config" "$run/xdg/data" "$run/xdg/state" "$run/xdg/cache" "$run/tmp" "$artifacts"
+	cp -r "$here/fixture" "$run/ws"
+	local sock=$run/tmux.sock
+	local vars=(
+		XDG_CONFIG_HOME="$run/xdg/config" XDG_DATA_HOME="$run/xdg/data"
+		XDG_STATE_HOME="$run/xdg/state" XDG_CACHE_HOME="$run/xdg/cache" TMPDIR="$run/tmp"
+		COLORTERM=truecolor CROSSLS_PLUGIN_DIR="$plugin" CROSSLS_BIN="$cache/bin/crossls"
+		CROSSLS_SCREEN_COLOURS="$run/colours"
+	)
+	local nvim_args=(-u "$here/minimal_init.lua" -i NONE -n -c "lua dofile('$here/screen.lua')")
+	local ui server_pid=
+	if "$nvim" --headless -u NONE -i NONE -n -c 'if has("nvim-0.9") | qall! | else | cquit! | endif' </dev/null >/dev/null 2>&1; then
+		# Neovim 0.9+: start the server here and attach a TUI to it
+		# (--remote-ui). A TUI started the usual way runs its server as
+		# `v:progpath --embed`, which fails for a Neovim run by its own
+		# dynamic loader (the unpacked one): its progpath is the loader.
+		(cd "$run/ws" && exec env "${vars[@]}" "$nvim" --headless --listen "$run/nvim.sock" "${nvim_args[@]}") \
+			>"$run/server.log" 2>&1 &
+		server_pid=$!
+		local i
+		for ((i = 0; i < 100; i++)); do
+			[ -S "$run/nvim.sock" ] && break
+			sleep 0.1
+		done
+		ui=(env "${vars[@]}" "$nvim" --server "$run/nvim.sock" --remote-ui)
+	else
+		ui=(env "${vars[@]}" "$nvim" "${nvim_args[@]}")
+	fi
+	tmux -S "$sock" -f /dev/null new-session -d -s screen -x 100 -y 26 -c "$run/ws" "${ui[@]}"
+
+	screen_now() { tmux -S "$sock" capture-pane -p -t screen 2>/dev/null; }
+	keys() { tmux -S "$sock" send-keys -t screen "$@" || true; }
+	ok() {
+		echo "[$label screen] ok   $1"
+		total_passed=$((total_passed + 1))
+	}
+	fail() {
+		echo "[$label screen] FAIL $1" >&2
+		total_failed=$((total_failed + 1))
+	}
+	wait_screen() { # wait_screen [-gone] TEXT: until the screen shows (or no longer shows) TEXT, 60 s at most
+		local gone=0 i
+		if [ "$1" = -gone ]; then
+			gone=1
+			shift
+		fi
+		for ((i = 0; i < 300; i++)); do
+			if screen_now | grep -qF -- "$1"; then
+				[ "$gone" -eq 0 ] && return 0
+			elif [ "$gone" -eq 1 ]; then
+				return 0
+			fi
+			sleep 0.2
+		done
+		echo "[$label screen] timed out waiting for the screen to $([ "$gone" -eq 1 ] && echo 'drop' || echo 'show'): $1; it shows:" >&2
+		screen_now >&2 || true
+		return 1
+	}
+	shot() { # shot VIEW: keeps the screen as artifacts/LABEL-VIEW.{txt,png}
+		sleep 0.5 # the last redraw reaches tmux
+		tmux -S "$sock" capture-pane -e -p -t screen >"$run/$1.ansi" || true
+		local cursor
+		cursor=$(tmux -S "$sock" display-message -p -t screen '#{cursor_x},#{cursor_y}' || true)
+		sed 's/\x1b\[[0-9;:]*m//g' "$run/$1.ansi" >"$artifacts/$label-$1.txt"
+		python3 "$here/screen.py" html "$run/$1.ansi" "$run/$1.html" "crossls $1" $cursor &&
+			timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=880,490 \
+				--screenshot="$artifacts/$label-$1.png" "file://$run/$1.html" >/dev/null 2>&1 ||
+			fail "could not render $label-$1.png"
+	}
+	shows() { # shows VIEW TEXT: the capture of VIEW shows TEXT (Markdown's backquotes aside)
+		if tr -d '`' <"$artifacts/$label-$1.txt" | grep -qF -- "$2"; then
+			ok "the $1 view shows: $2"
+		else
+			fail "the $1 view does not show: $2"
+		fi
+	}
+	coloured() { # coloured VIEW ROW TEXT GROUP: TEXT in the line with ROW has GROUP's colour
+		local want got
+		want=$(awk -v g="$4" '$1 == g { print $2 }' "$run/colours" || true)
+		got=$(python3 "$here/screen.py" colour "$run/$1.ansi" "$2" "$3" 2>&1 || true)
+		if [ -n "$want" ] && [ "$want" != default ] && [ "$got" = "$want" ]; then
+			ok "the $1 view draws '$3' in $4 ($want)"
+		else
+			fail "the $1 view draws '$3' in ${got:-nothing}, not in $4 (${want:-undefined})"
+		fi
+	}
+
+	# The server has checked main.go when its finding shows at the end of
+	# line 7.
+	if wait_screen '[windows/amd64] undefined: platformName'; then
+		keys ':CrosslsMatrix' Enter
+		if wait_screen 'example.com/app  ok'; then
+			shot matrix
+			shows matrix 'crossls: 1 package x 4 targets, 2 failing'
+			shows matrix 'package          linux/amd64  linux/arm64  windows/amd64  linux/386'
+			shows matrix 'example.com/app  ok           ok           FAIL           FAIL'
+			coloured matrix 'package  ' 'linux/arm64' CrosslsMatrixHeader
+			coloured matrix 'example.com/app' 'ok ' CrosslsMatrixOk
+			coloured matrix 'example.com/app' 'FAIL' CrosslsMatrixFail
+			if [ "$(awk '$1 == "CrosslsMatrixOk" { print $2 }' "$run/colours" || true)" != \
+				"$(awk '$1 == "CrosslsMatrixFail" { print $2 }' "$run/colours" || true)" ]; then
+				ok "ok and FAIL cells have different colours"
+			else
+				fail "ok and FAIL cells have the same colour"
+			fi
+			# The cursor starts on the package's row: to its first FAIL
+			# (windows/amd64) and <CR>.
+			keys fF Enter
+			if wait_screen -gone 'example.com/app  ok'; then
+				shot jump
+				# Line 7 byte 28 (virtual column 35 after the tab): platformName.
+				shows jump '7,28-35'
+			else
+				fail "<CR> on the windows/amd64 cell closes the grid"
+			fi
+		else
+			fail ":CrosslsMatrix shows the grid"
+		fi
+		keys Escape
+		sleep 0.2
+		keys ':edit platform_linux.go' Enter
+		if wait_screen 'builds for 3 of 4 targets'; then
+			keys gg0 ':lua vim.lsp.buf.hover()' Enter
+			if wait_screen 'file name suffix'; then
+				shot hover
+				shows hover 'builds for 3 of 4 targets — not windows/amd64'
+				shows hover 'platform_linux.go builds for 3 of 4 targets'
+				shows hover 'not for windows/amd64: file name suffix _linux'
+			else
+				fail "a hover on the package clause of platform_linux.go"
+			fi
+		else
+			fail "the code lens of platform_linux.go"
+		fi
+	else
+		fail "crossls checks main.go"
+	fi
+	keys Escape
+	sleep 0.2
+	keys ':qa!' Enter
+	local i
+	for ((i = 0; i < 50; i++)); do
+		tmux -S "$sock" has-session -t screen 2>/dev/null || break
+		sleep 0.1
+	done
+	tmux -S "$sock" kill-server 2>/dev/null || true
+	if [ -n "$server_pid" ]; then
+		kill "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+	fi
+}
+
 run_suite nvim-old "$old"
+want_test screen && screen_test nvim-old "$old"
 run_suite nvim-new "$new"
+want_test screen && screen_test nvim-new "$new"
 for suite in ${CROSSLS_NVIM_EXTRA_SUITES:-}; do
 	extra=$(debian_nvim "$suite")
 	run_suite "nvim-$suite" "$extra"
