@@ -65,6 +65,12 @@ type Options struct {
 	// what folding needs in Result.Partial. MergePartial combines the
 	// parts into the result of one check of all their targets.
 	Partial bool
+	// Progress, if set, is told of each target whose check ends, with the
+	// number of packages it checked (those the patterns match that have
+	// Go files for it), while the check runs, so that a long check can
+	// show how far it is. It is called from several goroutines at once,
+	// and not at all for a result from the result cache.
+	Progress func(t target.Target, packages int)
 }
 
 // DefaultResultCacheDir is the result cache in the user's cache directory.
@@ -217,6 +223,9 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 			hook("target")
 			out, err := s.checkTarget(gctx, &opts, t, lists[i])
 			outs[i] = out
+			if err == nil && opts.Progress != nil {
+				opts.Progress(t, len(out.roots))
+			}
 			return err
 		})
 	}

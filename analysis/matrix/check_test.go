@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/crossls/crossls/analysis/target"
@@ -375,5 +376,43 @@ func TestUntrustedProjectCCNeverRuns(t *testing.T) {
 	}
 	if _, err := os.Stat(marker); err != nil {
 		t.Errorf("a trusted project's configured C compiler did not run")
+	}
+}
+
+// TestProgress checks that a check tells its Progress hook of each
+// target as its check ends, with the packages it checked.
+func TestProgress(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("testdata", "gaps"))
+	ts, err := target.ParseList("linux/amd64,windows/amd64,linux/386")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	got := map[string][]int{}
+	res, err := NewSession().Check(context.Background(), Options{Dir: dir, Targets: ts, Progress: func(tg target.Target, packages int) {
+		mu.Lock()
+		defer mu.Unlock()
+		got[tg.String()] = append(got[tg.String()], packages)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range ts {
+		// The packages with Go files for the target: not winonly on linux.
+		want := 0
+		for _, p := range res.Packages {
+			if v, ok := p.Targets[tg.String()]; ok && !strings.HasPrefix(v.Message, "build constraints exclude all Go files") {
+				want++
+			}
+		}
+		if n := got[tg.String()]; len(n) != 1 || n[0] != want || want == 0 {
+			t.Errorf("%s: reported %v, want once with its %d packages", tg, n, want)
+		}
+	}
+	if got["windows/amd64"][0] != got["linux/amd64"][0]+1 {
+		t.Errorf("windows/amd64 checks winonly, linux/amd64 does not: %v", got)
+	}
+	if len(got) != len(ts) {
+		t.Errorf("reported %v", got)
 	}
 }

@@ -107,6 +107,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		u := &units[i]
 		progress.startUnit(relList(absDir, []string{u.Dir}))
 		live.update()
+		var onTarget func(target.Target, int)
+		if live != nil {
+			onTarget = func(_ target.Target, packages int) {
+				progress.targetDone(packages)
+				live.update()
+			}
+		}
 		opts := matrix.Options{
 			Dir:            u.Dir,
 			Patterns:       u.Patterns(),
@@ -118,6 +125,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			// The command line runs where its user chose to run it, as go
 			// build would: a target's configured C compiler may run.
 			TrustProject: true,
+			Progress:     onTarget,
 		}
 		modules := unitModules(u)
 		var res *matrix.Result

@@ -114,15 +114,18 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// checkProgress counts what a check has done. The driver reports its
-// result per run of the go command's units (a module, or the modules of a
-// go.work that share a configuration), so targets count as done when
-// their unit's check ends.
+// checkProgress counts what a check has done: the targets whose check
+// ended, as the driver reports them, and the packages checked (those of
+// the units done, and the most that one target of the running unit
+// checked). A unit is a run of the go command's units (a module, or the
+// modules of a go.work that share a configuration).
 type checkProgress struct {
 	mu                  sync.Mutex
 	units, unitsDone    int
 	targets, targetsRun int // targets summed over units
-	packages            int
+	unitStart           int // targetsRun when the running unit started
+	packages            int // packages of the units done
+	unitPackages        int
 	running             string // the unit being checked
 }
 
@@ -134,7 +137,7 @@ func (p *checkProgress) String() string {
 	if p.units > 1 {
 		fmt.Fprintf(&b, " · modules %d/%d", p.unitsDone, p.units)
 	}
-	fmt.Fprintf(&b, " · packages checked %d", p.packages)
+	fmt.Fprintf(&b, " · packages checked %d", p.packages+p.unitPackages)
 	if p.running != "" && p.units > 1 {
 		fmt.Fprintf(&b, " · checking %s", p.running)
 	}
@@ -145,14 +148,27 @@ func (p *checkProgress) startUnit(name string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.running = name
+	p.unitStart = p.targetsRun
 }
 
+// targetDone counts a target of the running unit whose check ended,
+// having checked packages.
+func (p *checkProgress) targetDone(packages int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.targetsRun++
+	p.unitPackages = max(p.unitPackages, packages)
+}
+
+// endUnit ends the running unit, of targets and packages: every target
+// counts as done, reported or not (a result from the cache reports none).
 func (p *checkProgress) endUnit(targets, packages int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.unitsDone++
-	p.targetsRun += targets
+	p.targetsRun = p.unitStart + targets
 	p.packages += packages
+	p.unitPackages = 0
 	p.running = ""
 }
 
