@@ -444,6 +444,7 @@ async function runTrusted() {
 		}
 		fs.rmSync(path.join(workspace, 'slow.go'));
 	});
+	await checkBuildSelectedTarget();
 
 	await check('without the Go extension, Format Document formats with crossls', async () => {
 		await typeUnformattedLine();
@@ -513,6 +514,32 @@ async function checkTargetsView() {
 		if (!title.includes('Build Selected Target') || !title.includes('Choose Targets...')) {
 			throw new Error(`the view's title has no build and choose actions: ${JSON.stringify(title)}`);
 		}
+	});
+}
+
+async function checkBuildSelectedTarget() {
+	await check("the Crossls Targets view's title action builds the selected target", async () => {
+		const binary = path.join(workspace, 'dist', 'app-linux-amd64');
+		fs.rmSync(binary, { force: true });
+		await palette('Crossls: Show Target Matrix');
+		const row = targetsView().locator('.monaco-list-row', { hasText: 'linux/amd64' }).first();
+		await row.waitFor({ timeout: 20_000 });
+		await row.click();
+		await waitFor('linux/amd64 selected in the view', async () => (await row.getAttribute('aria-selected')) === 'true', 10_000);
+		await targetsView().locator('.pane-header .action-label[aria-label="Build Selected Target"]').click();
+		await waitFor(`${binary}`, () => fs.existsSync(binary), 180_000);
+		await waitFor(
+			'the status bar to report the build',
+			async () => /built 1\/1/.test((await page.locator('.statusbar-item', { hasText: 'crossls' }).allInnerTexts()).join(' ')),
+			30_000,
+		);
+		await screenshot('build-selected-target');
+		const head = fs.readFileSync(binary).subarray(0, 20);
+		// ELF, 64-bit, machine 0x3E (x86-64).
+		if (head.readUInt32BE(0) !== 0x7f454c46 || head[4] !== 2 || head.readUInt16LE(18) !== 0x3e) {
+			throw new Error(`${binary} is not a linux/amd64 ELF binary`);
+		}
+		fs.rmSync(binary);
 	});
 }
 
