@@ -237,8 +237,27 @@ report_phase() {
 		return
 	fi
 	cp "$dir/report.html" "$artifacts/report.html"
+	# A module of 301 packages (one builds for linux only), checked for
+	# every port of this Go: the report must stay readable at that size.
+	local big=$dir/big i
+	mkdir -p "$big/plat"
+	printf 'module example.com/big\n\ngo 1.22\n' >"$big/go.mod"
+	for ((i = 0; i < 300; i++)); do
+		mkdir -p "$big/p$i"
+		printf 'package p%d\n\nconst N = %d\n' "$i" "$i" >"$big/p$i/p.go"
+	done
+	printf 'package plat\n\nvar Name = name()\n' >"$big/plat/plat.go"
+	printf 'package plat\n\nfunc name() string { return "linux" }\n' >"$big/plat/name_linux.go"
+	code=0
+	"$run/bin/crossls" check -C "$big" -nocache -format html -o "$dir/big.html" \
+		-targets "$(go tool dist list | paste -sd, -)" ./... >"$dir/big.log" 2>&1 || code=$?
+	if [ "$code" -ne 1 ]; then
+		log "phase report: crossls check of the big module exited $code, want 1: $(tail -5 "$dir/big.log")"
+		failed=$((failed + 1))
+	fi
 	CROSSLS_E2E_TOOLS=$tools \
 		CROSSLS_E2E_REPORT=$dir/report.html \
+		CROSSLS_E2E_BIG_REPORT=$dir/big.html \
 		CROSSLS_E2E_ARTIFACTS=$artifacts \
 		CROSSLS_E2E_RESULT=$dir/result \
 		node "$ext/test/e2e/report.mjs" || true

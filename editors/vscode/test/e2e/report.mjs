@@ -120,9 +120,53 @@ async function main() {
 			expect(outside.length === 0, `the page fetched ${outside}`);
 			expect(errors.length === 0, `page errors: ${errors}`);
 		});
+
+		const big = process.env.CROSSLS_E2E_BIG_REPORT;
+		if (big) {
+			await checkBigReport(browser, big);
+		}
 	} finally {
 		await browser.close().catch(() => undefined);
 	}
+}
+
+/**
+ * The report of a module of 301 packages for every port of Go (47): it
+ * loads in a few seconds, and while the grid scrolls its header row and
+ * package column stay in view.
+ */
+async function checkBigReport(browser, file) {
+	page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+	await check('a report of 301 packages x every port loads fast and keeps its headers in view', 'big', async () => {
+		const start = Date.now();
+		await page.goto(`file://${file}`);
+		const loaded = Date.now() - start;
+		const targets = await page.locator('#grid thead th.target').count();
+		const rows = await page.locator('#grid tbody tr').count();
+		log(`big report: ${rows} packages x ${targets} targets, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, loaded in ${loaded} ms`);
+		expect(targets >= 40 && rows === 301, `${rows} packages x ${targets} targets`);
+		expect(loaded < 10_000, `loading took ${loaded} ms`);
+		const wrap = page.locator('.grid-wrap');
+		await wrap.evaluate((w) => w.scrollTo(600, 3000));
+		const at = await page.evaluate(() => {
+			const w = document.querySelector('.grid-wrap').getBoundingClientRect();
+			const th = document.querySelector('#grid thead th.target:last-child').getBoundingClientRect();
+			// The package cell of the first row shown below the header.
+			const rows = [...document.querySelectorAll('#grid tbody tr')];
+			const row = rows.find((r) => r.getBoundingClientRect().top >= th.bottom - 1);
+			const pkg = row.querySelector('th.pkg').getBoundingClientRect();
+			return { wrapTop: w.top, wrapLeft: w.left, headTop: th.top, pkgLeft: pkg.left, scrolled: document.querySelector('.grid-wrap').scrollTop, row: row.dataset.package };
+		});
+		log(`scrolled: ${JSON.stringify(at)}`);
+		expect(at.scrolled > 1000, `the grid did not scroll: ${at.scrolled}`);
+		expect(Math.abs(at.headTop - at.wrapTop) <= 2, `the header row is at ${at.headTop}, the grid's top at ${at.wrapTop}`);
+		expect(Math.abs(at.pkgLeft - at.wrapLeft) <= 2, `the package column is at ${at.pkgLeft}, the grid's left at ${at.wrapLeft}`);
+		await page.selectOption('#status-filter', 'fail');
+		const shown = await page.locator('#shown').innerText();
+		expect(shown === '1 of 301 packages shown', `failing filter: ${shown}`);
+		await page.selectOption('#status-filter', '');
+		await wrap.evaluate((w) => w.scrollTo(600, 3000));
+	});
 }
 
 try {
