@@ -369,3 +369,62 @@ func TestBuildHonoursGOCACHEPROG(t *testing.T) {
 		hitsBefore = hits
 	}
 }
+
+// TestShardOutputFiles writes each shard of a check in every format with
+// -o: the file holds what standard output would have held, standard
+// output stays empty, and the files merge as standard output's do; merged
+// as HTML they are the report of one check of all the targets.
+func TestShardOutputFiles(t *testing.T) {
+	dir := copyGaps(t)
+	isolateCaches(t)
+	tmp := t.TempDir()
+	check := func(args ...string) (int, string) {
+		t.Helper()
+		code, out, errs := runCLI(t, append([]string{"check", "-C", dir, "-targets", gapsTargets}, args...)...)
+		if code != 0 && code != 1 {
+			t.Fatalf("check %q: exit %d\n%s", args, code, errs)
+		}
+		return code, out
+	}
+	written := func(file string) string {
+		t.Helper()
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	shardFiles := map[string][]string{}
+	for _, format := range outputFormats {
+		for _, spec := range []string{"1/2", "2/2"} {
+			wantCode, want := check("-format", format, "-shard", spec)
+			file := filepath.Join(tmp, format+"-"+strings.ReplaceAll(spec, "/", "-of-"))
+			code, out := check("-format", format, "-shard", spec, "-o", file)
+			if out != "" {
+				t.Errorf("-format %s -shard %s -o: %q on stdout", format, spec, out)
+			}
+			if code != wantCode {
+				t.Errorf("-format %s -shard %s -o: exit %d, without -o %d", format, spec, code, wantCode)
+			}
+			if got := written(file); got != want {
+				t.Errorf("-format %s -shard %s: the file differs from stdout\n%s", format, spec, firstDifference(got, want))
+			}
+			shardFiles[format] = append(shardFiles[format], file)
+		}
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(tmp, ".*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+	for _, format := range []string{formatJSON, formatSARIF} {
+		_, whole := check("-format", format)
+		if _, merged, errs := runCLI(t, append([]string{"merge"}, shardFiles[format]...)...); merged != whole {
+			t.Errorf("%s: the merged -o files differ from one check\n%s\n%s", format, firstDifference(merged, whole), errs)
+		}
+	}
+	wholeHTML := filepath.Join(tmp, "whole.html")
+	check("-format", "html", "-o", wholeHTML)
+	_, merged, errs := runCLI(t, append([]string{"merge", "-format", "html"}, shardFiles[formatJSON]...)...)
+	if want := written(wholeHTML); merged != want || !strings.Contains(merged, "<html") {
+		t.Errorf("merge -format html differs from check -format html -o\n%s\n%s", firstDifference(merged, want), errs)
+	}
+}
