@@ -202,6 +202,10 @@ func TestProgressOnTerminal(t *testing.T) {
 		if strings.Contains(terminal, "crossls check:") {
 			t.Errorf("-json shows progress: %q", terminal)
 		}
+		_, terminal, _ = runOnTerminal(t, bin, dir, 200, "check", "-format", "sarif", "-targets", "linux/amd64", "./...")
+		if strings.Contains(terminal, "crossls check:") {
+			t.Errorf("-format sarif shows progress: %q", terminal)
+		}
 		cmd := exec.Command(bin, "check", "-targets", "linux/amd64,windows/amd64", "./...")
 		cmd.Dir = dir
 		var stderr bytes.Buffer
@@ -209,6 +213,22 @@ func TestProgressOnTerminal(t *testing.T) {
 		cmd.Run()
 		if stderr.Len() != 0 {
 			t.Errorf("a piped stderr gets %q", stderr.String())
+		}
+	})
+
+	t.Run("JSON and SARIF written to a file show progress", func(t *testing.T) {
+		for _, format := range []string{"json", "sarif"} {
+			file := filepath.Join(t.TempDir(), "out."+format)
+			stdout, terminal, _ := runOnTerminal(t, bin, dir, 200, "check", "-nocache", "-format", format, "-o", file, "-shard", "1/2", "-targets", "linux/amd64,windows/amd64,linux/386", "./...")
+			if !strings.Contains(terminal, "crossls check: targets 1/1 · packages checked 2") {
+				t.Errorf("-format %s -o -shard 1/2: no progress over the shard's one target of 3: %q", format, frames(terminal))
+			}
+			if stdout != "" {
+				t.Errorf("-format %s -o: stdout %q", format, stdout)
+			}
+			if data, err := os.ReadFile(file); err != nil || !strings.Contains(string(data), `"shard"`) && !strings.Contains(string(data), "crossls/shard") {
+				t.Errorf("-format %s -o: %v %.200q", format, err, data)
+			}
 		}
 	})
 
@@ -227,6 +247,10 @@ func TestProgressOnTerminal(t *testing.T) {
 		}
 		if !strings.Contains(stdout, "TARGET") {
 			t.Errorf("stdout: %q", stdout)
+		}
+		_, terminal, _ = runOnTerminal(t, bin, dir, 200, "build", "-shard", "2/2", "-targets", "linux/amd64,linux/arm64", ".")
+		if !strings.Contains(terminal, "crossls build: 1 targets · 0 running · 1 finished") {
+			t.Errorf("-shard 2/2 of 2 targets: %q", frames(terminal))
 		}
 		_, terminal, _ = runOnTerminal(t, bin, dir, 200, "build", "-v", "-targets", "linux/amd64", ".")
 		if strings.Contains(terminal, "crossls build: ") || !strings.Contains(terminal, "linux/amd64: building example.com/app") {
