@@ -137,6 +137,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		res, err := build.Run(ctx, opts)
 		if err != nil && res == nil {
+			live.finish() // the error goes on a line of its own
 			return usageErr(err)
 		}
 		results = append(results, res...)
