@@ -17,7 +17,7 @@ func init() {
 	register("check", command{summary: "check packages for every configured target", run: runCheck})
 }
 
-const checkUsage = `usage: crossls check [-targets LIST | -matrix FILE] [-config FILE] [-json | -format FORMAT] [-o FILE] [-shard I/N] [-v] [-modules] [-C DIR] [packages]
+const checkUsage = `usage: crossls check [-targets LIST | -matrix FILE] [-config FILE] [-json | -format FORMAT] [-o FILE] [-shard I/N] [-v] [-nocache] [-modules] [-C DIR] [packages]
 
 Check checks the packages (default ./...) for every configured target and
 prints each finding, then the packages that do not build for some target.
