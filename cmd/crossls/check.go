@@ -183,10 +183,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	res := mergeResults(results)
 	w, commit, err := outputFile(*outName, stdout)
 	if err == nil {
-		err = out.write(w, res)
-		if cerr := commit(); err == nil {
-			err = cerr
-		}
+		err = commit(out.write(w, res))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "crossls:", err)

@@ -87,18 +87,21 @@ func (o output) write(w io.Writer, res *matrix.Result) error {
 }
 
 // outputFile opens -o's file, or returns stdout for "". The file is
-// written next to its final name and renamed by commit, so that a
-// failed check leaves no half-written report.
-func outputFile(name string, stdout io.Writer) (w io.Writer, commit func() error, err error) {
+// written next to its final name; commit, given the error of writing it,
+// renames it to its name, or removes it if writing failed, so that a
+// failed check leaves no half-written output.
+func outputFile(name string, stdout io.Writer) (w io.Writer, commit func(error) error, err error) {
 	if name == "" {
-		return stdout, func() error { return nil }, nil
+		return stdout, func(err error) error { return err }, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
 		return nil, nil, err
 	}
-	return f, func() error {
-		err := f.Close()
+	return f, func(err error) error {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 		if err == nil {
 			err = os.Chmod(f.Name(), 0o644)
 		}

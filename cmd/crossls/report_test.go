@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -257,4 +258,33 @@ func TestProgressOnTerminal(t *testing.T) {
 			t.Errorf("-v: %q", terminal)
 		}
 	})
+}
+
+// TestOutputFileFailedWrite checks that -o's file appears whole or not at
+// all: an output whose writing failed leaves neither it nor its
+// temporary file.
+func TestOutputFileFailedWrite(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "report.html")
+	for _, fail := range []bool{true, false} {
+		w, commit, err := outputFile(name, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, "<html>")
+		var werr error
+		if fail {
+			werr = errors.New("write failed")
+		}
+		if err := commit(werr); err != werr {
+			t.Errorf("commit(%v) = %v", werr, err)
+		}
+		_, err = os.Stat(name)
+		if fail && err == nil || !fail && err != nil {
+			t.Errorf("failed write %v: stat: %v", fail, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != map[bool]int{true: 0, false: 1}[fail] {
+			t.Errorf("failed write %v: %d files in the directory", fail, len(entries))
+		}
+	}
 }
