@@ -39,10 +39,11 @@ import (
 // generator's build constraints tell apart, and cgo.
 const differentialTargets = "linux/amd64,linux/386,linux/arm/v7,windows/amd64,darwin/arm64,js/wasm,plan9/amd64,linux/amd64+cgo"
 
-// defaultDifferentialModules fits in about three minutes on a two-core
-// machine: a module takes about 2 s (crossls's check, and a go list and
-// a go build per target, with a warm build cache).
-const defaultDifferentialModules = 90
+// defaultDifferentialModules is a few hundred modules in about ten
+// minutes on a two-core machine: a module takes about 2.4 s (crossls's
+// check, and a go list and a go build per target, with a warm build
+// cache).
+const defaultDifferentialModules = 250
 
 // differentialTargetsFor adds linux/arm64+cgo (whose C toolchain does not
 // work on most machines) to every fourth seed's targets.
