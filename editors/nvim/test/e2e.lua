@@ -9,42 +9,8 @@
 -- Prints one line per check and ends with "N passed, M failed".
 local uv = vim.uv or vim.loop
 
-local passed, failed = 0, 0
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
--- test runs fn as one check; a Lua error inside fails it with its message.
-local function test(name, fn)
-  local ok, err = pcall(fn)
-  if ok then
-    passed = passed + 1
-    out('ok   ' .. name)
-  else
-    failed = failed + 1
-    out('FAIL ' .. name .. ': ' .. tostring(err))
-  end
-  return ok
-end
-
-local function expect(cond, msg, ...)
-  if not cond then
-    error(string.format(msg, ...), 0)
-  end
-end
-
--- wait_for waits for cond; on time-out the error says what was awaited
--- and, if given, what detail() shows of the state at that moment.
-local function wait_for(ms, what, cond, detail)
-  local ok = vim.wait(ms, cond, 20)
-  if not ok then
-    error(
-      string.format('timed out after %d ms waiting for %s%s', ms, what, detail and ('; ' .. detail()) or ''),
-      0
-    )
-  end
-end
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/harness.lua')
+local out, test, expect, wait_for, notes = H.out, H.test, H.expect, H.wait_for, H.notes
 
 local function read_file(path)
   local f = io.open(path, 'rb')
@@ -68,11 +34,6 @@ local WS2 = uv.fs_realpath((assert(vim.env.CROSSLS_WS2, 'CROSSLS_WS2 not set')))
 local SCRATCH = uv.fs_realpath((assert(vim.env.CROSSLS_SCRATCH, 'CROSSLS_SCRATCH not set')))
 local TARGETS = { 'linux/amd64', 'linux/arm64', 'windows/amd64' }
 
--- Capture what the plugin shows the user.
-local notes = {}
-vim.notify = function(msg, level)
-  notes[#notes + 1] = { msg = tostring(msg), level = level or vim.log.levels.INFO }
-end
 local function notes_matching(pattern, level)
   local found = {}
   for _, n in ipairs(notes) do
@@ -502,5 +463,4 @@ if ok_client then
   end)
 end
 
-out(string.format('%d passed, %d failed', passed, failed))
-vim.cmd(failed == 0 and 'qall!' or 'cquit 1')
+H.finish()

@@ -2,22 +2,8 @@
 -- the server from the plugin's lsp/crossls.lua. Run by run.sh with crossls
 -- on PATH and CROSSLS_WS set to a fresh copy of test/fixture.
 local uv = vim.uv or vim.loop
-local passed, failed = 0, 0
-local function test(name, fn)
-  local ok, err = pcall(fn)
-  if ok then
-    passed = passed + 1
-    io.stdout:write('ok   ' .. name .. '\n')
-  else
-    failed = failed + 1
-    io.stdout:write('FAIL ' .. name .. ': ' .. tostring(err) .. '\n')
-  end
-end
-local function expect(cond, msg, ...)
-  if not cond then
-    error(string.format(msg, ...), 0)
-  end
-end
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/harness.lua')
+local test, expect = H.test, H.expect
 
 local WS = uv.fs_realpath((assert(vim.env.CROSSLS_WS, 'CROSSLS_WS not set')))
 
@@ -46,5 +32,4 @@ test("vim.lsp.enable('crossls') starts the server without setup()", function()
   end, 20), 'no crossls/status with the default targets')
 end)
 
-io.stdout:write(string.format('%d passed, %d failed\n', passed, failed))
-vim.cmd(failed == 0 and 'qall!' or 'cquit 1')
+H.finish()

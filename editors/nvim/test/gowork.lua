@@ -7,43 +7,12 @@
 -- Prints one line per check and ends with "N passed, M failed".
 local uv = vim.uv or vim.loop
 
-local passed, failed = 0, 0
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
-local function test(name, fn)
-  local ok, err = pcall(fn)
-  if ok then
-    passed = passed + 1
-    out('ok   ' .. name)
-  else
-    failed = failed + 1
-    out('FAIL ' .. name .. ': ' .. tostring(err))
-  end
-  return ok
-end
-
-local function expect(cond, msg, ...)
-  if not cond then
-    error(string.format(msg, ...), 0)
-  end
-end
-
-local function wait_for(ms, what, cond, detail)
-  if not vim.wait(ms, cond, 20) then
-    error(string.format('timed out after %d ms waiting for %s%s', ms, what, detail and ('; ' .. detail()) or ''), 0)
-  end
-end
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/harness.lua')
+local out, test, expect, wait_for, notes = H.out, H.test, H.expect, H.wait_for, H.notes
 
 local BIN = (assert(vim.env.CROSSLS_BIN, 'CROSSLS_BIN not set'))
 local GW = uv.fs_realpath((assert(vim.env.CROSSLS_GOWORK, 'CROSSLS_GOWORK not set')))
 
-local notes = {}
-vim.notify = function(msg, level)
-  notes[#notes + 1] = { msg = tostring(msg), level = level or vim.log.levels.INFO }
-end
 vim.lsp.handlers['window/showMessageRequest'] = function(_, params)
   return params.actions and params.actions[1] or vim.NIL
 end
@@ -124,5 +93,4 @@ if ok_tool then
   end)
 end
 
-out(string.format('%d passed, %d failed', passed, failed))
-vim.cmd(failed == 0 and 'qall!' or 'cquit 1')
+H.finish()
