@@ -873,10 +873,19 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 			u.apiPkg = pkg
 			u.pkgFiles = objectFiles(s.fset, pkg)
 			if role == roleDep {
-				// Analyzers parse its files when they need them; it has
-				// no function without a body (else it was not stored).
+				// Analyzers parse its files when they need them, as does
+				// bodilessOf for a target whose non-Go files differ from
+				// those of the target that stored it.
 				u.dep = true
-				u.bodilessOnce.Do(func() {})
+				u.reparse = func() []*ast.File {
+					var syntax []*ast.File
+					for _, f := range files {
+						if file, _, _ := s.files.parse(f, parser.ParseComments); file != nil {
+							syntax = append(syntax, file)
+						}
+					}
+					return syntax
+				}
 			}
 			return
 		}
@@ -941,9 +950,11 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		u.apiKey = apiKeyOf(u.pkg, u.key, depKeys)
 		u.apiPkg = s.units.apiRepresentative(u)
 	}
-	// A dependency goes to the type cache only if it builds whatever the
-	// target's assembly: its entry serves every target with its Go files.
-	if cacheable && (role == roleStd || len(u.syntaxErrs) == 0 && len(u.compileErrs) == 0 && len(u.lateErrs) == 0 && len(bodilessOf(u)) == 0) {
+	// A dependency goes to the type cache only if it builds for this
+	// target; its entry serves every target with its Go files, whose
+	// functions without a body bodilessOf finds again (they fail or link
+	// depending on each target's non-Go files).
+	if cacheable && (role == roleStd || len(u.syntaxErrs) == 0 && len(u.compileErrs) == 0 && len(u.lateErrs) == 0 && len(missingBodies(p, u)) == 0) {
 		tc.queue(u)
 	}
 }

@@ -84,3 +84,43 @@ func TestTypeCacheWritesWaitForIdle(t *testing.T) {
 		t.Fatalf("%d entries after wait, want 2", n)
 	}
 }
+
+// TestTypeCacheBodilessDependency checks a dependency outside the main
+// module with a function whose body is in assembly for amd64 only: it
+// goes to the type cache (so that a warm session does not type-check it
+// again), and a session reading it still finds what go build finds for
+// the targets whose assembly differs: a missing function body where the
+// package has no assembly (arm64), a link error where its assembly lacks
+// the function and the program calls it (386).
+func TestTypeCacheBodilessDependency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds for several targets")
+	}
+	dir := writeModule(t, map[string]string{
+		"go.mod":        "module example.com/app\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n\nreplace example.com/dep v1.0.0 => ./dep\n",
+		"main.go":       "package main\n\nimport \"example.com/dep\"\n\nfunc main() { println(dep.F(), dep.G()) }\n",
+		"dep/go.mod":    "module example.com/dep\n\ngo 1.26\n",
+		"dep/dep.go":    "package dep\n\n// F is in assembly.\nfunc F() int\n\nfunc G() int { return 2 }\n",
+		"dep/f_amd64.s": "#include \"textflag.h\"\n\nTEXT ·F(SB),NOSPLIT,$0-8\n\tMOVQ $1, ret+0(FP)\n\tRET\n",
+		"dep/h_386.s":   "#include \"textflag.h\"\n\nTEXT ·h(SB),NOSPLIT,$0-0\n\tRET\n",
+	})
+	ts, _ := target.ParseList("linux/amd64,linux/arm64,linux/386")
+	cache := t.TempDir()
+	var checks []int64
+	for _, run := range []string{"writes", "reads"} {
+		s := NewSession()
+		res, err := s.Check(context.Background(), Options{Dir: dir, Targets: ts, TypeCacheDir: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Flush()
+		checks = append(checks, s.TypeChecks())
+		t.Run(run, func(t *testing.T) { compareWithGoBuild(t, dir, ts, res) })
+	}
+	// Reading the cache, only the main package's units are checked: the
+	// dependency (one unit for the 64-bit targets, one for 386) is read.
+	t.Logf("type checks: %d writing the cache, %d reading it", checks[0], checks[1])
+	if checks[1]*2 > checks[0] {
+		t.Errorf("type checks: %d writing the cache, %d reading it; want the dependency read from the cache", checks[0], checks[1])
+	}
+}

@@ -236,6 +236,10 @@ type unit struct {
 
 	bodilessOnce sync.Once
 	bodiless     []*ast.FuncDecl // functions without a body or linkname
+	// reparse parses the files of a unit read from the type cache, which
+	// has no syntax, for bodilessOf: whether its functions without a body
+	// fail depends on each target's non-Go files.
+	reparse func() []*ast.File
 
 	// dep marks a dependency outside the checked packages: its syntax is
 	// dropped after each check, its type information kept.
@@ -636,7 +640,13 @@ func compiledIncomplete(p *listedPackage) bool {
 // bodilessOf returns u's functions without a body or linkname, whatever
 // the non-Go files of the target.
 func bodilessOf(u *unit) []*ast.FuncDecl {
-	u.bodilessOnce.Do(func() { u.bodiless = bodiless(u.files) })
+	u.bodilessOnce.Do(func() {
+		files := u.files
+		if files == nil && u.reparse != nil {
+			files = u.reparse()
+		}
+		u.bodiless = bodiless(files)
+	})
 	return u.bodiless
 }
 
