@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -202,36 +203,44 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 		s.lastCheck.Store(time.Now().UnixNano())
 		s.checking.Add(-1)
 	}()
-	lists, err := s.listAll(ctx, &opts)
-	if err != nil {
-		return nil, err
-	}
-	s.pruneRootFiles()
-
 	s.files.beginCheck(opts.Overlay)
 	s.plansMu.Lock()
 	s.plans = nil
 	s.plansMu.Unlock()
 	s.units.beginCheck()
 	s.analyses.beginCheck()
+	// A target is checked as soon as its listing is done, so the slow
+	// listings (cgo targets run the C compiler) overlap the other targets'
+	// checks instead of holding them all back.
 	outs := make([]*targetOutput, len(opts.Targets))
-	g, gctx := errgroup.WithContext(ctx)
+	checkCtx, cancelChecks := context.WithCancel(ctx)
+	defer cancelChecks()
+	g, gctx := errgroup.WithContext(checkCtx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, t := range opts.Targets {
+	listErr := s.listAll(gctx, &opts, func(i int, pkgs []*listedPackage) {
+		t := opts.Targets[i]
 		g.Go(func() (err error) {
 			defer s.recoverAs("the check of "+t.String(), &err)
 			hook("target")
-			out, err := s.checkTarget(gctx, &opts, t, lists[i])
+			out, err := s.checkTarget(gctx, &opts, t, pkgs)
 			outs[i] = out
 			if err == nil && opts.Progress != nil {
 				opts.Progress(t, len(out.roots))
 			}
 			return err
 		})
+	})
+	if listErr != nil {
+		cancelChecks()
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if listErr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		err = listErr
+	}
+	if err != nil {
 		return nil, err
 	}
+	s.pruneRootFiles()
 	res := s.merge(&opts, dist.GoVersion, outs)
 	// The check completed: what it did not reuse from earlier checks is
 	// garbage now.
@@ -392,7 +401,10 @@ type listCache struct {
 	excluded map[[2]string]Verdict
 }
 
-func (s *Session) listAll(ctx context.Context, opts *Options) ([][]*listedPackage, error) {
+// listAll lists the packages of every target of opts, reusing earlier
+// listings that are still current, and calls ready (from the calling
+// goroutine) with each target's packages as soon as they are known.
+func (s *Session) listAll(ctx context.Context, opts *Options, ready func(i int, pkgs []*listedPackage)) error {
 	fp := listFingerprint(opts)
 	if s.lists.fingerprint != fp {
 		s.lists = listCache{fingerprint: fp, byTarget: map[string][]*listedPackage{}}
@@ -405,45 +417,76 @@ func (s *Session) listAll(ctx context.Context, opts *Options) ([][]*listedPackag
 		}
 		s.lists.cgoOverlay = key
 	}
-	out := make([][]*listedPackage, len(opts.Targets))
 	var todo []int
 	for i, t := range opts.Targets {
 		if pkgs, ok := s.lists.byTarget[listKey(t)]; ok {
-			out[i] = pkgs
+			ready(i, pkgs)
 		} else {
 			todo = append(todo, i)
 		}
 	}
 	if len(todo) == 0 {
-		return out, nil
+		return nil
 	}
+	// cgo targets first: their listings run the C compiler and take longest.
+	slices.SortStableFunc(todo, func(a, b int) int {
+		return cmpBool(opts.Targets[b].Cgo, opts.Targets[a].Cgo)
+	})
 	tmp, err := os.MkdirTemp("", "crossls-overlay-")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer os.RemoveAll(tmp)
 	overlayFile, err := writeOverlay(tmp, opts.Overlay)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	type listed struct {
+		i    int
+		pkgs []*listedPackage
+	}
+	done := make(chan listed, len(todo))
+	var listErr error
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2) // go list waits on I/O much of the time
-	for _, i := range todo {
-		g.Go(func() (err error) {
-			defer s.recoverAs("listing packages for "+opts.Targets[i].String(), &err)
-			hook("list")
-			pkgs, err := listTarget(gctx, opts, opts.Targets[i], overlayFile)
-			out[i] = pkgs
-			return err
-		})
+	go func() {
+		for _, i := range todo {
+			g.Go(func() (err error) {
+				defer s.recoverAs("listing packages for "+opts.Targets[i].String(), &err)
+				hook("list")
+				pkgs, err := listTarget(gctx, opts, opts.Targets[i], overlayFile)
+				if err == nil {
+					done <- listed{i, pkgs}
+				}
+				return err
+			})
+		}
+		listErr = g.Wait()
+		close(done)
+	}()
+	out := make([][]*listedPackage, len(opts.Targets))
+	for l := range done {
+		out[l.i] = l.pkgs
+		ready(l.i, l.pkgs)
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	if listErr != nil {
+		return listErr
 	}
 	for _, i := range todo {
 		s.lists.byTarget[listKey(opts.Targets[i])] = out[i]
 	}
-	return out, nil
+	return nil
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 func listKey(t target.Target) string {
