@@ -284,6 +284,9 @@ func Sum(p *P) int { return int(C.add(&p.c)) + int(p.c.x) }
 		"header/h.go":  "package header\n\n// #include \"missing.h\"\nimport \"C\"\n\nfunc F() int { return int(C.f()) }\n",
 		"user/user.go": "package user\n\nimport \"example.com/cgot/ok\"\n\nvar X = ok.Sum\n",
 		"pure/pure.go": "package pure\n\nvar Y = 1\n",
+		// net needs cgo when cgo is on: it builds exactly when the
+		// target's C compiler does.
+		"netuser/n.go": "package netuser\n\nimport \"net\"\n\nvar Z = net.ParseIP\n",
 	})
 	host := target.Target{GOOS: "linux", GOARCH: "amd64", Cgo: true}
 	cross := target.Target{GOOS: "linux", GOARCH: "arm64", Cgo: true}
@@ -299,6 +302,8 @@ func Sum(p *P) int { return int(C.add(&p.c)) + int(p.c.x) }
 		{"ok", "linux/arm64+cgo", "fail", ClassOther},
 		{"user", "linux/arm64+cgo", "fail", ClassOther},
 		{"pure", "linux/arm64+cgo", "ok", ""},
+		{"netuser", "linux/amd64+cgo", "ok", ""},
+		{"netuser", "linux/arm64+cgo", "fail", ClassOther},
 	} {
 		if v := verdictOf(res, "example.com/cgot/"+c.pkg, c.target); v.Status != c.status || v.Class != c.class {
 			t.Errorf("%s for %s: %+v, want %s %s", c.pkg, c.target, v, c.status, c.class)

@@ -116,29 +116,25 @@ const listFields = "ImportPath,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles
 
 // listTarget runs `go list -deps` for one target. For a target without
 // cgo it lists metadata only: neither the compiler nor a C compiler runs.
-// For a cgo target it runs cgo as go build does (-compiled: cgo, then the C
-// compiler on the preamble and the package's C sources), so that C
-// declarations are type-checked as the compiler sees them and C errors are
-// found; runtime/cgo's own C sources tell whether the target's C compiler
-// works at all. When that would run a program the project configures (a
+// For a cgo target it then runs cgo as go build does (runCgoStep), so that
+// C declarations are type-checked as the compiler sees them and C errors
+// are found. When that would run a program the project configures (a
 // target's cc) and the project is not trusted, it lists metadata only and
 // marks the packages that need cgo as unchecked.
 func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile string) ([]*listedPackage, error) {
 	runCgo := t.Cgo && (opts.TrustProject || !projectConfiguresCgo(t))
-	args := []string{"list", "-e", "-json=" + listFields, "-deps"}
-	if runCgo {
-		args = append(args, "-compiled")
-	}
 	var pkgs []*listedPackage
-	err := goList(ctx, opts, t, overlayFile, append(args, opts.Patterns...), func(p *listedPackage) {
-		if runCgo && p.ImportPath == "runtime/cgo" && p.Error != nil && cToolchainError(p.Error.Err) {
-			p.toolchainErr, p.Error = p.Error.Err, nil
-		}
-		p.derive()
+	err := goList(ctx, opts, t, overlayFile, append([]string{"list", "-e", "-json=" + listFields, "-deps"}, opts.Patterns...), func(p *listedPackage) {
 		pkgs = append(pkgs, p)
 	})
+	if err == nil && runCgo {
+		err = runCgoStep(ctx, opts, t, overlayFile, pkgs)
+	}
 	if err != nil {
 		return nil, err
+	}
+	for _, p := range pkgs {
+		p.derive()
 	}
 	if t.Cgo && !runCgo {
 		reason := fmt.Sprintf("not checked for %s: its cgo step would run the C compiler this project configures, which runs only from the command line or in a trusted workspace", t)
@@ -150,6 +146,75 @@ func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile
 	}
 	return pkgs, nil
 }
+
+// runCgoStep runs cgo (go list -compiled) on the packages of a cgo
+// target's listing whose type check needs its output: those outside the
+// standard library with cgo files, and runtime/cgo, whose build tells
+// whether the target's C compiler works at all. The standard library's
+// other cgo packages (net, os/user) build whenever runtime/cgo does, and
+// their API does not depend on cgo: running cgo on them would only cost
+// time, most of a cold check's.
+func runCgoStep(ctx context.Context, opts *Options, t target.Target, overlayFile string, pkgs []*listedPackage) error {
+	byPath := map[string]*listedPackage{}
+	var paths []string
+	fileArgs := false // packages named by files are not listable by path
+	for _, p := range pkgs {
+		if len(p.CgoFiles) == 0 {
+			continue
+		}
+		addCgoImports(p)
+		byPath[p.ImportPath] = p
+		fileArgs = fileArgs || p.ImportPath == "command-line-arguments"
+		if p.Error == nil && (!p.Standard || p.ImportPath == "runtime/cgo") {
+			paths = append(paths, p.ImportPath)
+		}
+	}
+	args := []string{"list", "-e", "-json=" + listFields, "-compiled"}
+	switch {
+	case fileArgs:
+		args = append(append(args, "-deps"), opts.Patterns...)
+	case len(paths) > 0:
+		args = append(args, paths...)
+	default:
+		return nil
+	}
+	return goList(ctx, opts, t, overlayFile, args, func(c *listedPackage) {
+		p := byPath[c.ImportPath]
+		if p == nil {
+			return
+		}
+		p.CompiledGoFiles = c.CompiledGoFiles
+		if len(c.CompiledGoFiles) > 0 {
+			p.Imports, p.ImportMap = c.Imports, c.ImportMap
+		}
+		if c.Error != nil && p.Error == nil {
+			p.Error = c.Error
+			if p.ImportPath == "runtime/cgo" && cToolchainError(p.Error.Err) {
+				p.toolchainErr, p.Error = p.Error.Err, nil
+			}
+		}
+	})
+}
+
+// addCgoImports adds to the imports of a package with cgo files those its
+// cgo step adds, as the go command's loader does: a listing without
+// -compiled leaves them out, yet they make the package fail with
+// runtime/cgo when the target's C compiler does not work.
+func addCgoImports(p *listedPackage) {
+	for _, imp := range []string{"unsafe", "runtime/cgo", "syscall"} {
+		switch {
+		case slices.Contains(p.Imports, imp),
+			p.Standard && imp == "runtime/cgo" && p.ImportPath == "runtime/cgo",
+			p.Standard && imp == "syscall" && cgoSyscallExclude[p.ImportPath]:
+			continue
+		}
+		p.Imports = append(p.Imports, imp)
+	}
+}
+
+// cgoSyscallExclude are the standard packages whose cgo step does not
+// import syscall (cmd/go/internal/load).
+var cgoSyscallExclude = map[string]bool{"runtime/cgo": true, "runtime/race": true, "runtime/msan": true, "runtime/asan": true}
 
 // projectConfiguresCgo reports whether t's cgo step would run a program or
 // flags that the project's configuration chooses.
