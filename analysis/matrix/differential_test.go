@@ -361,19 +361,7 @@ func normalizedJSON(t *testing.T, res *Result) []byte {
 		}
 		r.Diagnostics = append(r.Diagnostics, d)
 	}
-	sort.SliceStable(r.Diagnostics, func(i, j int) bool {
-		a, b := r.Diagnostics[i], r.Diagnostics[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Message < b.Message
-	})
+	SortDiagnostics(r.Diagnostics)
 	data, err := json.MarshalIndent(&r, "", "  ")
 	if err != nil {
 		t.Fatal(err)

@@ -93,20 +93,20 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 	}
 	dead := s.deadFiles(outs, unlisted)
 	if opts.Partial {
-		sortDiagnostics(dead) // they come in map order
+		SortDiagnostics(dead) // they come in map order
 		res.Partial = partialOf(res.Diagnostics, dead)
 		res.Diagnostics = append(res.Diagnostics, dead...)
 		return res
 	}
 	res.Diagnostics = append(res.Diagnostics, dead...)
-	sortDiagnostics(res.Diagnostics)
+	SortDiagnostics(res.Diagnostics)
 	res.Diagnostics = dedupe(res.Diagnostics)
 	return res
 }
 
-// sortDiagnostics orders findings by position, then message, keeping the
-// order of those that tie.
-func sortDiagnostics(diags []Diagnostic) {
+// SortDiagnostics orders findings by position, then message, keeping the
+// order of those that tie: the order of a Result's Diagnostics.
+func SortDiagnostics(diags []Diagnostic) {
 	sort.SliceStable(diags, func(i, j int) bool {
 		a, b := diags[i], diags[j]
 		if a.File != b.File {

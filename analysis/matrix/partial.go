@@ -201,7 +201,7 @@ func MergePartial(targets []string, parts []*Result) (*Result, error) {
 		res.Diagnostics = append(res.Diagnostics, d)
 	}
 
-	sortDiagnostics(res.Diagnostics)
+	SortDiagnostics(res.Diagnostics)
 	res.Diagnostics = dedupe(res.Diagnostics)
 	return res, nil
 }

@@ -206,18 +206,6 @@ func mergeResults(results []*matrix.Result) *matrix.Result {
 		out.Diagnostics = append(out.Diagnostics, r.Diagnostics...)
 	}
 	sort.SliceStable(out.Packages, func(i, j int) bool { return out.Packages[i].Path < out.Packages[j].Path })
-	sort.SliceStable(out.Diagnostics, func(i, j int) bool {
-		a, b := out.Diagnostics[i], out.Diagnostics[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Message < b.Message
-	})
+	matrix.SortDiagnostics(out.Diagnostics)
 	return out
 }
