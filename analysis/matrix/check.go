@@ -993,11 +993,13 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		u.apiKey = apiKeyOf(u.pkg, u.key, depKeys)
 		u.apiPkg = s.units.apiRepresentative(u)
 	}
-	// A dependency goes to the type cache only if it builds for this
-	// target; its entry serves every target with its Go files, whose
-	// functions without a body bodilessOf finds again (they fail or link
-	// depending on each target's non-Go files).
-	if cacheable && (role == roleStd || len(u.syntaxErrs) == 0 && len(u.compileErrs) == 0 && len(u.lateErrs) == 0 && len(missingBodies(p, u)) == 0) {
+	// A dependency goes to the type cache only if it has no errors the
+	// entry would lose. Its entry serves every target with its Go files,
+	// whose functions without a body bodilessOf finds again (they fail or
+	// link depending on each target's non-Go files): whether the target
+	// that computed the unit has their assembly does not matter, so that
+	// what is cached does not depend on which target came first.
+	if cacheable && (role == roleStd || len(u.syntaxErrs) == 0 && len(u.compileErrs) == 0 && len(u.lateErrs) == 0) {
 		tc.queue(u)
 	}
 }
