@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -117,21 +118,42 @@ func (c *typeCache) flush(fset *token.FileSet) {
 			c.mu.Lock()
 			delete(c.inFlight, &todo)
 			c.mu.Unlock()
-			// The cache only saves time: a failed write loses none of it.
-			if r := recover(); r != nil {
-				if report := c.reporter(); report != nil {
-					report(fmt.Errorf("internal error writing the type cache: %v\n%s", r, debug.Stack()))
-				}
-			}
 		}()
+		defer c.recoverWrite()
+		// One writer per CPU: the command line waits for these writes
+		// before it exits, and a server writes only while it is idle.
+		next := make(chan *unit)
+		var writers sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(todo)) {
+			writers.Go(func() {
+				for u := range next {
+					func() {
+						defer c.recoverWrite()
+						c.write(fset, u.key, u.pkg)
+					}()
+				}
+			})
+		}
+		defer writers.Wait()
+		defer close(next)
 		for _, u := range todo {
 			hook("typecache")
 			for c.idle != nil && !c.urgent.Load() && !c.idle() {
 				time.Sleep(idlePoll)
 			}
-			c.write(fset, u.key, u.pkg)
+			next <- u
 		}
 	}()
+}
+
+// recoverWrite reports a panic while writing: the cache only saves time,
+// a failed write loses none of it.
+func (c *typeCache) recoverWrite() {
+	if r := recover(); r != nil {
+		if report := c.reporter(); report != nil {
+			report(fmt.Errorf("internal error writing the type cache: %v\n%s", r, debug.Stack()))
+		}
+	}
 }
 
 const idlePoll = 50 * time.Millisecond
