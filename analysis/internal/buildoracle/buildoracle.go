@@ -113,6 +113,9 @@ type listPackage struct {
 	Deps       []string
 	Error      *struct{ Err string }
 	DepsErrors []*struct{ Err string }
+	// Listed with -test only.
+	ForTest                   string
+	TestGoFiles, XTestGoFiles []string
 }
 
 func (r *runner) command(ctx context.Context, args ...string) *exec.Cmd {
@@ -337,12 +340,16 @@ func (r *runner) buildsWithCgo(p string) bool {
 }
 
 // goFiles returns the names of the non-test Go files in dir.
-func goFiles(dir string) []string {
+func goFiles(dir string) []string { return goFilesTests(dir, false) }
+
+// goFilesTests returns the names of the Go files in dir, the test files
+// too if tests.
+func goFilesTests(dir string, tests bool) []string {
 	entries, _ := os.ReadDir(dir)
 	var names []string
 	for _, e := range entries {
 		name := e.Name()
-		if !e.IsDir() && strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
+		if !e.IsDir() && strings.HasSuffix(name, ".go") && (tests || !strings.HasSuffix(name, "_test.go")) {
 			names = append(names, name)
 		}
 	}

@@ -212,18 +212,19 @@ type decl struct {
 }
 
 // excludedDecls indexes the package-level declarations of the non-test Go
-// files of pkg that the target leaves out of the build, by "X" or "T.M".
+// files of pkg that the target leaves out of the build, by "X" or "T.M";
+// for a test package (go list -test), of its test files too.
 func (r *runner) excludedDecls(pkg string) map[string][]decl {
 	lp := r.pkgs[pkg]
 	if lp == nil || lp.Dir == "" {
 		return nil
 	}
-	if idx, ok := r.decls[lp.Dir]; ok {
+	if idx, ok := r.decls[pkg]; ok {
 		return idx
 	}
 	idx := map[string][]decl{}
 	ctxt := r.t.Context()
-	for _, name := range goFiles(lp.Dir) {
+	for _, name := range goFilesTests(lp.Dir, lp.ForTest != "") {
 		matched, err := ctxt.MatchFile(lp.Dir, name)
 		if err != nil {
 			continue
@@ -234,7 +235,7 @@ func (r *runner) excludedDecls(pkg string) map[string][]decl {
 			continue
 		}
 		f, _ := parser.ParseFile(token.NewFileSet(), path, src, parser.SkipObjectResolution)
-		if f == nil {
+		if f == nil || strings.HasSuffix(name, "_test.go") && f.Name.Name != lp.Name {
 			continue
 		}
 		d := decl{file: path}
@@ -255,7 +256,7 @@ func (r *runner) excludedDecls(pkg string) map[string][]decl {
 	if r.decls == nil {
 		r.decls = map[string]map[string][]decl{}
 	}
-	r.decls[lp.Dir] = idx
+	r.decls[pkg] = idx
 	return idx
 }
 

@@ -62,15 +62,23 @@ func Generate(seed int64) Module {
 	for i := range graphs {
 		g.graph(fmt.Sprintf("g%d", i))
 	}
+	// Tests draw from a stream of their own: the rest of the module is
+	// what it was before tests were generated.
+	main := g.r
+	g.r = rand.New(rand.NewPCG(uint64(seed), 0x7465737473))
+	g.tests()
+	g.testRand, g.r = g.r, main
 	return g.module()
 }
 
 type gen struct {
-	r     *rand.Rand
-	pkgs  []*pkg
-	n     int // for unique names
-	desc  strings.Builder
-	notes []string // per package, for the description
+	r *rand.Rand
+	// testRand decorates test files.
+	testRand *rand.Rand
+	pkgs     []*pkg
+	n        int // for unique names
+	desc     strings.Builder
+	notes    []string // per package, for the description
 }
 
 type pkg struct {
@@ -87,6 +95,11 @@ type pkg struct {
 	// main packages are linked: main calls the uses in the files every
 	// target builds, so that what they refer to must exist at link time.
 	main bool
+	// testing makes new files test files (see tests); testOrder lists
+	// them, apart from fileOrder so that the files of a module without
+	// tests stay as they were.
+	testing   bool
+	testOrder []string
 }
 
 type feature struct {
@@ -136,21 +149,36 @@ func (p *pkg) namedFile(name string, pt part) *file {
 	}
 	f := &file{name: name, pkgName: p.name, part: pt, imports: map[string]string{}}
 	p.files[name] = f
-	p.fileOrder = append(p.fileOrder, name)
+	if p.testing {
+		p.testOrder = append(p.testOrder, name)
+	} else {
+		p.fileOrder = append(p.fileOrder, name)
+	}
 	return f
 }
 
 // file returns p's file for a part of a partition whose files are named
 // stem_suffix.go; stem "" is the common file, which every target builds.
 func (p *pkg) file(stem string, pt part) *file {
-	if stem == "" {
+	switch {
+	case stem == "" && p.testing:
+		return p.namedFile("common_test.go", part{})
+	case stem == "":
 		return p.namedFile(p.name+".go", part{})
+	case p.testing:
+		return p.namedFile(stem+"_"+pt.suffix+"_test.go", pt)
 	}
 	return p.namedFile(stem+"_"+pt.suffix+".go", pt)
 }
 
-func (p *pkg) common() *file  { return p.file("", part{}) }
-func (p *pkg) useFile() *file { return p.namedFile("use.go", part{}) }
+func (p *pkg) common() *file { return p.file("", part{}) }
+
+func (p *pkg) useFile() *file {
+	if p.testing {
+		return p.namedFile("use_test.go", part{})
+	}
+	return p.namedFile("use.go", part{})
+}
 
 func stemOf(pt *partition) string { return strings.ReplaceAll(pt.name, "-", "") }
 
@@ -322,6 +350,9 @@ func (g *gen) place(f *feature) {
 		g.add(f.owner.common(), expand(k.common), f.owner)
 	}
 	pt := g.pickPartition(k)
+	for f.owner.testing && hasCgoPart(pt) {
+		pt = g.pickPartition(k) // test files may not import "C"
+	}
 	var chosen []string
 	for _, prt := range pt.parts {
 		list := k.variants
@@ -414,17 +445,33 @@ func (g *gen) useSite(p *pkg) *file {
 		return p.useFile()
 	}
 	pt := g.randomPartition()
+	for p.testing && hasCgoPart(pt) {
+		pt = g.randomPartition()
+	}
 	return p.file(stemOf(pt), pick(g, pt.parts))
+}
+
+func hasCgoPart(pt *partition) bool {
+	return slices.ContainsFunc(pt.parts, func(prt part) bool { return prt.cgo })
 }
 
 // use writes a use of f in user's file site; q reaches f's package.
 func (g *gen) use(user *pkg, f *feature, q string, site *file) {
+	var owner *pkg
+	if q != "" {
+		owner = g.pkgNamed(user, strings.TrimSuffix(q, "."))
+	}
+	g.useOf(user, f, q, site, owner)
+}
+
+// useOf writes a use of f in user's file site, through q, the name of
+// owner (nil if q is "").
+func (g *gen) useOf(user *pkg, f *feature, q string, site *file, owner *pkg) {
 	u, ok := g.pickUse(f, q)
 	if !ok {
 		return
 	}
-	if q != "" {
-		owner := g.pkgNamed(user, strings.TrimSuffix(q, "."))
+	if owner != nil {
 		site.imports[owner.path()] = ""
 	}
 	// One expansion for both parts: the body refers to the top's $U.
@@ -576,6 +623,78 @@ func (g *gen) testFile(p *pkg) {
 	p.notes = append(p.notes, "declares "+f.name+" again in zz_test.go")
 }
 
+// testKinds are the kinds a test file may declare: none needs assembly,
+// cgo or another package clause.
+var testKinds = []string{"func", "const", "type", "method", "embed", "generic", "generic-type", "interface", "struct", "var", "alias", "size"}
+
+// tests gives some packages tests: internal test files that declare
+// helpers per target and use the package's names and its imports' (some
+// only for some targets), and external test packages that use the
+// package's names, those of its internal test files included.
+func (g *gen) tests() {
+	for _, p := range slices.Clone(g.pkgs) {
+		internal, external := g.chance(0.5), !p.main && g.chance(0.3)
+		if !internal && !external {
+			continue
+		}
+		if internal {
+			p.testing = true
+			if g.chance(0.5) {
+				f := g.declareKind(p, kindNamed(pick(g, testKinds)))
+				g.use(p, f, "", g.useSite(p))
+				p.notes = append(p.notes, "tests declare "+f.name)
+			}
+			for range 1 + g.r.IntN(2) {
+				f, q := g.testUse(p)
+				if f != nil {
+					g.use(p, f, q, g.useSite(p))
+				}
+			}
+			p.testing = false
+		}
+		if external && len(p.features) > 0 {
+			p.testing = true
+			ext := p.namedFile("ext_test.go", part{})
+			ext.pkgName = p.name + "_test"
+			for range 1 + g.r.IntN(2) {
+				f := pick(g, p.features)
+				g.useOf(p, f, p.name+".", ext, p)
+			}
+			if len(ext.decls) == 0 {
+				// No use fits: the package is still imported.
+				ext.imports[p.path()] = "_"
+			}
+			p.testing = false
+			p.notes = append(p.notes, "has an external test package")
+		}
+	}
+}
+
+// testUse picks a name for p's tests to use: p's own, or one of a package
+// p imports, with its qualifier.
+func (g *gen) testUse(p *pkg) (*feature, string) {
+	type candidate struct {
+		f *feature
+		q string
+	}
+	var all []candidate
+	for _, f := range p.features {
+		all = append(all, candidate{f, ""})
+	}
+	for _, d := range g.pkgs {
+		if slices.Contains(d.importers, p) {
+			for _, f := range d.features {
+				all = append(all, candidate{f, d.name + "."})
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil, ""
+	}
+	c := pick(g, all)
+	return c.f, c.q
+}
+
 // expand fills in a template for feature f used from package user through
 // qualifier q.
 func (g *gen) expand(s string, f *feature, q string, user *pkg) string {
@@ -716,6 +835,13 @@ func (g *gen) module() Module {
 				m.Files[p.dir+"/"+strings.TrimSuffix(name, ".go")+".s"] = f.header() + "// Declares nothing: the compiler leaves bodyless functions to the linker.\n"
 			}
 		}
+		for _, name := range p.testOrder {
+			f := p.files[name]
+			if g.testRand != nil && g.testRand.Float64() < 0.08 {
+				f.decor = decorations[g.testRand.IntN(len(decorations))]
+			}
+			m.Files[p.dir+"/"+name] = f.render()
+		}
 		fmt.Fprintf(&g.desc, "%s:\n", p.dir)
 		for _, n := range p.notes {
 			fmt.Fprintf(&g.desc, "\t%s\n", n)
@@ -736,6 +862,15 @@ func (g *gen) mainFunc(p *pkg) {
 		}
 		if f.pkgName == p.name {
 			f.pkgName = "main"
+		}
+	}
+	for _, name := range p.testOrder {
+		f := p.files[name]
+		switch f.pkgName {
+		case p.name:
+			f.pkgName = "main"
+		case p.name + "_test":
+			f.pkgName = "main_test"
 		}
 	}
 	body := ""
