@@ -90,7 +90,7 @@ func (s *Session) deriveBodies(u, base *unit, p *listedPackage, syntax []*ast.Fi
 	// change of this file's errors.
 	var checked []types.Error
 	conf := checkConfig(p, deps, nil, sizes, goVersion, func(te types.Error) { checked = append(checked, te) })
-	pkg := types.NewPackage(p.ImportPath, base.pkg.Name())
+	pkg := types.NewPackage(p.typesPath(), base.pkg.Name())
 	scope := base.pkg.Scope()
 	for name := range plan.mentioned {
 		if obj := scope.Lookup(name); obj != nil {

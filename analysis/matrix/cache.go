@@ -96,6 +96,9 @@ func resultKey(opts *Options, goVersion string) string {
 	if opts.Partial {
 		fmt.Fprint(h, "partial\x00")
 	}
+	if opts.Tests {
+		fmt.Fprint(h, "tests\x00")
+	}
 	names := make([]string, 0, len(opts.Analyzers))
 	for name := range opts.Analyzers {
 		names = append(names, name)

@@ -42,7 +42,11 @@ type Options struct {
 	Overlay   map[string][]byte // absolute file path -> unsaved content
 	Analyzers map[string]bool   // analyzer name -> enabled; missing means enabled
 	GoCmd     string            // default "go"
-	Env       []string          // base environment; default os.Environ()
+	// Tests also checks each package's tests for every target, as go vet
+	// does: the package with its _test.go files and its external test
+	// package, reported as Verdict.Tests and as findings in test files.
+	Tests bool
+	Env   []string // base environment; default os.Environ()
 	// ResultCacheDir, if set, stores results by a fingerprint of every
 	// input (see cache.go), so a check of an unchanged module is nearly
 	// free. Checks with an overlay are never cached.
@@ -512,7 +516,7 @@ func listFingerprint(opts *Options) string {
 			fmt.Fprintf(&b, "%s\x00", kv)
 		}
 	}
-	fmt.Fprintf(&b, "trust=%v", opts.TrustProject)
+	fmt.Fprintf(&b, "trust=%v\x00tests=%v", opts.TrustProject, opts.Tests)
 	return b.String()
 }
 
@@ -908,7 +912,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	// (their verdict is then known: they build). cgo's stand-in for
 	// package C has no export data form.
 	u.inputs = &checkInputs{p: p, deps: depUnits, sizes: sizes, goVersion: goVersion}
-	cacheable := (role == roleStd || role == roleDep && fixed) && len(p.CgoFiles) == 0 && s.types != nil
+	cacheable := (role == roleStd || role == roleDep && fixed) && len(p.CgoFiles) == 0 && !p.isTestVariant() && s.types != nil
 	tc := s.types
 	if cacheable {
 		if pkg, ok := tc.read(s.fset, u.key, p.ImportPath, depUnits); ok {
@@ -952,7 +956,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	derived := base != nil && s.deriveUnit(u, base, p, syntax, depUnits, sizes, goVersion)
 	if derived {
 		s.derived.Add(1)
-		u.firstErrFile = nil // a derived check's order is not a full one's
+		u.firstErrFile, u.firstTypeErr = nil, nil // a derived check's order is not a full one's
 	} else {
 		u.typeErrs = nil
 		typeCheck(u, p, syntax, depUnits, s.fset, sizes, goVersion, role)
@@ -973,6 +977,13 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 			typeCheck(&full, p, syntax, depUnits, s.fset, sizes, goVersion, role)
 			return full.firstErrFile
 		})
+		if p.vetOnly && u.firstTypeErr == nil && len(u.typeErrs) > 0 {
+			// go vet reports the type checker's first error; a derived
+			// check does not know it.
+			var full unit
+			typeCheck(&full, p, syntax, depUnits, s.fset, sizes, goVersion, role)
+			u.firstTypeErr = full.firstTypeErr
+		}
 	}
 	switch role {
 	case roleStd:
@@ -1045,7 +1056,7 @@ func (s *Session) fullPass(in *passInput) (*types.Package, *types.Info, []*ast.F
 			FileVersions: map[*ast.File]string{},
 		}
 		conf := checkConfig(ci.p, ci.deps, nil, ci.sizes, ci.goVersion, func(types.Error) {})
-		pkg, _ := conf.Check(ci.p.ImportPath, s.fset, files, info)
+		pkg, _ := conf.Check(ci.p.typesPath(), s.fset, files, info)
 		u.full = &fullCheck{pkg, info, files}
 	})
 	return u.full.pkg, u.full.info, u.full.files

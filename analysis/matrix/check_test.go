@@ -211,7 +211,7 @@ func TestPackagesWithoutBuildableFiles(t *testing.T) {
 			t.Errorf("%s: %+v, want class %s", pkg, v, class)
 		}
 	}
-	compareWithGoBuild(t, dir, targets, res)
+	compareWithGoBuild(t, dir, targets, res, false)
 }
 
 // TestClassesFollowTheFirstError checks the documented classes where a
@@ -254,7 +254,7 @@ func TestClassesFollowTheFirstError(t *testing.T) {
 			t.Errorf("%s for %s: %+v, want class %s", c.pkg, c.target, v, c.class)
 		}
 	}
-	compareWithGoBuild(t, dir, targets, res)
+	compareWithGoBuild(t, dir, targets, res, false)
 }
 
 // TestCgoTargets checks that cgo targets run cgo as go build does: C
@@ -312,7 +312,7 @@ func Sum(p *P) int { return int(C.add(&p.c)) + int(p.c.x) }
 	if v := verdictOf(res, "example.com/cgot/header", "linux/amd64+cgo"); !strings.HasSuffix(v.Pos, "header/h.go:3:11") || !strings.Contains(v.Message, "missing.h") {
 		t.Errorf("missing header: %+v, want it at the #include", v)
 	}
-	compareWithGoBuild(t, dir, targets, res)
+	compareWithGoBuild(t, dir, targets, res, false)
 
 	// The same host target with a C compiler from the project's
 	// configuration: unchecked unless the project is trusted.

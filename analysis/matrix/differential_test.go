@@ -28,6 +28,7 @@ import (
 //	go test -run TestDifferential$ ./analysis/matrix                 # the default size
 //	CROSSLS_ORACLE_MODULES=300 go test -run TestDifferential$ ...    # more modules
 //	CROSSLS_ORACLE_SEED=1000 ...                                     # starting at another seed
+//	CROSSLS_ORACLE_TESTS_EVERY=1 ...                                 # every seed's tests too (default: every tenth)
 //	go test -run TestDifferentialFixtures ./analysis/matrix          # every module that ever failed
 //	go test -fuzz FuzzDifferential -run '^$' ./analysis/matrix
 //
@@ -45,6 +46,11 @@ const differentialTargets = "linux/amd64,linux/386,linux/arm/v7,windows/amd64,da
 // cache).
 const defaultDifferentialModules = 250
 
+// defaultTestsEvery: every tenth seed's tests are compiled too, and
+// compared with go vet's (which costs a go vet per package and target).
+// CROSSLS_ORACLE_TESTS_EVERY=1 compares every seed's.
+const defaultTestsEvery = 10
+
 // differentialTargetsFor adds linux/arm64+cgo (whose C toolchain does not
 // work on most machines) to every fourth seed's targets.
 func differentialTargetsFor(seed int64) string {
@@ -60,12 +66,13 @@ func TestDifferential(t *testing.T) {
 	}
 	n := envInt(t, "CROSSLS_ORACLE_MODULES", defaultDifferentialModules)
 	first := envInt(t, "CROSSLS_ORACLE_SEED", 1)
+	testsEvery := max(envInt(t, "CROSSLS_ORACLE_TESTS_EVERY", defaultTestsEvery), 1)
 	var total agreement
 	failed := 0
 	start := time.Now()
 	for seed := int64(first); seed < int64(first+n); seed++ {
 		m := modgen.Generate(seed)
-		a, ok := checkDifferential(t, seed, m.Files, differentialTargetsFor(seed), m.Description)
+		a, ok := checkDifferential(t, seed, m.Files, differentialTargetsFor(seed), m.Description, seed%int64(testsEvery) == 0)
 		total.add(a)
 		if !ok {
 			failed++
@@ -88,7 +95,7 @@ func FuzzDifferential(f *testing.F) {
 			t.Skip("builds a generated module for many targets")
 		}
 		m := modgen.Generate(seed)
-		checkDifferential(t, seed, m.Files, differentialTargetsFor(seed), m.Description)
+		checkDifferential(t, seed, m.Files, differentialTargetsFor(seed), m.Description, true)
 	})
 }
 
@@ -120,7 +127,7 @@ func TestDifferentialFixtures(t *testing.T) {
 			for _, f := range ar.Files {
 				files[f.Name] = string(f.Data)
 			}
-			checkDifferential(t, seed, files, targets, string(ar.Comment))
+			checkDifferential(t, seed, files, targets, string(ar.Comment), true)
 		})
 	}
 }
@@ -149,9 +156,10 @@ func envInt(t *testing.T, name string, def int) int {
 }
 
 // checkDifferential writes files to a module directory, checks it with
-// crossls for targets and compares every verdict with go build's. It
-// reports each disagreement, and the module, as an error.
-func checkDifferential(t *testing.T, seed int64, files map[string]string, targetList, description string) (agreement, bool) {
+// crossls for targets and compares every verdict with go build's, and with
+// tests, every verdict of the packages' tests with go vet's. It reports
+// each disagreement, and the module, as an error.
+func checkDifferential(t *testing.T, seed int64, files map[string]string, targetList, description string, tests bool) (agreement, bool) {
 	t.Helper()
 	targets, err := target.ParseList(targetList)
 	if err != nil {
@@ -160,14 +168,14 @@ func checkDifferential(t *testing.T, seed int64, files map[string]string, target
 	dir := writeModule(t, files)
 	ctx := context.Background()
 	start := time.Now()
-	res, err := Check(ctx, Options{Dir: dir, Targets: targets})
+	res, err := Check(ctx, Options{Dir: dir, Targets: targets, Tests: tests})
 	if err != nil {
 		t.Errorf("seed %d: crossls check: %v\n%s", seed, err, moduleTxtar(seed, targetList, description, files))
 		return agreement{}, false
 	}
 	checkTime := time.Since(start)
 	pkgs := modulePackages(files)
-	a, ds, err := compareWithOracle(ctx, dir, pkgs, targets, res)
+	a, ds, err := compareWithOracle(ctx, dir, pkgs, targets, res, tests)
 	if err != nil {
 		t.Fatalf("seed %d: %v", seed, err)
 	}

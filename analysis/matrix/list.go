@@ -23,13 +23,18 @@ import (
 // listedPackage is the part of `go list -json` output the driver uses.
 type listedPackage struct {
 	ImportPath string
-	Dir        string
-	Name       string
-	Goroot     bool
-	Standard   bool
-	DepOnly    bool
-	GoFiles    []string
-	CgoFiles   []string
+	// ForTest is set on the packages a test binary compiles anew (go list
+	// -test): the package under test with its _test.go files ("p [p.test]"),
+	// its external test package ("p_test [p.test]") and the packages
+	// between them that import the package under test.
+	ForTest  string
+	Dir      string
+	Name     string
+	Goroot   bool
+	Standard bool
+	DepOnly  bool
+	GoFiles  []string
+	CgoFiles []string
 	// CompiledGoFiles are the files the compiler sees, cgo's output
 	// included; listed only for cgo targets (go list -compiled).
 	CompiledGoFiles []string
@@ -63,6 +68,11 @@ type listedPackage struct {
 	// cgoProcessed: files holds cgo's output for the CgoFiles; the type
 	// check sees the C declarations as the compiler does.
 	cgoProcessed bool
+	// vetOnly: a test package that go vet type-checks but does not
+	// compile, as nothing imports it (the external test package, and the
+	// package under test with its _test.go files when no other test
+	// package imports it). The compiler's own checks do not apply.
+	vetOnly bool
 	// toolchainErr is runtime/cgo's failure to build with the target's C
 	// compiler: every package that needs cgo fails with it.
 	toolchainErr string
@@ -111,7 +121,7 @@ type listError struct {
 	Err         string
 }
 
-const listFields = "ImportPath,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,IgnoredGoFiles,InvalidGoFiles," +
+const listFields = "ImportPath,ForTest,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,IgnoredGoFiles,InvalidGoFiles," +
 	"CFiles,CXXFiles,MFiles,FFiles,SFiles,SysoFiles,SwigFiles,SwigCXXFiles,Imports,ImportMap,Error,DepsErrors,Module"
 
 // listTarget runs `go list -deps` for one target. For a target without
@@ -124,8 +134,14 @@ const listFields = "ImportPath,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles
 func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile string) ([]*listedPackage, error) {
 	runCgo := t.Cgo && (opts.TrustProject || !projectConfiguresCgo(t))
 	var pkgs []*listedPackage
-	err := goList(ctx, opts, t, overlayFile, append([]string{"list", "-e", "-json=" + listFields, "-deps"}, opts.Patterns...), func(p *listedPackage) {
-		pkgs = append(pkgs, p)
+	args := []string{"list", "-e", "-json=" + listFields, "-deps"}
+	if opts.Tests {
+		args = append(args, "-test")
+	}
+	err := goList(ctx, opts, t, overlayFile, append(args, opts.Patterns...), func(p *listedPackage) {
+		if !isTestMain(p) {
+			pkgs = append(pkgs, p)
+		}
 	})
 	if err == nil && runCgo {
 		err = runCgoStep(ctx, opts, t, overlayFile, pkgs)
@@ -136,6 +152,7 @@ func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile
 	for _, p := range pkgs {
 		p.derive()
 	}
+	markVetOnly(pkgs)
 	if t.Cgo && !runCgo {
 		reason := fmt.Sprintf("not checked for %s: its cgo step would run the C compiler this project configures, which runs only from the command line or in a trusted workspace", t)
 		for _, p := range pkgs {
@@ -145,6 +162,40 @@ func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile
 		}
 	}
 	return pkgs, nil
+}
+
+// markVetOnly sets vetOnly on the test packages that nothing imports (the
+// generated test main, which imports them all, is not in pkgs).
+func markVetOnly(pkgs []*listedPackage) {
+	imported := map[string]bool{}
+	for _, p := range pkgs {
+		for _, imp := range p.Imports {
+			imported[imp] = true
+		}
+	}
+	for _, p := range pkgs {
+		path := p.typesPath()
+		p.vetOnly = p.isTestVariant() && !imported[p.ImportPath] && (path == p.ForTest || path == p.ForTest+"_test")
+	}
+}
+
+// isTestMain reports whether p is the generated main package of a test
+// binary ("p.test"), which go vet does not check either.
+func isTestMain(p *listedPackage) bool {
+	return p.ForTest == "" && p.Name == "main" && strings.HasSuffix(p.ImportPath, ".test") &&
+		len(p.GoFiles) > 0 && filepath.IsAbs(p.GoFiles[0])
+}
+
+// isTestVariant reports whether p is compiled only into a test binary.
+func (p *listedPackage) isTestVariant() bool { return p.ForTest != "" }
+
+// typesPath is the path of p's types.Package: its import path, without the
+// test binary a test variant is compiled for.
+func (p *listedPackage) typesPath() string { return typesPathOf(p.ImportPath) }
+
+func typesPathOf(importPath string) string {
+	path, _, _ := strings.Cut(importPath, " ")
+	return path
 }
 
 // runCgoStep runs cgo (go list -compiled) on the packages of a cgo
@@ -158,6 +209,9 @@ func runCgoStep(ctx context.Context, opts *Options, t target.Target, overlayFile
 	byPath := map[string]*listedPackage{}
 	var paths []string
 	fileArgs := false // packages named by files are not listable by path
+	// Test variants are listed through the package under test (-test);
+	// those that only import it, with -deps too.
+	tests, testDeps := false, false
 	for _, p := range pkgs {
 		if len(p.CgoFiles) == 0 {
 			continue
@@ -165,13 +219,24 @@ func runCgoStep(ctx context.Context, opts *Options, t target.Target, overlayFile
 		addCgoImports(p)
 		byPath[p.ImportPath] = p
 		fileArgs = fileArgs || p.ImportPath == "command-line-arguments"
-		if p.Error == nil && (!p.Standard || p.ImportPath == "runtime/cgo") {
-			paths = append(paths, p.ImportPath)
+		if p.Error != nil || p.Standard && p.ImportPath != "runtime/cgo" {
+			continue
+		}
+		path := p.ImportPath
+		if p.isTestVariant() {
+			path, tests = p.ForTest, true
+			testDeps = testDeps || p.DepOnly
+		}
+		if !slices.Contains(paths, path) {
+			paths = append(paths, path)
 		}
 	}
 	args := []string{"list", "-e", "-json=" + listFields, "-compiled"}
+	if tests {
+		args = append(args, "-test")
+	}
 	switch {
-	case fileArgs:
+	case fileArgs || testDeps:
 		args = append(append(args, "-deps"), opts.Patterns...)
 	case len(paths) > 0:
 		args = append(args, paths...)

@@ -24,6 +24,9 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 	pkgs := map[string]*Package{}
 	for _, o := range outs {
 		for _, p := range o.roots {
+			if p.isTestVariant() {
+				continue // in the verdict of the package under test
+			}
 			pkg := pkgs[p.ImportPath]
 			if pkg == nil {
 				pkg = &Package{Path: p.ImportPath, Dir: p.Dir, Targets: make(map[string]Verdict, len(outs))}

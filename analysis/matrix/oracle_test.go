@@ -25,24 +25,25 @@ func TestOracle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Check(context.Background(), Options{Dir: dir, Targets: targets})
+			res, err := Check(context.Background(), Options{Dir: dir, Targets: targets, Tests: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(res.Packages) == 0 {
 				t.Fatal("no packages checked")
 			}
-			compareWithGoBuild(t, dir, targets, res)
+			compareWithGoBuild(t, dir, targets, res, true)
 		})
 	}
 }
 
 // compareWithGoBuild compares every verdict of res, status and class, with
-// what go build does for that package and target, and reports each
+// what go build does for that package and target (and with tests, the
+// verdicts of the packages' tests with go vet's), and reports each
 // disagreement and the agreement figures.
-func compareWithGoBuild(t *testing.T, dir string, targets []target.Target, res *Result) {
+func compareWithGoBuild(t *testing.T, dir string, targets []target.Target, res *Result, tests bool) {
 	t.Helper()
-	a, ds, err := compareWithOracle(context.Background(), dir, packagePaths(res), targets, res)
+	a, ds, err := compareWithOracle(context.Background(), dir, packagePaths(res), targets, res, tests)
 	if err != nil {
 		t.Fatal(err)
 	}

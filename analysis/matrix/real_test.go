@@ -53,7 +53,7 @@ func TestOracleRealModules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareWithGoBuild(t, dir, targets, res)
+			compareWithGoBuild(t, dir, targets, res, false)
 			for _, d := range res.Diagnostics {
 				t.Logf("%s:%d: %s (%s, %s)", filepath.Base(d.File), d.Line, d.Message, d.Analyzer, d.Severity)
 			}

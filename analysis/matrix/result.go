@@ -25,8 +25,9 @@ type Partial struct {
 	Unbuilt []int `json:"unbuilt"`
 }
 
-// Package holds the per-target verdicts of one non-test package matched by
-// the patterns: the prediction of `go build <package>` for each target.
+// Package holds the per-target verdicts of one package matched by the
+// patterns: the prediction of `go build <package>` for each target, and of
+// compiling its tests.
 type Package struct {
 	Path    string             `json:"path"`
 	Dir     string             `json:"dir"`
@@ -49,6 +50,11 @@ type Verdict struct {
 	Class   string `json:"class,omitempty"`
 	Message string `json:"message,omitempty"`
 	Pos     string `json:"pos,omitempty"` // file:line:col of the first error
+	// Tests predicts whether the package's tests compile for the target
+	// (go vet with the target's environment): the package with its
+	// _test.go files, then its external test package. Set only when the
+	// check includes tests and the package has test files for the target.
+	Tests *Verdict `json:"tests,omitempty"`
 }
 
 // Severities.

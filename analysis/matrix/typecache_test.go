@@ -118,7 +118,7 @@ func TestTypeCacheBodilessDependency(t *testing.T) {
 			}
 			s.Flush()
 			checks = append(checks, s.TypeChecks())
-			t.Run(run, func(t *testing.T) { compareWithGoBuild(t, dir, ts, res) })
+			t.Run(run, func(t *testing.T) { compareWithGoBuild(t, dir, ts, res, false) })
 		}
 		// Reading the cache, only the main package's units are checked:
 		// the dependency (one unit for the 64-bit targets, one for 386)

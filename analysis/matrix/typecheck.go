@@ -233,6 +233,9 @@ type unit struct {
 	// first, nil if unknown (a derived check): the compiler lists its
 	// errors file by file in the order that files first reported one.
 	firstErrFile *token.File
+	// firstTypeErr is the type error the type checker reported first, nil
+	// if none or unknown (a derived check): the one go vet reports.
+	firstTypeErr *types.Error
 
 	bodilessOnce sync.Once
 	bodiless     []*ast.FuncDecl // functions without a body or linkname
@@ -474,7 +477,7 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 	// The standard library builds for every valid target: its bodies are
 	// not ours to check.
 	conf.IgnoreFuncBodies = role == roleStd
-	u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+	u.pkg, _ = conf.Check(p.typesPath(), fset, files, u.info)
 	if role == roleRoot && slices.ContainsFunc(u.typeErrs, needsExpressionTypes) {
 		u.typeErrs = nil
 		u.info = &types.Info{
@@ -483,11 +486,12 @@ func typeCheck(u *unit, p *listedPackage, files []*ast.File, deps map[string]*un
 			Uses:      map[*ast.Ident]types.Object{},
 			Implicits: map[ast.Node]types.Object{},
 		}
-		u.pkg, _ = conf.Check(p.ImportPath, fset, files, u.info)
+		u.pkg, _ = conf.Check(p.typesPath(), fset, files, u.info)
 	}
-	u.firstErrFile = nil
+	u.firstErrFile, u.firstTypeErr = nil, nil
 	if len(u.typeErrs) > 0 {
-		u.firstErrFile = fset.File(u.typeErrs[0].Pos)
+		first := u.typeErrs[0]
+		u.firstErrFile, u.firstTypeErr = fset.File(first.Pos), &first
 	}
 	sortTypeErrors(fset, files, u.typeErrs)
 }
@@ -512,7 +516,7 @@ func checkConfig(p *listedPackage, deps map[string]*unit, unused map[string]bool
 			}
 			if unused[path] {
 				// Named by no declaration: an empty stand-in will do.
-				return stubPackage(path, d.name), nil
+				return stubPackage(typesPathOf(path), d.name), nil
 			}
 			d.ensure()
 			if d.apiPkg == nil {
@@ -550,7 +554,7 @@ func (p *listedPackage) emptyUnit() *unit {
 	p.emptyOnce.Do(func() {
 		done := make(chan struct{})
 		close(done)
-		pkg := stubPackage(p.ImportPath, p.Name)
+		pkg := stubPackage(p.typesPath(), p.Name)
 		p.empty = &unit{key: "empty\x00" + p.ImportPath + "\x00" + p.Name, name: p.Name, done: done,
 			pkg: pkg, apiPkg: pkg, apiKey: "-", info: &types.Info{}, inputs: &checkInputs{p: p}}
 	})

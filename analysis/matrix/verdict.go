@@ -78,6 +78,7 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 	for _, in := range order {
 		in.collected = true
 	}
+	foldTestVerdicts(out)
 	for _, d := range diags {
 		if f := d.pkg.failure; f != nil && f.unchecked && d.analyzer.Name == "buildgap" {
 			continue // type errors of C's stand-ins, not the compiler's
@@ -91,6 +92,34 @@ func (s *Session) collect(out *targetOutput, opts *Options, order []*passInput, 
 		if dg, ok := s.convert(d); ok {
 			out.diags = append(out.diags, dg)
 		}
+	}
+}
+
+// foldTestVerdicts sets the Tests verdict of each package under test: that
+// of the package compiled with its _test.go files (or, without such files,
+// of the package itself) if it fails, as go vet checks it first and the
+// external test package imports it; else that of the external test package.
+func foldTestVerdicts(out *targetOutput) {
+	for _, p := range out.roots {
+		if !p.isTestVariant() {
+			continue
+		}
+		v, ok := out.verdicts[p.ForTest]
+		if !ok {
+			continue
+		}
+		tv := out.verdicts[p.ImportPath]
+		internal := p.typesPath() == p.ForTest
+		if _, ok := out.verdicts[p.ForTest+" ["+p.ForTest+".test]"]; !internal && !ok && v.Status != "ok" {
+			// Without _test.go files of its own package, go vet checks the
+			// package itself first, and the external test package imports it.
+			tv = v
+			tv.Tests = nil
+		}
+		if v.Tests == nil || tv.Status != "ok" && (v.Tests.Status == "ok" || internal) {
+			v.Tests = &tv
+		}
+		out.verdicts[p.ForTest] = v
 	}
 }
 
@@ -203,6 +232,13 @@ func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails ma
 			msg, pos := syntaxError(u.syntaxErrs[0])
 			return &failure{class: ClassOther, msg: msg, pos: pos}
 		}
+		if p.vetOnly {
+			// Type-checked only: the compiler's own errors do not apply.
+			if len(u.typeErrs) > 0 {
+				return s.classify(in, firstTypeError(u))
+			}
+			return nil
+		}
 		if len(u.compileErrs) > 0 {
 			return s.classify(in, u.compileErrs[0])
 		}
@@ -210,13 +246,22 @@ func (s *Session) failureOf(t target.Target, dir string, in *passInput, fails ma
 			first := late[0]
 			return &failure{class: ClassTypeError, msg: first.Msg, pos: s.posString(first.Pos)}
 		}
-		if p.Name == "main" {
+		if p.Name == "main" && !p.isTestVariant() {
 			if msg := s.linkError(in); msg != "" {
 				return &failure{class: ClassTypeError, msg: msg}
 			}
 		}
 	}
 	return nil
+}
+
+// firstTypeError returns the type error go vet reports for u: the first
+// the type checker reported.
+func firstTypeError(u *unit) types.Error {
+	if u.firstTypeErr != nil {
+		return *u.firstTypeErr
+	}
+	return u.typeErrs[0]
 }
 
 // toolchainMessage explains that runtime/cgo does not build for t: the C
@@ -487,14 +532,14 @@ func findDepNamed(in *passInput, name string) *listedPackage {
 // standard library package excludes hundreds of files).
 func (s *Session) excludedNames(p *listedPackage) map[string]bool {
 	if !p.fixed {
-		return namesOf(p.ignored, func(path string) *ast.File {
+		return namesOf(p, func(path string) *ast.File {
 			f, _, _ := s.files.parse(path, parser.ParseComments)
 			return f
 		})
 	}
 	p.excludedOnce.Do(func() {
 		fset := token.NewFileSet()
-		p.excluded = namesOf(p.ignored, func(path string) *ast.File {
+		p.excluded = namesOf(p, func(path string) *ast.File {
 			f, _ := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 			return f
 		})
@@ -502,14 +547,18 @@ func (s *Session) excludedNames(p *listedPackage) map[string]bool {
 	return p.excluded
 }
 
-func namesOf(paths []string, parse func(string) *ast.File) map[string]bool {
+// namesOf returns the top-level names declared in p's excluded files, each
+// with whether only files that import "C" declare it. A test variant's
+// excluded files include its _test.go files of the same package name.
+func namesOf(p *listedPackage, parse func(string) *ast.File) map[string]bool {
 	names := map[string]bool{}
-	for _, path := range paths {
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+	for _, path := range p.ignored {
+		test := strings.HasSuffix(path, "_test.go")
+		if !strings.HasSuffix(path, ".go") || test && !p.isTestVariant() {
 			continue
 		}
 		f := parse(path)
-		if f == nil {
+		if f == nil || test && f.Name.Name != p.Name {
 			continue
 		}
 		importsC := slices.ContainsFunc(f.Imports, func(spec *ast.ImportSpec) bool { return spec.Path.Value == `"C"` })
@@ -665,12 +714,13 @@ func (s *Session) buildsFor(p *listedPackage) string {
 func describeIgnored(p *listedPackage, read func(string) []byte) string {
 	var where []string
 	for _, name := range p.IgnoredGoFiles {
-		if strings.HasSuffix(name, "_test.go") {
+		test := strings.HasSuffix(name, "_test.go")
+		if test && !p.isTestVariant() {
 			continue
 		}
 		path := filepath.Join(p.Dir, name)
 		f, _ := parser.ParseFile(token.NewFileSet(), path, read(path), parser.PackageClauseOnly|parser.ParseComments)
-		if f == nil {
+		if f == nil || test && f.Name.Name != p.Name {
 			continue
 		}
 		if w := buildgap.BuildsFor(path, f); !contains(where, w) {

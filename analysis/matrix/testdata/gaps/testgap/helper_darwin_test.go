@@ -1,0 +1,3 @@
+package testgap
+
+func helper() int { return 1 }
