@@ -46,6 +46,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	jsonOut := fs.Bool("json", false, "print one JSON object (see docs/check-json.md)")
 	dir := fs.String("C", ".", "run in `dir`")
 	noCache := fs.Bool("nocache", false, "do not use or store cached results and types")
+	tests := fs.Bool("tests", true, "also check each package's tests (its _test.go files) for every target, as go vet does")
 	verbose := fs.Bool("v", false, "also list informational findings (files no configured target builds)")
 	allModules := fs.Bool("modules", false, "also check the modules nested below the patterns' directories, each with its own go.mod")
 	format := fs.String("format", "", "output `format`: "+strings.Join(outputFormats, ", ")+" (json is -json; default text)")
@@ -125,6 +126,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			// The command line runs where its user chose to run it, as go
 			// build would: a target's configured C compiler may run.
 			TrustProject: true,
+			Tests:        *tests,
 			Progress:     onTarget,
 		}
 		modules := unitModules(u)
@@ -204,24 +206,38 @@ func printText(w io.Writer, dir string, res *matrix.Result, verbose bool) {
 		fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", workspacePath(dir, d.File), d.Line, d.Column, d.Message, d.Analyzer)
 	}
 	for _, p := range res.Packages {
-		var reasons []matrix.Verdict
-		targets := map[matrix.Verdict][]string{}
-		for _, t := range res.Targets {
+		printFailures(w, p.Path+": does not build for", res.Targets, func(t string) *matrix.Verdict {
 			v := p.Targets[t]
-			if v.Status != "fail" {
-				continue
-			}
-			if targets[v] == nil {
-				reasons = append(reasons, v)
-			}
-			targets[v] = append(targets[v], t)
-		}
-		for _, v := range reasons {
-			fmt.Fprintf(w, "%s: does not build for %s: %s (%s)\n", p.Path, strings.Join(targets[v], " "), v.Message, v.Class)
-		}
+			return &v
+		})
+		printFailures(w, p.Path+": tests do not compile for", res.Targets, func(t string) *matrix.Verdict {
+			return p.Targets[t].Tests
+		})
 	}
 	if infos > 0 {
 		fmt.Fprintf(w, "(%d informational findings not shown, such as files no configured target builds: -v lists them)\n", infos)
+	}
+}
+
+// printFailures prints a line per reason that verdictOf fails for some of
+// targets, with those targets.
+func printFailures(w io.Writer, prefix string, targets []string, verdictOf func(t string) *matrix.Verdict) {
+	type reason struct{ class, message string }
+	var reasons []reason
+	failing := map[reason][]string{}
+	for _, t := range targets {
+		v := verdictOf(t)
+		if v == nil || v.Status != "fail" {
+			continue
+		}
+		r := reason{v.Class, v.Message}
+		if failing[r] == nil {
+			reasons = append(reasons, r)
+		}
+		failing[r] = append(failing[r], t)
+	}
+	for _, r := range reasons {
+		fmt.Fprintf(w, "%s %s: %s (%s)\n", prefix, strings.Join(failing[r], " "), r.message, r.class)
 	}
 }
 

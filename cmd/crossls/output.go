@@ -125,7 +125,7 @@ func exitCode(res *matrix.Result) int {
 	}
 	for _, p := range res.Packages {
 		for _, v := range p.Targets {
-			if v.Status == "fail" {
+			if v.Status == "fail" || v.Tests != nil && v.Tests.Status == "fail" {
 				return 1
 			}
 		}

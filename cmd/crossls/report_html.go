@@ -34,6 +34,7 @@ type reportPage struct {
 	Modules   []checkModule
 	// Counts for the summary line.
 	Cells, Failing, Findings int
+	TestsFailing             int // package/target pairs whose tests do not compile
 	Errors, Warnings, Infos  int
 }
 
@@ -54,10 +55,20 @@ type reportCell struct {
 	Title  string // the tooltip
 	Anchor string // the id of its findings
 	Symbol string
+	// TestsAnchor, if set, is the id of the reason its tests fail.
+	TestsAnchor string
+}
+
+// reasonKey identifies a reason a package fails, for the targets that
+// share it.
+type reasonKey struct {
+	tests               bool
+	class, message, pos string
 }
 
 // reportReason is a failing verdict and the targets that share it.
 type reportReason struct {
+	Tests   bool // the verdict of the package's tests
 	Anchors []string
 	Targets []string
 	Class   string
@@ -92,7 +103,21 @@ func writeHTMLReport(w io.Writer, dir string, res *matrix.Result, modules []chec
 	}
 	for i, p := range res.Packages {
 		rp := reportPackage{Index: i, Path: p.Path, Dir: workspacePath(dir, p.Dir)}
-		reasons := map[matrix.Verdict]int{}
+		reasons := map[reasonKey]int{}
+		addReason := func(v *matrix.Verdict, tests bool, t, anchor string) {
+			k, seen := reasons[reasonKey{tests, v.Class, v.Message, v.Pos}]
+			if !seen {
+				k = len(rp.Failing)
+				reasons[reasonKey{tests, v.Class, v.Message, v.Pos}] = k
+				pos := v.Pos
+				if file, line, col, ok := splitPosition(pos); ok {
+					pos = fmt.Sprintf("%s:%d:%d", workspacePath(dir, file), line, col)
+				}
+				rp.Failing = append(rp.Failing, reportReason{Tests: tests, Class: v.Class, Message: rel(v.Message), Pos: pos})
+			}
+			rp.Failing[k].Targets = append(rp.Failing[k].Targets, t)
+			rp.Failing[k].Anchors = append(rp.Failing[k].Anchors, anchor)
+		}
 		for j, t := range res.Targets {
 			c := reportCell{Target: t, Anchor: fmt.Sprintf("c%d-%d", i, j)}
 			v, ok := p.Targets[t]
@@ -115,18 +140,16 @@ func writeHTMLReport(w io.Writer, dir string, res *matrix.Result, modules []chec
 					page.Failing++
 					rp.Fails = true
 				}
-				k, seen := reasons[v]
-				if !seen {
-					k = len(rp.Failing)
-					reasons[v] = k
-					pos := v.Pos
-					if file, line, col, ok := splitPosition(pos); ok {
-						pos = fmt.Sprintf("%s:%d:%d", workspacePath(dir, file), line, col)
-					}
-					rp.Failing = append(rp.Failing, reportReason{Class: v.Class, Message: rel(v.Message), Pos: pos})
+				addReason(&v, false, t, c.Anchor)
+			}
+			if tv := v.Tests; ok && tv != nil && tv.Status != "ok" {
+				c.TestsAnchor = c.Anchor + "t"
+				c.Title += fmt.Sprintf("; its tests: %s (%s)", tv.Message, tv.Class)
+				if tv.Status == "fail" {
+					page.TestsFailing++
+					rp.Fails = true
 				}
-				rp.Failing[k].Targets = append(rp.Failing[k].Targets, t)
-				rp.Failing[k].Anchors = append(rp.Failing[k].Anchors, c.Anchor)
+				addReason(tv, true, t, c.TestsAnchor)
 			}
 			if ok {
 				page.Cells++

@@ -99,6 +99,8 @@ type sarifResultProps struct {
 	Targets []string `json:"targets"`
 	Package string   `json:"package,omitempty"`
 	Class   string   `json:"class,omitempty"`
+	// Tests marks the verdict of a package's tests.
+	Tests bool `json:"tests,omitempty"`
 }
 
 type sarifLocation struct {
@@ -185,9 +187,24 @@ var verdictRules = []ruleSpec{
 		"error", nil},
 }
 
+// testsRules are the verdict rules for a package's tests (go vet's
+// verdict): tests/<class>.
+var testsRules = func() []ruleSpec {
+	var rules []ruleSpec
+	for _, r := range verdictRules {
+		r.id = "tests/" + strings.TrimPrefix(r.id, "verdict/")
+		r.name = "Tests" + r.name
+		r.short = "A package's tests do not compile for some targets (" + strings.TrimPrefix(r.id, "tests/") + ")."
+		r.help = "The package compiled with its _test.go files, or its external test package, fails to compile as go vet compiles it: " + r.help
+		r.tags = append([]string{"tests"}, r.tags...)
+		rules = append(rules, r)
+	}
+	return rules
+}()
+
 func (r ruleSpec) sarif() sarifRule {
 	kind := "analyzer"
-	if strings.HasPrefix(r.id, "verdict/") {
+	if strings.HasPrefix(r.id, "verdict/") || strings.HasPrefix(r.id, "tests/") {
 		kind = "verdict"
 	}
 	return sarifRule{
@@ -225,7 +242,7 @@ type sarifWriter struct {
 // sarifLogOf returns the SARIF log of res. root is the directory that
 // locations are relative to; tool is the crossls version.
 func sarifLogOf(res *matrix.Result, root, tool string) *sarifLog {
-	w := &sarifWriter{root: root, lines: map[string][]string{}, rules: slices.Concat(analyzerRules, verdictRules)}
+	w := &sarifWriter{root: root, lines: map[string][]string{}, rules: slices.Concat(analyzerRules, verdictRules, testsRules)}
 	ruleIndex := map[string]int{}
 	for i, r := range w.rules {
 		ruleIndex[r.id] = i
@@ -306,48 +323,67 @@ func sarifLogOf(res *matrix.Result, root, tool string) *sarifLog {
 }
 
 // verdictResults makes a result of each failing verdict, once for all the
-// targets with the same package, class, message and position.
+// targets with the same package, class, message and position; and of each
+// failing verdict of a package's tests likewise.
 func (w *sarifWriter) verdictResults(res *matrix.Result, rule func(string) int) []sarifResult {
 	var out []sarifResult
 	for _, p := range res.Packages {
-		var order []matrix.Verdict
-		targets := map[matrix.Verdict][]string{}
-		for _, t := range res.Targets {
-			v, ok := p.Targets[t]
-			if !ok || v.Status != "fail" {
-				continue
-			}
-			if targets[v] == nil {
-				order = append(order, v)
-			}
-			targets[v] = append(targets[v], t)
-		}
-		for _, v := range order {
-			class := v.Class
-			if class == "" {
-				class = matrix.ClassOther
-			}
-			ts := targets[v]
-			r := sarifResult{
-				RuleID:     "verdict/" + class,
-				RuleIndex:  rule("verdict/" + class),
-				Level:      "error",
-				Message:    sarifText{fmt.Sprintf("%s %s does not build: %s", targetLabel(ts, len(res.Targets)), p.Path, v.Message)},
-				Properties: sarifResultProps{Targets: ts, Package: p.Path, Class: class},
-			}
-			file, line, col, ok := splitPos(v.Pos)
-			if ok && w.inside(file) {
-				r.Locations = []sarifLocation{w.location(file, line, col, line, col, "")}
-			} else {
-				r.Locations = []sarifLocation{w.packageLocation(p.Dir)}
-				if ok {
-					r.RelatedLocations = []sarifLocation{w.location(file, line, col, line, col, "the first error")}
+		for _, tests := range []bool{false, true} {
+			type reason struct{ class, message, pos string }
+			var order []reason
+			targets := map[reason][]string{}
+			for _, t := range res.Targets {
+				v, ok := p.Targets[t]
+				if tests && ok {
+					v, ok = derefVerdict(v.Tests)
 				}
+				if !ok || v.Status != "fail" {
+					continue
+				}
+				class := v.Class
+				if class == "" {
+					class = matrix.ClassOther
+				}
+				r := reason{class, v.Message, v.Pos}
+				if targets[r] == nil {
+					order = append(order, r)
+				}
+				targets[r] = append(targets[r], t)
 			}
-			out = append(out, r)
+			for _, v := range order {
+				ts := targets[v]
+				id, what := "verdict/"+v.class, p.Path+" does not build"
+				if tests {
+					id, what = "tests/"+v.class, "the tests of "+p.Path+" do not compile"
+				}
+				r := sarifResult{
+					RuleID:     id,
+					RuleIndex:  rule(id),
+					Level:      "error",
+					Message:    sarifText{fmt.Sprintf("%s %s: %s", targetLabel(ts, len(res.Targets)), what, v.message)},
+					Properties: sarifResultProps{Targets: ts, Package: p.Path, Class: v.class, Tests: tests},
+				}
+				file, line, col, ok := splitPos(v.pos)
+				if ok && w.inside(file) {
+					r.Locations = []sarifLocation{w.location(file, line, col, line, col, "")}
+				} else {
+					r.Locations = []sarifLocation{w.packageLocation(p.Dir)}
+					if ok {
+						r.RelatedLocations = []sarifLocation{w.location(file, line, col, line, col, "the first error")}
+					}
+				}
+				out = append(out, r)
+			}
 		}
 	}
 	return out
+}
+
+func derefVerdict(v *matrix.Verdict) (matrix.Verdict, bool) {
+	if v == nil {
+		return matrix.Verdict{}, false
+	}
+	return *v, true
 }
 
 // targetLabel names targets as a finding's message does.
