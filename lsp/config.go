@@ -19,7 +19,9 @@ import (
 type settings struct {
 	Targets   []string        `json:"targets"`
 	Analyzers map[string]bool `json:"analyzers"`
-	Build     struct {
+	// Tests, unless false, checks test files for every target too.
+	Tests *bool `json:"tests"`
+	Build struct {
 		OutputDir string `json:"outputDir"`
 		Jobs      int    `json:"jobs"`
 	} `json:"build"`
@@ -79,6 +81,7 @@ type viewConfig struct {
 	source    config.Source
 	file      string
 	analyzers map[string]bool
+	tests     bool // check test files too
 	build     config.Build
 	dist      *target.Dist
 	// settings are the editor's, which override the files' for every
@@ -191,6 +194,7 @@ func (s *Server) resolveConfig(ctx context.Context, dir, root string, st setting
 		source:    cfg.Source,
 		file:      cfg.File,
 		analyzers: analyzers,
+		tests:     st.Tests == nil || *st.Tests,
 		build:     build,
 		dist:      dist,
 		settings:  st,
@@ -198,7 +202,7 @@ func (s *Server) resolveConfig(ctx context.Context, dir, root string, st setting
 }
 
 func fallbackConfig(explicit []string) (*viewConfig, error) {
-	cfg := &viewConfig{targets: target.Default(), source: config.SourceDefault}
+	cfg := &viewConfig{targets: target.Default(), source: config.SourceDefault, tests: true}
 	if explicit != nil {
 		ts, err := target.ParseList(strings.Join(explicit, ","))
 		if err != nil {

@@ -388,6 +388,7 @@ func (v *view) checkOnce() {
 		Targets:   cfg.targets,
 		Overlay:   overlay,
 		Analyzers: cfg.analyzers,
+		Tests:     cfg.tests,
 		GoCmd:     v.s.opts.GoCmd,
 		Env:       v.env(),
 		// The standard library's API per target survives restarts.

@@ -425,3 +425,63 @@ func TestIntegrationBuild(t *testing.T) {
 		t.Errorf("listTargets: %+v", listed.Targets)
 	}
 }
+
+const testFilesModule = `
+-- go.mod --
+module example.com/tf
+
+go 1.22
+-- lib.go --
+package tf
+
+func Double(x int) int { return 2 * x }
+-- ugly.go --
+package tf
+
+func  ugly() {}
+-- helper_linux_test.go --
+package tf
+
+func helper() int { return 21 }
+-- lib_test.go --
+package tf
+
+import "testing"
+
+func TestDouble(t *testing.T) {
+	if Double(helper()) != 42 {
+		t.Fatal("wrong")
+	}
+}
+`
+
+// TestIntegrationTestFiles: a test file that calls a helper defined only
+// in a Linux test file shows the Windows error while it is edited, as
+// go vet with GOOS=windows reports it; with "tests": false it does not.
+func TestIntegrationTestFiles(t *testing.T) {
+	requireGo(t)
+	e := startEditor(t, testFilesModule, withSettings(`{"targets": ["linux/amd64", "windows/amd64"]}`))
+	e.await("the error in lib_test.go", func() bool { return e.hasDiag("lib_test.go", "[windows/amd64] undefined: helper") })
+	for goos, wantOK := range map[string]bool{"linux": true, "windows": false} {
+		cmd := exec.Command("go", "vet", ".")
+		cmd.Dir = e.dir
+		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64", "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
+		if (err == nil) != wantOK || !wantOK && !strings.Contains(string(out), "undefined: helper") {
+			t.Errorf("go vet for %s/amd64 (ok=%v, want %v):\n%s", goos, err == nil, wantOK, out)
+		}
+	}
+	e.open("lib_test.go")
+	e.replace("lib_test.go", "Double(helper())", "Double(21)")
+	e.await("the error to clear", func() bool { return !e.hasDiag("lib_test.go", "undefined") })
+	e.replace("lib_test.go", "Double(21)", "Double(helper())")
+	e.await("the error to return", func() bool { return e.hasDiag("lib_test.go", "[windows/amd64] undefined: helper") })
+
+	off := startEditor(t, testFilesModule, withSettings(`{"targets": ["linux/amd64", "windows/amd64"], "tests": false}`))
+	off.await("the check (its format finding)", func() bool { return off.hasDiag("ugly.go", "gofmt") })
+	off.mu.Lock()
+	defer off.mu.Unlock()
+	if ds := off.diagnosticsLocked("lib_test.go"); len(ds) > 0 {
+		t.Errorf(`with "tests": false, lib_test.go has diagnostics: %v`, off.summary())
+	}
+}

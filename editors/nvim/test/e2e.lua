@@ -65,6 +65,7 @@ test('setup rejects bad options with a clear error', function()
     { { analyzers = { cgo = 'no' } }, 'analyzers.cgo must be true or false' },
     { { build = { output_dir = '' } }, 'build.output_dir must be a non%-empty string' },
     { { build = { jobs = -1 } }, 'build.jobs must be a whole number' },
+    { { tests = 'yes' }, 'option "tests" must be true or false' },
     { { cmd = {} }, 'option "cmd" must be' },
     { 'linux', 'expects a table' },
   }
@@ -80,8 +81,11 @@ test('options become the server settings section', function()
     targets = 'linux/amd64, windows/amd64',
     analyzers = { format = false },
     build = { output_dir = 'out', jobs = 2 },
+    tests = false,
   })
   local s = config.settings(o).crossls
+  expect(s.tests == false, 'tests: %s', vim.inspect(s.tests))
+  expect(config.settings(config.normalize({})).crossls.tests == true, 'tests must default to true')
   expect(vim.deep_equal(s.targets, { 'linux/amd64', 'windows/amd64' }), 'targets: %s', vim.inspect(s.targets))
   expect(
     vim.deep_equal(s.analyzers, { cgo = true, buildgap = true, taghygiene = true, format = false }),

@@ -13,6 +13,8 @@ export interface ServerSettings {
 	/** Target strings; empty means the project's config file or the defaults. */
 	targets: string[];
 	analyzers: Record<string, boolean>;
+	/** Check test files for every target too. */
+	tests: boolean;
 	build: { outputDir: string; jobs: number };
 }
 
@@ -27,9 +29,11 @@ export function serverSettings(get: SettingGetter): ServerSettings {
 	}
 	const outputDir = get('build.outputDir');
 	const jobs = get('build.jobs');
+	const tests = get('tests');
 	return {
 		targets: targetList(get('targets')),
 		analyzers,
+		tests: typeof tests === 'boolean' ? tests : true,
 		build: {
 			outputDir: typeof outputDir === 'string' && outputDir.trim() !== '' ? outputDir.trim() : 'dist',
 			jobs: typeof jobs === 'number' && Number.isInteger(jobs) && jobs > 0 ? jobs : 0,

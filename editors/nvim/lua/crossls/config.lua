@@ -16,6 +16,8 @@ M.defaults = {
   -- .goreleaser.yaml or the server's defaults.
   targets = {},
   analyzers = { cgo = true, buildgap = true, taghygiene = true, format = true },
+  -- Check test files (_test.go) for every target too, as go vet does.
+  tests = true,
   build = { output_dir = 'dist', jobs = 0 },
   -- Show build progress and results with vim.notify.
   notify = true,
@@ -148,7 +150,7 @@ function M.normalize(opts)
       o.build[key] = v
     end
   end
-  for _, key in ipairs({ 'notify', 'autostart', 'trusted', 'codelens' }) do
+  for _, key in ipairs({ 'tests', 'notify', 'autostart', 'trusted', 'codelens' }) do
     if opts[key] ~= nil then
       if type(opts[key]) ~= 'boolean' then
         error(string.format('crossls: option %q must be true or false', key), 0)
@@ -165,6 +167,7 @@ end
 function M.settings(o)
   local s = {
     analyzers = vim.deepcopy(o.analyzers),
+    tests = o.tests,
     build = { outputDir = o.build.output_dir, jobs = o.build.jobs },
   }
   if #o.targets > 0 then

@@ -10,6 +10,7 @@ test('defaults when nothing is set', () => {
 	assert.deepEqual(serverSettings(getter({})), {
 		targets: [],
 		analyzers: { cgo: true, buildgap: true, taghygiene: true, format: true },
+		tests: true,
 		build: { outputDir: 'dist', jobs: 0 },
 	});
 });
@@ -20,6 +21,7 @@ test('passes the values the server reads', () => {
 			targets: ['linux/amd64', ' linux/arm/v7 ', 'linux/amd64', ''],
 			'analyzers.cgo': false,
 			'analyzers.format': true,
+			tests: false,
 			'build.outputDir': 'bin',
 			'build.jobs': 3,
 			'server.path': '/opt/crossls',
@@ -30,7 +32,8 @@ test('passes the values the server reads', () => {
 	assert.equal(s.analyzers.cgo, false);
 	assert.equal(s.analyzers.format, true);
 	assert.deepEqual(s.build, { outputDir: 'bin', jobs: 3 });
-	assert.deepEqual(Object.keys(s).sort(), ['analyzers', 'build', 'targets'], 'client-only settings must not reach the server');
+	assert.equal(s.tests, false);
+	assert.deepEqual(Object.keys(s).sort(), ['analyzers', 'build', 'targets', 'tests'], 'client-only settings must not reach the server');
 });
 
 test('values of the wrong type fall back to defaults', () => {
@@ -40,9 +43,11 @@ test('values of the wrong type fall back to defaults', () => {
 			'analyzers.buildgap': 'no',
 			'build.outputDir': 42,
 			'build.jobs': -2,
+			tests: 'off',
 		}),
 	);
 	assert.deepEqual(s.targets, []);
+	assert.equal(s.tests, true);
 	assert.equal(s.analyzers.buildgap, true);
 	assert.deepEqual(s.build, { outputDir: 'dist', jobs: 0 });
 	assert.equal(serverSettings(getter({ 'build.jobs': 1.5 })).build.jobs, 0);
