@@ -48,6 +48,8 @@ func TestGoVet(t *testing.T) {
 		`never.go:1:1: build constraint "linux && windows" can never be satisfied: this file is never built`, // buildgap
 		`tags.go:1:21: build tag "darwn" is not a known GOOS and is never set; did you mean "darwin"?`,       // taghygiene
 		`util_windwos.go:1:1: file name suffix "windwos" is not a known GOOS: this file builds on every target; did you mean "windows"?`,
+		// go vet checks the test package too.
+		`util_windwos_test.go:1:1: file name suffix "windwos" is not a known GOOS: this file builds on every target; did you mean "windows"?`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("go vet printed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -1,0 +1,5 @@
+package vetfixture
+
+import "testing"
+
+func TestUtil(t *testing.T) {}
