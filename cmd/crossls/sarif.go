@@ -449,17 +449,26 @@ func (w *sarifWriter) location(file string, line, col, endLine, endCol int, msg 
 	return loc
 }
 
-// packageLocation stands for a package as a whole: its first Go file.
+// packageLocation stands for a package as a whole: its first Go file, a
+// test file if it has only those (code scanning shows a file, not a
+// directory).
 func (w *sarifWriter) packageLocation(dir string) sarifLocation {
 	if dir == "" {
 		return sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: w.artifact(w.root)}}
 	}
 	entries, _ := os.ReadDir(dir)
-	var names []string
+	var names, tests []string
 	for _, e := range entries {
-		if n := e.Name(); e.Type().IsRegular() && strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") {
+		switch n := e.Name(); {
+		case !e.Type().IsRegular() || !strings.HasSuffix(n, ".go"):
+		case strings.HasSuffix(n, "_test.go"):
+			tests = append(tests, n)
+		default:
 			names = append(names, n)
 		}
+	}
+	if len(names) == 0 {
+		names = tests
 	}
 	sort.Strings(names)
 	if len(names) == 0 {

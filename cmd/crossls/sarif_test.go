@@ -66,10 +66,17 @@ func TestSARIFOutput(t *testing.T) {
 
 	failing := 0
 	for _, p := range res.Packages {
-		seen := map[matrix.Verdict]bool{}
+		// A result per package and reason, for its build and its tests.
+		type reason struct{ class, msg string }
+		seen := map[reason]bool{}
+		tests := map[reason]bool{}
 		for _, v := range p.Targets {
-			if v.Status == "fail" && !seen[v] {
-				seen[v] = true
+			if r := (reason{v.Class, v.Message}); v.Status == "fail" && !seen[r] {
+				seen[r] = true
+				failing++
+			}
+			if tv := v.Tests; tv != nil && tv.Status == "fail" && !tests[reason{tv.Class, tv.Message}] {
+				tests[reason{tv.Class, tv.Message}] = true
 				failing++
 			}
 		}
