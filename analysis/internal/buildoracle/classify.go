@@ -1,8 +1,10 @@
 package buildoracle
 
 import (
+	"errors"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -44,9 +46,31 @@ var scannerErrors = []string{
 	"invalid NUL character", "hexadecimal mantissa requires a 'p' exponent",
 }
 
-// parserErrorRE matches go/parser's syntax errors, which cgo reports for
-// the files it parses before the compiler sees them.
-var parserErrorRE = regexp.MustCompile(`^(expected .*, found |missing ',' |illegal character)`)
+// parserErrorRE matches go/parser's and go/scanner's syntax errors, which
+// cgo reports for the files it parses before the compiler sees them, and
+// go vet for the files it checks (cgo's output included, where a byte
+// order mark of the source is no longer at the start of a file).
+var parserErrorRE = regexp.MustCompile(`^(expected .*, found |missing ',' |illegal |escape sequence )`)
+
+// parseErrorAt reports whether go/parser fails on the file of pos, at pos:
+// go vet parses the files it checks itself, and says so in go/parser's
+// words.
+func parseErrorAt(pos string) bool {
+	loc, ok := parseLine(pos + ": x")
+	if !ok || loc.file == "" {
+		return false
+	}
+	src, err := os.ReadFile(loc.file)
+	if err != nil {
+		return false
+	}
+	_, err = parser.ParseFile(token.NewFileSet(), loc.file, src, parser.SkipObjectResolution)
+	var list scanner.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return false
+	}
+	return list[0].Pos.Line == loc.line && list[0].Pos.Column == loc.col
+}
 
 // classifyCompile classifies a package's compile failure from its output
 // after the "# P" line; msg and pos are its first error. The block of a
@@ -62,7 +86,7 @@ func (r *runner) classifyCompile(p, body, msg, pos string) string {
 			return ClassOther
 		}
 	}
-	if parserErrorRE.MatchString(msg) {
+	if parserErrorRE.MatchString(msg) || parseErrorAt(pos) {
 		return ClassOther
 	}
 	pkg, key, ok := r.missingName(p, msg, pos)

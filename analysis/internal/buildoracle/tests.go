@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 
 	"github.com/crossls/crossls/analysis/target"
@@ -105,6 +106,11 @@ func (r *runner) vet(ctx context.Context, p string) (Verdict, error) {
 			}
 		}
 	}
+	// A broken C toolchain, which shows as runtime/cgo failing, is not a
+	// dependency's fault: it comes first, as for go build.
+	slices.SortStableFunc(blocks, func(a, b vetBlock) int {
+		return cmpBool(b.header == "runtime/cgo", a.header == "runtime/cgo")
+	})
 	for _, b := range blocks {
 		if b.header != "" {
 			msg, pos := firstError(r.dir, b.body)
@@ -118,14 +124,28 @@ func (r *runner) vet(ctx context.Context, p string) (Verdict, error) {
 			return Verdict{Status: "fail", Class: class, Message: msg, Pos: pos, Output: text}, nil
 		}
 	}
-	// No package block: a loading error of the package or its tests.
+	// No package block: a loading error of the package, its tests or a
+	// dependency: "Q: msg", or "package P" then "imports Q: msg" lines.
 	msg, pos := firstError(r.dir, text)
 	v := Verdict{Status: "fail", Class: ClassOther, Message: msg, Pos: pos, Output: text}
-	if dep, rest, ok := strings.Cut(msg, ": "); ok && dep != p && r.pkgs[dep] != nil {
-		// A dependency that does not load.
-		v.Class, v.Message = ClassDependencyFails, fmt.Sprintf("dependency %s fails: %s", dep, rest)
-	} else if strings.Contains(msg, "build constraints exclude all Go files in ") || strings.Contains(msg, "no Go files in ") {
-		v.Class = ClassNoGoFiles
+	failed, reason := p, msg
+	for _, line := range strings.Split(text, "\n") {
+		q, m, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "imports "), ": ")
+		if ok && r.pkgs[q] != nil {
+			failed, reason = q, m
+			break
+		}
+	}
+	switch {
+	case failed != p:
+		v.Class, v.Message = ClassDependencyFails, fmt.Sprintf("dependency %s fails: %s", failed, reason)
+	case strings.Contains(reason, "build constraints exclude all Go files in "):
+		v.Class, v.Message = ClassNoGoFiles, reason
+		if !r.t.Cgo && r.buildsWithCgo(p) {
+			v.Class = ClassCgoRequired
+		}
+	case strings.Contains(reason, "no non-test Go files in ") || strings.Contains(reason, "no Go files in "):
+		v.Class, v.Message = ClassNoGoFiles, reason
 	}
 	return v, nil
 }
@@ -135,6 +155,17 @@ func (r *runner) vet(ctx context.Context, p string) (Verdict, error) {
 func (r *runner) testOwn(id, body, text string) Verdict {
 	msg, pos := firstError(r.dir, body)
 	return Verdict{Status: "fail", Class: r.classifyCompile(id, body, msg, pos), Message: msg, Pos: pos, Output: text}
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 type vetBlock struct {
