@@ -17,7 +17,7 @@ func init() {
 	register("check", command{summary: "check packages for every configured target", run: runCheck})
 }
 
-const checkUsage = `usage: crossls check [-targets LIST | -matrix FILE] [-config FILE] [-json | -format FORMAT] [-o FILE] [-shard I/N] [-v] [-nocache] [-modules] [-C DIR] [packages]
+const checkUsage = `usage: crossls check [-targets LIST | -matrix FILE] [-config FILE] [-json | -format FORMAT] [-o FILE] [-shard I/N] [-v] [-nocache] [-tests=false] [-modules] [-C DIR] [packages]
 
 Check checks the packages (default ./...) for every configured target and
 prints each finding, then the packages that do not build for some target.
@@ -30,6 +30,11 @@ Modules nested in a module are left out of its ./..., as the go command
 leaves them out; -modules checks every module below the patterns'
 directories too. Each module is checked with its own configuration: its
 .crossls.yaml or .goreleaser.yaml, else the workspace's.
+
+Each package's tests (its _test.go files) are checked for every target
+too, as go vet checks them: a test that does not compile for a target
+fails the check as a package that does not build does (-tests=false
+leaves tests out).
 
 On a terminal, a line on stderr shows the progress while it runs.
 -format html writes one self-contained page with the matrix of packages
