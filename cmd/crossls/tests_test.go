@@ -76,6 +76,13 @@ func TestCheckTests(t *testing.T) {
 		}
 	}
 
+	_, page := check("-format", "html")
+	for _, want := range []string{`1 whose tests do not compile`, `title="its tests do not compile">t</a>`, `<span class="sev fail">tests do not compile</span> <span class="targets"><code>windows/amd64</code></span> undefined: helper (undefined-symbol)`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the HTML report lacks %s", want)
+		}
+	}
+
 	_, sarif := check("-format", "sarif")
 	for _, want := range []string{`"ruleId": "tests/undefined-symbol"`, "the tests of example.com/app/lib do not compile"} {
 		if !strings.Contains(sarif, want) {
