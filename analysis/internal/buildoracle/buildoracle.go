@@ -59,7 +59,7 @@ func Verdicts(ctx context.Context, dir string, pkgs []string, t target.Target) (
 	if len(t.Tags) > 0 {
 		r.tags = "-tags=" + strings.Join(t.Tags, ",")
 	}
-	if err := r.list(ctx, pkgs); err != nil {
+	if err := r.list(ctx, pkgs, false); err != nil {
 		return nil, err
 	}
 	var batch, single []string
@@ -128,10 +128,14 @@ func (r *runner) command(ctx context.Context, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// list loads the import graph of pkgs with the target's environment.
-func (r *runner) list(ctx context.Context, pkgs []string) error {
-	cmd := r.command(ctx, append([]string{"list", "-e", "-deps",
-		"-json=ImportPath,Name,Dir,Standard,Imports,ImportMap,Deps,Error,DepsErrors"}, pkgs...)...)
+// list loads the import graph of pkgs with the target's environment, and
+// with tests, that of their tests too (go list -test).
+func (r *runner) list(ctx context.Context, pkgs []string, tests bool) error {
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,Standard,Imports,ImportMap,Deps,Error,DepsErrors,ForTest,TestGoFiles,XTestGoFiles"}
+	if tests {
+		args = append(args, "-test")
+	}
+	cmd := r.command(ctx, append(args, pkgs...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -143,13 +147,12 @@ func (r *runner) list(ctx context.Context, pkgs []string) error {
 	for {
 		p := new(listPackage)
 		if err := dec.Decode(p); err == io.EOF {
-			break
+			return nil
 		} else if err != nil {
 			return fmt.Errorf("go list for %s: %v", r.t, err)
 		}
 		r.pkgs[p.ImportPath] = p
 	}
-	return nil
 }
 
 // buildEvent is one line of `go build -json`.

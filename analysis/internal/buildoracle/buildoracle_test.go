@@ -204,7 +204,7 @@ func TestVerdicts(t *testing.T) {
 			// The batch's verdicts are those of building each package on
 			// its own.
 			r := &runner{dir: dir, t: ts[0], env: append(os.Environ(), ts[0].Environ()...)}
-			if err := r.list(context.Background(), pkgs); err != nil {
+			if err := r.list(context.Background(), pkgs, false); err != nil {
 				t.Fatal(err)
 			}
 			for _, p := range pkgs {

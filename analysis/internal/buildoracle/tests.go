@@ -3,10 +3,8 @@ package buildoracle
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"slices"
@@ -28,7 +26,7 @@ func VetVerdicts(ctx context.Context, dir string, pkgs []string, t target.Target
 	if len(t.Tags) > 0 {
 		r.tags = "-tags=" + strings.Join(t.Tags, ",")
 	}
-	if err := r.listTests(ctx, pkgs); err != nil {
+	if err := r.list(ctx, pkgs, true); err != nil {
 		return nil, err
 	}
 	out := map[string]Verdict{}
@@ -44,29 +42,6 @@ func VetVerdicts(ctx context.Context, dir string, pkgs []string, t target.Target
 		out[p] = v
 	}
 	return out, nil
-}
-
-// listTests loads the import graph of pkgs and their tests.
-func (r *runner) listTests(ctx context.Context, pkgs []string) error {
-	cmd := r.command(ctx, append([]string{"list", "-e", "-deps", "-test",
-		"-json=ImportPath,Name,Dir,Standard,Imports,ImportMap,Deps,Error,DepsErrors,ForTest,TestGoFiles,XTestGoFiles"}, pkgs...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("go list -test for %s: %v\n%s", r.t, err, stderr.Bytes())
-	}
-	r.pkgs = map[string]*listPackage{}
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for {
-		p := new(listPackage)
-		if err := dec.Decode(p); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("go list -test for %s: %v", r.t, err)
-		}
-		r.pkgs[p.ImportPath] = p
-	}
 }
 
 // vet runs go vet on p and reads its verdict from the output: the first
@@ -108,9 +83,10 @@ func (r *runner) vet(ctx context.Context, p string) (Verdict, error) {
 	}
 	// A broken C toolchain, which shows as runtime/cgo failing, is not a
 	// dependency's fault: it comes first, as for go build.
-	slices.SortStableFunc(blocks, func(a, b vetBlock) int {
-		return cmpBool(b.header == "runtime/cgo", a.header == "runtime/cgo")
-	})
+	if i := slices.IndexFunc(blocks, func(b vetBlock) bool { return b.header == "runtime/cgo" }); i > 0 {
+		b := blocks[i]
+		blocks = slices.Insert(slices.Delete(blocks, i, i+1), 0, b)
+	}
 	for _, b := range blocks {
 		if b.header != "" {
 			msg, pos := firstError(r.dir, b.body)
@@ -155,17 +131,6 @@ func (r *runner) vet(ctx context.Context, p string) (Verdict, error) {
 func (r *runner) testOwn(id, body, text string) Verdict {
 	msg, pos := firstError(r.dir, body)
 	return Verdict{Status: "fail", Class: r.classifyCompile(id, body, msg, pos), Message: msg, Pos: pos, Output: text}
-}
-
-// cmpBool orders false before true.
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 type vetBlock struct {
