@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/crossls/crossls/analysis/target"
@@ -36,8 +37,18 @@ var realModules = []string{
 	"github.com/vishvananda/netlink@v1.3.1",
 }
 
+// realTestModules have their tests compared with go vet in the test
+// command; CROSSLS_REAL_TESTS=all compares every module's.
+var realTestModules = []string{
+	"github.com/fsnotify/fsnotify@v1.9.0",
+	"github.com/creack/pty@v1.1.24",
+	"golang.org/x/term@v0.48.0",
+	"github.com/containerd/console@v1.0.4",
+}
+
 // TestOracleRealModules checks real modules from the module proxy as a new
-// user would and compares every verdict with go build.
+// user would and compares every verdict with go build, and the tests'
+// with go vet.
 func TestOracleRealModules(t *testing.T) {
 	if testing.Short() || os.Getenv("CROSSLS_SKIP_REAL_MODULES") != "" {
 		t.Skip("downloads modules and builds them for many targets")
@@ -49,11 +60,12 @@ func TestOracleRealModules(t *testing.T) {
 	for _, mod := range realModules {
 		t.Run(filepath.Base(mod), func(t *testing.T) {
 			dir := modproxy.Copy(t, mod)
-			res, err := Check(context.Background(), Options{Dir: dir, Targets: targets})
+			tests := os.Getenv("CROSSLS_REAL_TESTS") == "all" || slices.Contains(realTestModules, mod)
+			res, err := Check(context.Background(), Options{Dir: dir, Targets: targets, Tests: tests})
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareWithGoBuild(t, dir, targets, res, false)
+			compareWithGoBuild(t, dir, targets, res, tests)
 			for _, d := range res.Diagnostics {
 				t.Logf("%s:%d: %s (%s, %s)", filepath.Base(d.File), d.Line, d.Message, d.Analyzer, d.Severity)
 			}
@@ -64,7 +76,7 @@ func TestOracleRealModules(t *testing.T) {
 			cache := t.TempDir()
 			for _, run := range []string{"writes", "reads"} {
 				s := NewSession()
-				cached, err := s.Check(context.Background(), Options{Dir: dir, Targets: targets, TypeCacheDir: cache})
+				cached, err := s.Check(context.Background(), Options{Dir: dir, Targets: targets, Tests: tests, TypeCacheDir: cache})
 				if err != nil {
 					t.Fatal(err)
 				}
