@@ -25,6 +25,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -220,21 +221,26 @@ func load(dir, root, file string, explicit []string, explicitSource Source, matr
 }
 
 // parseExplicit parses targets given on the command line or in editor
-// settings. Each element may itself be a comma- or space-separated list.
+// settings. Each element may itself be a comma- or space-separated list,
+// and may name a target set of the toolchain ("all", "first-class").
 func parseExplicit(list []string, source Source, dist *target.Dist) ([]target.Target, error) {
 	var (
 		out  []target.Target
 		seen = map[string]bool{}
 		errs ErrorList
 	)
+	var words []string
 	for _, s := range list {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		ts, err := target.ParseList(s)
-		if err != nil {
-			errs.add(&Error{Msg: fmt.Sprintf("%s: %v", sourceName(source), err)})
-			continue
+		words = append(words, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })...)
+	}
+	for _, w := range words {
+		ts, ok := dist.Set(w)
+		if !ok {
+			var err error
+			if ts, err = target.ParseList(w); err != nil {
+				errs.add(&Error{Msg: fmt.Sprintf("%s: %v", sourceName(source), err)})
+				continue
+			}
 		}
 		for _, t := range ts {
 			if err := dist.Validate(t); err != nil {

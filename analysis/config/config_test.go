@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -439,6 +440,50 @@ func TestExplicitErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Load(%q): error %v, want it to contain %q", tc.list, err, tc.want)
 		}
+	}
+}
+
+// TestTargetSets: "all" is every port of the toolchain, "first-class" its
+// first-class ports, each once however they are combined with other targets.
+func TestTargetSets(t *testing.T) {
+	dist := testDist(t)
+	dir := writeTree(t, "-- go.mod --\nmodule m\n")
+	out, err := exec.Command("go", "tool", "dist", "list").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports := strings.Fields(string(out))
+	firstOut, err := exec.Command("go", "tool", "dist", "list", "-json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.Count(string(firstOut), `"FirstClass": true`)
+	for _, tc := range []struct {
+		list []string
+		want int
+	}{
+		{[]string{"all"}, len(ports)},
+		{[]string{"first-class"}, first},
+		{[]string{"linux/amd64+cgo, first-class"}, first + 1},
+		{[]string{"first-class", "all", "linux/amd64"}, len(ports)},
+	} {
+		cfg, err := Load(dir, tc.list, SourceFlag, dist)
+		if err != nil {
+			t.Fatalf("Load(%q): %v", tc.list, err)
+		}
+		var got []string
+		for _, tg := range cfg.Targets {
+			got = append(got, tg.String())
+		}
+		if len(got) != tc.want {
+			t.Errorf("Load(%q): %d targets %v, want %d", tc.list, len(got), got, tc.want)
+		}
+		if tc.list[0] == "all" && !slices.Equal(got, ports) {
+			t.Errorf("all: %v, want go tool dist list's %v", got, ports)
+		}
+	}
+	if first == 0 || first >= len(ports) {
+		t.Errorf("go tool dist list -json: %d first-class ports of %d", first, len(ports))
 	}
 }
 

@@ -149,6 +149,29 @@ func (d *Dist) Lookup(goos, goarch string) (Platform, bool) {
 	return Platform{}, false
 }
 
+// Target sets name groups of the toolchain's platforms where a target list
+// is expected: "all" is every port (go tool dist list), "first-class" the
+// first-class ports; both without cgo.
+const (
+	SetAll        = "all"
+	SetFirstClass = "first-class"
+)
+
+// Set returns the targets of the named target set, in the toolchain's
+// order, and whether name is one.
+func (d *Dist) Set(name string) ([]Target, bool) {
+	if name != SetAll && name != SetFirstClass {
+		return nil, false
+	}
+	var out []Target
+	for _, p := range d.Platforms {
+		if name == SetAll || p.FirstClass {
+			out = append(out, Target{GOOS: p.GOOS, GOARCH: p.GOARCH})
+		}
+	}
+	return out, true
+}
+
 // OSes and Arches list the distinct GOOS and GOARCH values, sorted.
 func (d *Dist) OSes() []string   { return d.distinct(func(p Platform) string { return p.GOOS }) }
 func (d *Dist) Arches() []string { return d.distinct(func(p Platform) string { return p.GOARCH }) }

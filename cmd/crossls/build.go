@@ -22,7 +22,7 @@ func init() {
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	targets := fs.String("targets", "", "comma-separated targets (default: .crossls.yaml, .goreleaser.yaml, or the default matrix)")
+	targets := fs.String("targets", "", "comma-separated targets, or all (every port of this Go) or first-class (default: .crossls.yaml, .goreleaser.yaml, or the default matrix)")
 	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml of each module, or of the workspace)")
 	outDir := fs.String("o", "", "output directory inside the workspace (default: build.output_dir of the configuration, or dist)")
 	jobs := fs.Int("j", -1, "number of builds to run at once (default: build.jobs of the configuration, or one per CPU)")

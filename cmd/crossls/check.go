@@ -46,7 +46,7 @@ Flags:
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	targets := fs.String("targets", "", "comma-separated targets (default: .crossls.yaml, .goreleaser.yaml, or the default matrix)")
+	targets := fs.String("targets", "", "comma-separated targets, or all (every port of this Go) or first-class (default: .crossls.yaml, .goreleaser.yaml, or the default matrix)")
 	configFile := fs.String("config", "", "configuration file (default: .crossls.yaml of each module, or of the workspace)")
 	jsonOut := fs.Bool("json", false, "print one JSON object (see docs/check-json.md)")
 	dir := fs.String("C", ".", "run in `dir`")

@@ -42,7 +42,7 @@ func runTargets(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fs.PrintDefaults()
 	}
 	var (
-		targetsFlag = fs.String("targets", "", "comma-separated `list` of targets, e.g. linux/amd64,linux/arm/v7,darwin/arm64+cgo")
+		targetsFlag = fs.String("targets", "", "comma-separated `list` of targets, e.g. linux/amd64,linux/arm/v7,darwin/arm64+cgo, or all or first-class")
 		configFlag  = fs.String("config", "", "read the configuration from `file` instead of searching for .crossls.yaml or .goreleaser.yaml")
 		all         = fs.Bool("all", false, "list every platform of this Go toolchain")
 		jsonOut     = fs.Bool("json", false, "print JSON")

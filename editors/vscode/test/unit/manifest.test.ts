@@ -71,10 +71,10 @@ test('settings: one toggle per analyzer, each with a default and a description',
 
 test('the targets setting pattern accepts target strings and rejects others', () => {
 	const re = new RegExp(manifest.contributes.configuration.properties['crossls.targets'].items.pattern);
-	for (const ok of ['linux/amd64', 'linux/arm/v7', 'linux/amd64/v3+cgo', 'linux_arm_7', 'darwin_arm64', 'js/wasm']) {
+	for (const ok of ['linux/amd64', 'linux/arm/v7', 'linux/amd64/v3+cgo', 'linux_arm_7', 'darwin_arm64', 'js/wasm', 'all', 'first-class']) {
 		assert.ok(re.test(ok), ok);
 	}
-	for (const bad of ['linux', 'linux/', 'Linux/amd64', 'linux/amd64 ', 'linux/amd64+cgo+cgo', '../x/y']) {
+	for (const bad of ['linux', 'linux/', 'Linux/amd64', 'linux/amd64 ', 'linux/amd64+cgo+cgo', '../x/y', 'every', 'all+cgo']) {
 		assert.ok(!re.test(bad), bad);
 	}
 });
