@@ -28,7 +28,7 @@ import (
 //	go test -run TestDifferential$ ./analysis/matrix                 # the default size
 //	CROSSLS_ORACLE_MODULES=300 go test -run TestDifferential$ ...    # more modules
 //	CROSSLS_ORACLE_SEED=1000 ...                                     # starting at another seed
-//	CROSSLS_ORACLE_TESTS_EVERY=1 ...                                 # every seed's tests too (default: every tenth)
+//	CROSSLS_ORACLE_TESTS_EVERY=1 ...                                 # every seed's tests too (default: every fiftieth)
 //	go test -run TestDifferentialFixtures ./analysis/matrix          # every module that ever failed
 //	go test -fuzz FuzzDifferential -run '^$' ./analysis/matrix
 //
@@ -46,10 +46,10 @@ const differentialTargets = "linux/amd64,linux/386,linux/arm/v7,windows/amd64,da
 // cache).
 const defaultDifferentialModules = 250
 
-// defaultTestsEvery: every tenth seed's tests are compiled too, and
+// defaultTestsEvery: every fiftieth seed's tests are compiled too, and
 // compared with go vet's (which costs a go vet per package and target).
 // CROSSLS_ORACLE_TESTS_EVERY=1 compares every seed's.
-const defaultTestsEvery = 10
+const defaultTestsEvery = 50
 
 // differentialTargetsFor adds linux/arm64+cgo (whose C toolchain does not
 // work on most machines) to every fourth seed's targets.
