@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log"
 	"os"
 	"path/filepath"
 	"slices"
@@ -146,6 +147,40 @@ func newEditorIn(t *testing.T, dir string, opts ...editorOption) *editor {
 }
 
 type testLog struct{ t *testing.T }
+
+// withLogTail keeps only the server's last n log lines, printed if the
+// test fails: a long session would otherwise hold every line in the
+// test's output buffer, inside the heap it measures, and bury the
+// failure in megabytes of log.
+func withLogTail(n int) editorOption {
+	return func(e *editor, s *Server) {
+		tail := &logTail{max: n}
+		s.logger = log.New(tail, "crossls: ", log.LstdFlags|log.Lmicroseconds)
+		e.t.Cleanup(func() {
+			if e.t.Failed() {
+				tail.mu.Lock()
+				defer tail.mu.Unlock()
+				e.t.Logf("the server's last %d log lines:\n%s", len(tail.lines), strings.Join(tail.lines, ""))
+			}
+		})
+	}
+}
+
+type logTail struct {
+	mu    sync.Mutex
+	max   int
+	lines []string
+}
+
+func (l *logTail) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.lines) == l.max {
+		l.lines = slices.Delete(l.lines, 0, 1)
+	}
+	l.lines = append(l.lines, string(p))
+	return len(p), nil
+}
 
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSuffix(string(p), "\n"))

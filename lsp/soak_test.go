@@ -45,7 +45,7 @@ func TestSoak(t *testing.T) {
 	}
 	dir := modproxy.Copy(t, "github.com/fsnotify/fsnotify@v1.9.0")
 	goroutinesBefore := runtime.NumGoroutine()
-	e := newEditorIn(t, dir, withSettings(`{"targets": ["linux/amd64", "windows/amd64", "darwin/arm64", "linux/386"]}`))
+	e := newEditorIn(t, dir, withSettings(`{"targets": ["linux/amd64", "windows/amd64", "darwin/arm64", "linux/386"]}`), withLogTail(200))
 	e.initialize()
 	names := []string{"fsnotify.go", "backend_inotify.go"}
 	for _, name := range names {

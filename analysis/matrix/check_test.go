@@ -3,6 +3,7 @@ package matrix
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,7 +132,12 @@ func TestOverlayEdits(t *testing.T) {
 // uses of names and methods defined only in a dependency's cgo files must
 // still be explained.
 func TestCgoChainThroughDriver(t *testing.T) {
-	res, dir := checkFixture(t, NewSession(), "cgochain", "linux/amd64", nil)
+	dir := cgoChainModule(t)
+	ts, _ := target.ParseList("linux/amd64")
+	res, err := NewSession().Check(context.Background(), Options{Dir: dir, Targets: ts})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	for _, d := range res.Diagnostics {
 		if rel, _ := filepath.Rel(dir, d.File); rel == filepath.Join("user", "user.go") {
@@ -152,13 +158,34 @@ func TestCgoChainThroughDriver(t *testing.T) {
 	}
 }
 
+// cgoChainModule copies the cgo analyzer's chain fixture (a GOPATH tree
+// for analysistest) into a module named chain.
+func cgoChainModule(t *testing.T) string {
+	t.Helper()
+	src := filepath.Join("..", "cgo", "testdata", "src", "chain")
+	files := map[string]string{"go.mod": "module chain\n\ngo 1.22\n"}
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(src, path)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeModule(t, files)
+}
+
 // TestCgoChainThroughDependencies checks the chain when the cgo package
 // is a dependency rather than a checked package: its fact comes from a
 // type check that records no syntax information. The package that
 // imports it directly reports it; the one that reaches it through that
 // package, in the same module, does not.
 func TestCgoChainThroughDependencies(t *testing.T) {
-	dir, _ := filepath.Abs(filepath.Join("testdata", "cgochain"))
+	dir := cgoChainModule(t)
 	ts, _ := target.ParseList("linux/amd64")
 	s := NewSession()
 	check := func(overlay map[string][]byte) {

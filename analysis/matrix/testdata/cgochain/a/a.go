@@ -1,9 +1,0 @@
-package a
-
-import (
-	"errors"
-
-	"chain/b" // reaches chain/c through chain/b, of the same module, which reports it
-)
-
-var _ = errors.Is(b.B(), nil)

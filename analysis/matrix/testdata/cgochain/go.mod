@@ -1,3 +1,0 @@
-module chain
-
-go 1.22
