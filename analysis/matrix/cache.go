@@ -242,7 +242,7 @@ func storeCachedResult(dir, key string, res *Result) {
 		return
 	}
 	if writeAtomically(dir, filepath.Join(dir, key+".json"), data) {
-		pruneCache(dir)
+		pruneEntries([]string{dir}, resultCacheMaxEntries, resultCacheMaxAge)
 	}
 }
 
@@ -265,35 +265,40 @@ func writeAtomically(dir, path string, data []byte) bool {
 	return true
 }
 
-// pruneCache keeps the newest entries and drops old ones.
-func pruneCache(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
+// pruneEntries removes, from the files of dirs, those older than maxAge
+// and the oldest beyond maxEntries, and temporary files that processes
+// which died mid-write left behind.
+func pruneEntries(dirs []string, maxEntries int, maxAge time.Duration) {
 	type entry struct {
 		path string
 		mod  time.Time
 	}
 	var list []entry
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		if strings.HasPrefix(e.Name(), ".tmp-") {
-			if time.Since(info.ModTime()) > time.Hour {
-				os.Remove(path) // left by a process that died mid-write
+	for _, dir := range dirs {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			info, err := e.Info()
+			if err != nil || e.IsDir() {
+				continue
 			}
-			continue
+			path := filepath.Join(dir, e.Name())
+			switch {
+			case strings.HasPrefix(e.Name(), ".tmp-"):
+				if time.Since(info.ModTime()) > time.Hour {
+					os.Remove(path)
+				}
+			case time.Since(info.ModTime()) > maxAge:
+				os.Remove(path)
+			default:
+				list = append(list, entry{path, info.ModTime()})
+			}
 		}
-		list = append(list, entry{path, info.ModTime()})
+	}
+	if len(list) <= maxEntries {
+		return
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].mod.After(list[j].mod) })
-	for i, e := range list {
-		if i >= resultCacheMaxEntries || time.Since(e.mod) > resultCacheMaxAge {
-			os.Remove(e.path)
-		}
+	for _, e := range list[maxEntries:] {
+		os.Remove(e.path)
 	}
 }

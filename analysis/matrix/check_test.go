@@ -3,7 +3,6 @@ package matrix
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -162,21 +161,14 @@ func TestCgoChainThroughDriver(t *testing.T) {
 // for analysistest) into a module named chain.
 func cgoChainModule(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join("..", "cgo", "testdata", "src", "chain")
-	files := map[string]string{"go.mod": "module chain\n\ngo 1.22\n"}
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		rel, _ := filepath.Rel(src, path)
-		files[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "cgo", "testdata", "src", "chain"))); err != nil {
 		t.Fatal(err)
 	}
-	return writeModule(t, files)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module chain\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // TestCgoChainThroughDependencies checks the chain when the cgo package

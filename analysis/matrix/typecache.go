@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -236,18 +235,7 @@ func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
 	if err := writeExportData(&buf, fset, pkg); err != nil {
 		return
 	}
-	dir := filepath.Dir(c.file(key))
-	if os.MkdirAll(dir, 0o755) != nil {
-		return
-	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := f.Write(buf.Bytes())
-	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), c.file(key)) != nil {
-		os.Remove(f.Name())
-	}
+	writeAtomically(filepath.Dir(c.file(key)), c.file(key), buf.Bytes())
 	c.pruneOnce.Do(func() {
 		go func() {
 			defer func() {
@@ -266,37 +254,12 @@ func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
 // prune drops entries older than the maximum age, then the oldest beyond
 // the maximum count, and temporary files of processes that died.
 func (c *typeCache) prune() {
-	type entry struct {
-		path string
-		mod  time.Time
-	}
-	var list []entry
+	var dirs []string
 	subdirs, _ := os.ReadDir(c.dir)
 	for _, sd := range subdirs {
-		entries, _ := os.ReadDir(filepath.Join(c.dir, sd.Name()))
-		for _, e := range entries {
-			info, err := e.Info()
-			if err != nil {
-				continue
-			}
-			path := filepath.Join(c.dir, sd.Name(), e.Name())
-			switch {
-			case strings.HasPrefix(e.Name(), ".tmp-"):
-				if time.Since(info.ModTime()) > time.Hour {
-					os.Remove(path)
-				}
-			case time.Since(info.ModTime()) > typeCacheMaxAge:
-				os.Remove(path)
-			default:
-				list = append(list, entry{path, info.ModTime()})
-			}
+		if sd.IsDir() {
+			dirs = append(dirs, filepath.Join(c.dir, sd.Name()))
 		}
 	}
-	if len(list) <= typeCacheMaxEntries {
-		return
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].mod.After(list[j].mod) })
-	for _, e := range list[typeCacheMaxEntries:] {
-		os.Remove(e.path)
-	}
+	pruneEntries(dirs, typeCacheMaxEntries, typeCacheMaxAge)
 }
