@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/crossls/crossls/analysis/workspace"
 )
 
 // The result cache makes a second `crossls check` of an unchanged module
@@ -113,7 +115,7 @@ func resultKey(opts *Options, goVersion string) string {
 			fmt.Fprintf(h, "e%s\x00", kv)
 		}
 	}
-	roots, ok := moduleRoots(opts.Dir)
+	roots, ok := moduleRoots(opts.Dir, opts.Env)
 	if !ok {
 		return ""
 	}
@@ -125,50 +127,45 @@ func resultKey(opts *Options, goVersion string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// moduleRoots returns the directories whose files a check of dir reads:
-// its module (or workspace) and the local directories that replace modules.
-func moduleRoots(dir string) ([]string, bool) {
-	root := dir
-	for {
-		if fileExists(filepath.Join(root, "go.work")) || fileExists(filepath.Join(root, "go.mod")) {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			return nil, false // no module: GOPATH mode or an error; don't cache
-		}
-		root = parent
+// moduleRoots returns the directories whose files a check of dir with env
+// reads: its module, or the go.work's directory and the modules it uses,
+// and the local directories that replace modules. A go.work above the
+// module that does not govern it changes how the go command loads dir:
+// such checks are not cached.
+func moduleRoots(dir string, env []string) ([]string, bool) {
+	module, work, err := workspace.Locate(dir, env)
+	if err != nil {
+		return nil, false
 	}
-	roots := []string{root}
-	// A workspace above the module changes what is built.
-	for d := filepath.Dir(root); ; d = filepath.Dir(d) {
-		if fileExists(filepath.Join(d, "go.work")) {
-			return nil, false
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if data, err := os.ReadFile(filepath.Join(root, "go.work")); err == nil {
-		wf, err := modfile.ParseWork("go.work", data, nil)
+	var roots []string
+	switch {
+	case work != nil:
+		data, err := os.ReadFile(work.File)
 		if err != nil {
 			return nil, false
 		}
-		for _, u := range wf.Use {
-			roots = append(roots, filepath.Join(root, u.Path))
+		wf, err := modfile.ParseWork(work.File, data, nil)
+		if err != nil {
+			return nil, false
 		}
+		roots = append([]string{work.Dir}, work.Modules...)
 		for _, r := range wf.Replace {
 			if modfile.IsDirectoryPath(r.New.Path) {
-				roots = append(roots, filepath.Join(root, r.New.Path))
+				roots = append(roots, filepath.Join(work.Dir, r.New.Path))
 			}
 		}
+	case module == "" || workspace.GoWorkFile(dir, env) != "":
+		return nil, false // GOPATH mode, or a go.work that leaves the module out
+	default:
+		roots = []string{module}
 	}
 	for _, r := range append([]string(nil), roots...) {
 		data, err := os.ReadFile(filepath.Join(r, "go.mod"))
 		if err != nil {
 			continue
 		}
-		mf, err := modfile.ParseLax("go.mod", data, nil)
+		// Parse, not ParseLax: ParseLax drops replace directives.
+		mf, err := modfile.Parse("go.mod", data, nil)
 		if err != nil {
 			return nil, false
 		}

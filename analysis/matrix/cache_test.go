@@ -167,3 +167,43 @@ func TestPruneEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleRoots checks which trees the result cache fingerprints: the
+// module, or the workspace and its modules, with the directories that
+// replace modules; and no caching where a go.work the module is not in
+// would change how the go command loads it.
+func TestModuleRoots(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.work":        "go 1.22\n\nuse ./a\nuse ../outside\n",
+		"a/go.mod":       "module a\n\ngo 1.22\n\nreplace b => ../b\n",
+		"b/go.mod":       "module b\n\ngo 1.22\n",
+		"lone/go.mod":    "module lone\n\ngo 1.22\n",
+		"lone/x/x.go":    "package x\n",
+		"solo/go.mod":    "module solo\n\ngo 1.22\n",
+		"gopath/p/p.go":  "package p\n",
+		"solo/sub/s.go":  "package sub\n",
+		"a/sub/inner.go": "package sub\n",
+	})
+	env := func(kv ...string) []string { return append([]string{"PATH=" + os.Getenv("PATH")}, kv...) }
+	for _, tc := range []struct {
+		dir  string
+		env  []string
+		want []string // relative to dir; nil: not cached
+	}{
+		{"a/sub", env(), []string{".", "a", "../outside", "b"}},
+		{".", env(), []string{".", "a", "../outside", "b"}},
+		{"lone/x", env(), nil},
+		{"lone/x", env("GOWORK=off"), []string{"lone"}},
+		{"a", env("GOWORK=off"), []string{"a", "b"}},
+		{"gopath/p", env("GOWORK=off"), nil},
+	} {
+		got, ok := moduleRoots(filepath.Join(dir, tc.dir), tc.env)
+		var want []string
+		for _, w := range tc.want {
+			want = append(want, filepath.Join(dir, w))
+		}
+		if ok != (tc.want != nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("moduleRoots(%s, %q) = %q, %v; want %q", tc.dir, tc.env, got, ok, want)
+		}
+	}
+}
