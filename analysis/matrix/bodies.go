@@ -78,7 +78,7 @@ func (s *Session) deriveBodies(u, base *unit, p *listedPackage, syntax []*ast.Fi
 			te.Pos = pos
 		}
 		carried = append(carried, te)
-		if i, ok := index[tf]; !ok || !unusedImport(te) && !(i > edited && inFuncBody(syntax, tf, te.Pos)) {
+		if i, ok := index[tf]; !ok || !unusedImport(te) && !(i > edited && inBody(syntax, tf, te.Pos, anyFunc)) {
 			precedes = true
 		}
 	}
@@ -408,22 +408,6 @@ func importAt(f *ast.File, p *listedPackage, deps map[string]*unit, pos token.Po
 		}
 	}
 	return "", false
-}
-
-// inFuncBody reports whether pos lies in a function body of the file of
-// syntax whose token.File is tf.
-func inFuncBody(syntax []*ast.File, tf *token.File, pos token.Pos) bool {
-	for _, f := range syntax {
-		if f.FileStart != token.Pos(tf.Base()) {
-			continue
-		}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Body.Lbrace <= pos && pos <= fd.Body.Rbrace {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // importsUsedInDecls returns the imports that f's declarations use outside

@@ -87,7 +87,7 @@ func (s *Session) deriveUnit(u, base *unit, p *listedPackage, syntax []*ast.File
 		if tf == nil || tf == s.fset.File(base.files[edited].FileStart) {
 			continue
 		}
-		if unusedImport(te) || inStrippedBody(syntax, tf, te.Pos) {
+		if unusedImport(te) || inBody(syntax, tf, te.Pos, strippable) {
 			errs = append(errs, te)
 		}
 	}
@@ -109,21 +109,24 @@ func strippable(fd *ast.FuncDecl) bool {
 	return fd.Body != nil && !(fd.Recv == nil && fd.Name.Name == "init") && fd.Type.TypeParams.NumFields() == 0
 }
 
-// inStrippedBody reports whether pos lies in the body of a function that
-// deriveUnit leaves out, in the file of syntax whose token.File is tf.
-func inStrippedBody(syntax []*ast.File, tf *token.File, pos token.Pos) bool {
+// inBody reports whether pos lies in the body of a function for which
+// which(fd) holds, in the file of syntax whose token.File is tf.
+func inBody(syntax []*ast.File, tf *token.File, pos token.Pos, which func(*ast.FuncDecl) bool) bool {
 	for _, f := range syntax {
 		if f.FileStart != token.Pos(tf.Base()) {
 			continue
 		}
 		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && strippable(fd) && fd.Body.Lbrace <= pos && pos <= fd.Body.Rbrace {
-				return true
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Body.Lbrace <= pos && pos <= fd.Body.Rbrace {
+				return which(fd)
 			}
 		}
 	}
 	return false
 }
+
+// anyFunc selects every function for inBody.
+func anyFunc(*ast.FuncDecl) bool { return true }
 
 // withoutBodies returns f with the bodies of its strippable functions left
 // out, sharing everything else (identifiers included, so that Defs and
