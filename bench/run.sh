@@ -26,7 +26,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/crossbench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 echo "building crossls and crossbench" >&2
-(cd "$repo" && go build -o "$tmp/crossls" ./cmd/crossls && go build -o "$tmp/crossbench" ./bench/cmd/crossbench)
+(cd "$repo" && go build -o "$tmp/crossls" ./cmd/crossls && go build -o "$tmp/crossbench" ./bench/cmd/crossbench && go build -o "$tmp/pkgpeer" ./bench/cmd/pkgpeer)
 
 gopls="$bench/.cache/gopls-$gopls_version/gopls"
 if [[ ! -x "$gopls" ]]; then
@@ -37,4 +37,4 @@ fi
 
 label=$(cd "$repo" && git describe --always --dirty 2>/dev/null || echo unknown)
 out="$bench/results/$(date -u +%Y-%m-%d)-$mode.md"
-"$tmp/crossbench" -crossls "$tmp/crossls" -gopls "$gopls" -work "$tmp/work" -label "crossls $label" -out "$out" "${args[@]}"
+"$tmp/crossbench" -crossls "$tmp/crossls" -gopls "$gopls" -pkgpeer "$tmp/pkgpeer" -work "$tmp/work" -label "crossls $label" -out "$out" "${args[@]}"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -31,7 +32,8 @@ func (v verdicts) set(tgt, pkg string, ok bool) {
 // checkRun is one timed `crossls check -json ./...`.
 type checkRun struct {
 	Elapsed  time.Duration
-	MaxRSS   int64 // bytes, of the crossls process itself
+	CPU      time.Duration // user and system, with the go commands it ran
+	MaxRSS   int64         // bytes, of the largest of the process and its children
 	Verdicts verdicts
 	Packages int
 }
@@ -52,7 +54,14 @@ type checkJSON struct {
 // dir: the work of the go build loop it is compared with, which does not
 // compile tests.
 func runCheck(ctx context.Context, crossls, dir string, env []string, targets []string) (*checkRun, error) {
-	cmd := exec.CommandContext(ctx, crossls, "check", "-targets", strings.Join(targets, ","), "-json", "-tests=false", "./...")
+	return runVerdicts(ctx, dir, env, crossls, "check", "-targets", strings.Join(targets, ","), "-json", "-tests=false", "./...")
+}
+
+// runVerdicts times a command that prints verdicts in the shape of
+// `crossls check -json` and reads them; exit status 1 means "some target
+// fails", which is a result.
+func runVerdicts(ctx context.Context, dir string, env []string, argv ...string) (*checkRun, error) {
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
@@ -60,18 +69,20 @@ func runCheck(ctx context.Context, crossls, dir string, env []string, targets []
 	start := time.Now()
 	err := cmd.Run()
 	elapsed := time.Since(start)
-	// Exit status 1 means "some target fails", which is a result.
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		return nil, fmt.Errorf("crossls check in %s: %v\n%s", dir, err, tail(stderr.Bytes(), 2000))
+		return nil, fmt.Errorf("%s in %s: %v\n%s", filepath.Base(argv[0]), dir, err, tail(stderr.Bytes(), 2000))
 	}
 	res, err := parseCheck(stdout.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("crossls check in %s: %v", dir, err)
+		return nil, fmt.Errorf("%s in %s: %v", filepath.Base(argv[0]), dir, err)
 	}
 	res.Elapsed = elapsed
+	// The rusage of a waited-for process covers its own waited-for
+	// children: the go commands it ran.
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		res.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
+		res.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return res, nil
 }

@@ -11,11 +11,14 @@
 //  4. how latency and memory scale with targets and module size;
 //  5. precision: the findings of `crossls check` on real modules by
 //     severity, analyzer and root cause, and how many sit in packages that
-//     build for every target; with -before, for a second crossls too.
+//     build for every target; with -before, for a second crossls too;
+//  6. every port: `crossls check -targets all` (and 10 targets) on
+//     syncthing against the go/packages peer (-pkgpeer) and the go build
+//     loop, extrapolated from three ports.
 //
 // Usage:
 //
-//	crossbench -crossls BIN [-gopls BIN] [-before BIN] [-quick] [-out FILE]
+//	crossbench -crossls BIN [-gopls BIN] [-pkgpeer BIN] [-before BIN] [-quick] [-out FILE]
 //
 // Run it through bench/run.sh, which builds the binaries.
 package main
@@ -83,6 +86,7 @@ var (
 
 type config struct {
 	goCmd, crossls, gopls string
+	pkgpeer               string
 	before, beforeLabel   string
 	quick                 bool
 	out                   string
@@ -98,6 +102,7 @@ func main() {
 	var cfg config
 	flag.StringVar(&cfg.crossls, "crossls", "", "crossls binary (required)")
 	flag.StringVar(&cfg.gopls, "gopls", "", "gopls binary (optional; without it the gopls columns are empty)")
+	flag.StringVar(&cfg.pkgpeer, "pkgpeer", "", "the go/packages peer (bench/cmd/pkgpeer), for the ports part")
 	flag.StringVar(&cfg.before, "before", "", "another crossls binary whose findings the precision part shows beside -crossls's (optional)")
 	flag.StringVar(&cfg.beforeLabel, "before-label", "before", "what -before is, for the precision table")
 	flag.StringVar(&cfg.goCmd, "go", "go", "go command")
@@ -105,13 +110,17 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "", "also write the report to this file")
 	flag.StringVar(&cfg.work, "work", "", "work directory for module copies and caches (default: a new temporary directory, removed at the end)")
 	flag.StringVar(&cfg.label, "label", "", "what is measured, for the report header (e.g. the commit)")
-	parts := flag.String("parts", "cli,editor,precision", "comma-separated parts to run: cli, editor, precision")
+	parts := flag.String("parts", "cli,editor,precision,ports", "comma-separated parts to run: cli, editor, precision, ports")
 	flag.StringVar(&cfg.counts, "counts", "", "editor target counts to run, from 1,4,10,21 (default all; 1,4 with -quick)")
 	flag.StringVar(&cfg.modules, "modules", "", "only these modules, by last path element: fsnotify, gopsutil, console, tools, syncthing")
 	flag.IntVar(&cfg.edits, "edits", 0, "edit pairs per editor scenario (default 50, 5 with -quick)")
 	flag.DurationVar(&cfg.budget, "budget", 0, "no new edit pair starts after this much time in one scenario (default 120s, 20s with -quick)")
 	flag.DurationVar(&cfg.timeout, "timeout", 0, "limit for one wait for diagnostics (default 240s, 120s with -quick)")
 	flag.Parse()
+	if cfg.parts["ports"] && cfg.pkgpeer == "" {
+		fmt.Fprintln(os.Stderr, "crossbench: the ports part needs -pkgpeer")
+		os.Exit(2)
+	}
 	if cfg.crossls == "" || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: crossbench -crossls BIN [-gopls BIN] [-quick] [-out FILE] [-parts cli,editor]")
 		os.Exit(2)
@@ -119,10 +128,10 @@ func main() {
 	cfg.parts = map[string]bool{}
 	for _, p := range strings.Split(*parts, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "cli", "editor", "precision":
+		case "cli", "editor", "precision", "ports":
 			cfg.parts[p] = true
 		default:
-			fmt.Fprintf(os.Stderr, "crossbench: unknown part %q (want cli, editor, precision)\n", p)
+			fmt.Fprintf(os.Stderr, "crossbench: unknown part %q (want cli, editor, precision, ports)\n", p)
 			os.Exit(2)
 		}
 	}
@@ -151,7 +160,7 @@ func main() {
 }
 
 func run(ctx context.Context, cfg *config) error {
-	for _, p := range []*string{&cfg.crossls, &cfg.gopls, &cfg.before} {
+	for _, p := range []*string{&cfg.crossls, &cfg.gopls, &cfg.before, &cfg.pkgpeer} {
 		if *p == "" {
 			continue
 		}
@@ -186,7 +195,12 @@ func run(ctx context.Context, cfg *config) error {
 	precisionModules := []*module{&fsnotify, &gopsutil, &console, &xtools, &syncthing}
 	precisionTargets := editorTargets[10]
 	counts := []int{1, 4, 10, 21}
+	portsModules := []*module{&syncthing}
+	portSets := map[string][]string{"10": editorTargets[10], "all": {"all"}}
+	portOrder := []string{"10", "all"}
 	if cfg.quick {
+		portsModules = []*module{&fsnotify}
+		portOrder = []string{"10"}
 		cliModules = []*module{&fsnotify}
 		cliTargets = editorTargets[4]
 		editorModules = []*module{&fsnotify}
@@ -216,8 +230,8 @@ func run(ctx context.Context, cfg *config) error {
 			}
 			return out
 		}
-		cliModules, editorModules, precisionModules = only(cliModules), only(editorModules), only(precisionModules)
-		if len(cliModules)+len(editorModules)+len(precisionModules) == 0 {
+		cliModules, editorModules, precisionModules, portsModules = only(cliModules), only(editorModules), only(precisionModules), only(portsModules)
+		if len(cliModules)+len(editorModules)+len(precisionModules)+len(portsModules) == 0 {
 			return fmt.Errorf("-modules %q selects no module (known: fsnotify, gopsutil, console, tools, syncthing)", cfg.modules)
 		}
 	}
@@ -229,6 +243,11 @@ func run(ctx context.Context, cfg *config) error {
 	}
 	if cfg.parts["editor"] {
 		for _, m := range editorModules {
+			need[m] = true
+		}
+	}
+	if cfg.parts["ports"] {
+		for _, m := range portsModules {
 			need[m] = true
 		}
 	}
@@ -288,6 +307,14 @@ func run(ctx context.Context, cfg *config) error {
 		}
 		if _, err := precisionPart(ctx, cfg, base, precisionModules, precisionTargets, binaries, &report); err != nil {
 			return err
+		}
+	}
+	if cfg.parts["ports"] {
+		for _, m := range portsModules {
+			fmt.Fprintf(&report, "\n## 6. Every port: `crossls check -targets all ./...` vs the go/packages peer vs the go build loop, on %s\n\n", m)
+			if _, err := portsPart(ctx, cfg, base, m, portSets, portOrder, &report); err != nil {
+				return err
+			}
 		}
 	}
 	goals(&report, cliRows, editorRows)
