@@ -75,6 +75,7 @@ type view struct {
 	failing   []string        // targets that fail in the last check
 	matrix    *matrixReport   // the last check's matrix (matrix.go)
 	running   bool            // a check is in progress
+	checked   bool            // a check of the whole view completed
 
 	// needConfig asks the next check to resolve the configuration first.
 	needConfig bool
@@ -382,7 +383,7 @@ func (v *view) checkOnce() {
 	if len(patterns) == 0 {
 		return // nothing asked for yet: a go.work with no module open
 	}
-	res, err := sess.Check(ctx, matrix.Options{
+	opts := matrix.Options{
 		Dir:       v.dir,
 		Patterns:  patterns,
 		Targets:   cfg.targets,
@@ -395,7 +396,28 @@ func (v *view) checkOnce() {
 		TypeCacheDir: matrix.DefaultTypeCacheDir(),
 		TrustProject: v.s.isTrusted(),
 		Report:       func(err error) { v.s.logf("%v", err) },
-	})
+	}
+	if dirs := v.openFirst(docs); dirs != nil {
+		// Until the view's first check completes, the open files'
+		// packages go first, and their findings are published as soon as
+		// they are known; the rest of the workspace follows, reusing
+		// what this check computed.
+		early := opts
+		early.Patterns = nil
+		for _, dir := range dirs {
+			early.Patterns = append(early.Patterns, dirPattern(v.dir, dir))
+		}
+		res, err := sess.Check(ctx, early)
+		if ctx.Err() != nil {
+			v.s.debugf("check of the open packages of %s superseded after %v", v.dir, time.Since(start))
+			return
+		}
+		if err == nil {
+			v.s.debugf("checked the open packages of %s (%s) for %d targets in %v: %d diagnostics", v.dir, strings.Join(early.Patterns, " "), len(cfg.targets), time.Since(start), len(res.Diagnostics))
+			v.publishOpen(res, docs, dirs)
+		}
+	}
+	res, err := sess.Check(ctx, opts)
 	// The check is over: an edit that arrives while its results are
 	// published (the client may answer them with the next keystroke) is
 	// checked at once rather than debounced.
@@ -414,6 +436,7 @@ func (v *view) checkOnce() {
 	v.publish(res, docs)
 	v.mu.Lock()
 	v.panicked = false
+	v.checked = true
 	v.mu.Unlock()
 	if v.s.opts.TuneGC {
 		processGC.afterCheck()
@@ -544,6 +567,88 @@ func (v *view) publish(res *matrix.Result, docs []*document) {
 	v.s.sendStatus()
 	v.s.sendMatrix()
 	v.s.refreshFileTargets()
+}
+
+// openFirstMinPackages is the size, in package directories, from which a
+// view's first check takes the open files' packages first: below it, the
+// whole view is checked about as fast as those packages alone.
+var openFirstMinPackages = 40
+
+// openFirst returns the directories of the open files whose packages the
+// view's first check takes first, nil when it checks everything at once:
+// after its first check, when no file of the view is open, or when the
+// view is small.
+func (v *view) openFirst(docs []*document) []string {
+	v.mu.Lock()
+	checked, scopes := v.checked, slices.Clone(v.scopes)
+	v.mu.Unlock()
+	if checked {
+		return nil
+	}
+	var dirs []string
+	for _, d := range docs {
+		dir := filepath.Dir(d.path)
+		if !strings.HasSuffix(d.path, ".go") || slices.Contains(dirs, dir) || v.s.viewOf(d.path) != v {
+			continue
+		}
+		if mod := v.s.moduleRoot(dir); mod == "" || !workspace.InPattern(mod, dir) {
+			continue // testdata, vendor, _ or . directories: not in ./...
+		}
+		dirs = append(dirs, dir)
+	}
+	if len(dirs) == 0 {
+		return nil
+	}
+	n := 0
+	for _, sc := range scopes {
+		n += workspace.CountPackageDirs(sc.dir, openFirstMinPackages-n)
+		if n >= openFirstMinPackages {
+			slices.Sort(dirs)
+			return dirs
+		}
+	}
+	return nil
+}
+
+// dirPattern is the package pattern, relative to from, of the package in
+// dir alone.
+func dirPattern(from, dir string) string {
+	rel, err := filepath.Rel(from, dir)
+	if err != nil || rel == "." {
+		return "."
+	}
+	return "./" + filepath.ToSlash(rel)
+}
+
+// publishOpen publishes the findings of a check of the packages in dirs
+// alone: of their files only, leaving every other file, the status and
+// the matrix to the check of the whole view that follows.
+func (v *view) publishOpen(res *matrix.Result, docs []*document, dirs []string) {
+	t := &texts{open: map[string]*document{}, cache: map[string]string{}}
+	for _, d := range docs {
+		t.open[d.path] = d
+	}
+	byFile := map[string][]protocol.Diagnostic{}
+	for _, d := range res.Diagnostics {
+		file := v.absPath(d.File)
+		if file == "" || !slices.Contains(dirs, filepath.Dir(file)) || v.s.viewOf(file) != v {
+			continue
+		}
+		byFile[file] = append(byFile[file], v.convert(t, d))
+	}
+	v.mu.Lock()
+	for path := range byFile {
+		v.published[path] = true
+	}
+	v.mu.Unlock()
+	for _, path := range sortedKeys(byFile) {
+		v.s.pub.setFindings(path, t.open[path], byFile[path])
+	}
+	for _, d := range docs {
+		if _, ok := byFile[d.path]; !ok && slices.Contains(dirs, filepath.Dir(d.path)) && v.s.viewOf(d.path) == v {
+			v.s.pub.firstCheck(d)
+		}
+	}
 }
 
 // clear withdraws the findings the view published for files that no view

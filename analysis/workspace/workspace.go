@@ -148,6 +148,45 @@ func FindModules(dir string) []string {
 	return out
 }
 
+// InPattern reports whether dir, a directory of the module at root, is
+// matched by the module's "./...": no directory on the way down from root
+// is one the go command skips (testdata, vendor, names starting with "."
+// or "_"), and no go.mod below root makes it another module's.
+func InPattern(root, dir string) bool {
+	if !Within(root, dir) {
+		return false
+	}
+	for d := filepath.Clean(dir); d != filepath.Clean(root); d = filepath.Dir(d) {
+		if skipDir(filepath.Base(d)) || isFile(filepath.Join(d, "go.mod")) {
+			return false
+		}
+	}
+	return true
+}
+
+// CountPackageDirs counts the directories at or below dir that hold .go
+// files and that "./..." in dir reaches (see InPattern), up to limit: it
+// stops walking there.
+func CountPackageDirs(dir string, limit int) int {
+	n, counted := 0, map[string]bool{}
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || n >= limit {
+			return filepath.SkipAll
+		}
+		if d.IsDir() {
+			if path != dir && (skipDir(d.Name()) || isFile(filepath.Join(path, "go.mod"))) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if parent := filepath.Dir(path); strings.HasSuffix(d.Name(), ".go") && !counted[parent] {
+			n, counted[parent] = n+1, true
+		}
+		return nil
+	})
+	return n
+}
+
 func skipDir(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor"
 }

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -236,5 +237,63 @@ func TestSplit(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("split:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestInPatternAndCount compares InPattern and CountPackageDirs with the
+// packages `go list ./...` finds in a module.
+func TestInPatternAndCount(t *testing.T) {
+	root := writeTree(t, `
+-- go.mod --
+module example.com/m
+
+go 1.22
+-- m.go --
+package m
+-- a/a.go --
+package a
+-- a/b/b.go --
+package b
+-- a/b/c/c_test.go --
+package c
+-- a/z.go --
+package a
+-- testdata/t/t.go --
+package t
+-- _hidden/h.go --
+package h
+-- .dot/d.go --
+package d
+-- vendor/v/v.go --
+package v
+-- nested/go.mod --
+module example.com/nested
+-- nested/n.go --
+package n
+-- nested/deeper/x.go --
+package x
+-- docs/readme.txt --
+text
+`)
+	cmd := exec.Command("go", "list", "-e", "-f", "{{.Dir}}", "./...")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	listed := strings.Fields(string(out))
+	for _, dir := range []string{".", "a", "a/b", "a/b/c", "testdata/t", "_hidden", ".dot", "vendor/v", "nested", "nested/deeper"} {
+		abs := filepath.Join(root, filepath.FromSlash(dir))
+		want := slices.Contains(listed, abs)
+		if got := InPattern(root, abs); got != want {
+			t.Errorf("InPattern(%s) = %v; go list ./... lists it: %v", dir, got, want)
+		}
+	}
+	if got := CountPackageDirs(root, 100); got != len(listed) {
+		t.Errorf("CountPackageDirs = %d; go list ./... lists %d: %q", got, len(listed), listed)
+	}
+	if got := CountPackageDirs(root, 2); got != 2 {
+		t.Errorf("CountPackageDirs with limit 2 = %d", got)
 	}
 }
