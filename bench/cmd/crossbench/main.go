@@ -78,7 +78,9 @@ var (
 	console  = module{Path: "github.com/containerd/console", Version: "v1.0.5"}
 	// syncthing is large (about 150 packages) and depends on packages that
 	// use cgo on darwin with a working fallback (prometheus).
-	syncthing = module{Path: "github.com/syncthing/syncthing", Version: "v1.30.0"}
+	syncthing = module{Path: "github.com/syncthing/syncthing", Version: "v1.30.0",
+		// isMaybeWin83 is defined in basicfs_windows.go only.
+		EditFile: "lib/fs/basicfs.go", EditLine: "var _ = isMaybeWin83", EditWord: "isMaybeWin83", Broken: "linux/amd64"}
 	xtools    = module{Path: "golang.org/x/tools", Version: "v0.52.0",
 		// getErrno is defined in robustio_windows.go only.
 		EditFile: "internal/robustio/robustio.go", EditLine: "var _ = getErrno", EditWord: "getErrno", Broken: "linux/amd64"}
@@ -191,7 +193,7 @@ func run(ctx context.Context, cfg *config) error {
 
 	cliModules := []*module{&fsnotify, &gopsutil, &console}
 	cliTargets := matrix21
-	editorModules := []*module{&fsnotify, &xtools}
+	editorModules := []*module{&fsnotify, &xtools, &syncthing}
 	precisionModules := []*module{&fsnotify, &gopsutil, &console, &xtools, &syncthing}
 	precisionTargets := editorTargets[10]
 	counts := []int{1, 4, 10, 21}
