@@ -177,9 +177,10 @@ func runNaive(ctx context.Context, goCmd, dir string, env []string, targets []st
 
 // listPackages lists ./... for a target's environment. With -e, packages
 // with errors are listed too; packages whose files are all excluded are
-// not, which matches what `go build ./...` builds.
+// not, nor are those with test files only, which matches what `go build
+// ./...` builds.
 func listPackages(ctx context.Context, goCmd, dir string, env []string) ([]string, error) {
-	out, err := goCommand(ctx, goCmd, dir, env, "list", "-e", "-f", "{{.ImportPath}}", "./...")
+	out, err := goCommand(ctx, goCmd, dir, env, "list", "-e", "-f", "{{if or .GoFiles .CgoFiles .IgnoredGoFiles .InvalidGoFiles .Error}}{{.ImportPath}}{{end}}", "./...")
 	if err != nil {
 		return nil, err
 	}
