@@ -81,7 +81,7 @@ var (
 	syncthing = module{Path: "github.com/syncthing/syncthing", Version: "v1.30.0",
 		// isMaybeWin83 is defined in basicfs_windows.go only.
 		EditFile: "lib/fs/basicfs.go", EditLine: "var _ = isMaybeWin83", EditWord: "isMaybeWin83", Broken: "linux/amd64"}
-	xtools    = module{Path: "golang.org/x/tools", Version: "v0.52.0",
+	xtools = module{Path: "golang.org/x/tools", Version: "v0.52.0",
 		// getErrno is defined in robustio_windows.go only.
 		EditFile: "internal/robustio/robustio.go", EditLine: "var _ = getErrno", EditWord: "getErrno", Broken: "linux/amd64"}
 )
