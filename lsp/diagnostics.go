@@ -507,21 +507,26 @@ func absPath(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
-// publish converts a check result and publishes it for every file it
-// names, clearing files of the view whose findings are gone.
-func (v *view) publish(res *matrix.Result, docs []*document) {
+// findingsByFile converts the findings of res in the files keep accepts,
+// by file, against the texts of docs (open) or the disk.
+func (v *view) findingsByFile(res *matrix.Result, docs []*document, keep func(file string) bool) (*texts, map[string][]protocol.Diagnostic) {
 	t := &texts{open: map[string]*document{}, cache: map[string]string{}}
 	for _, d := range docs {
 		t.open[d.path] = d
 	}
 	byFile := map[string][]protocol.Diagnostic{}
 	for _, d := range res.Diagnostics {
-		file := v.absPath(d.File)
-		if file == "" {
-			continue
+		if file := v.absPath(d.File); file != "" && keep(file) {
+			byFile[file] = append(byFile[file], v.convert(t, d))
 		}
-		byFile[file] = append(byFile[file], v.convert(t, d))
 	}
+	return t, byFile
+}
+
+// publish converts a check result and publishes it for every file it
+// names, clearing files of the view whose findings are gone.
+func (v *view) publish(res *matrix.Result, docs []*document) {
+	t, byFile := v.findingsByFile(res, docs, func(string) bool { return true })
 
 	failing := map[string]bool{}
 	for _, p := range res.Packages {
@@ -624,18 +629,9 @@ func dirPattern(from, dir string) string {
 // alone: of their files only, leaving every other file, the status and
 // the matrix to the check of the whole view that follows.
 func (v *view) publishOpen(res *matrix.Result, docs []*document, dirs []string) {
-	t := &texts{open: map[string]*document{}, cache: map[string]string{}}
-	for _, d := range docs {
-		t.open[d.path] = d
-	}
-	byFile := map[string][]protocol.Diagnostic{}
-	for _, d := range res.Diagnostics {
-		file := v.absPath(d.File)
-		if file == "" || !slices.Contains(dirs, filepath.Dir(file)) || v.s.viewOf(file) != v {
-			continue
-		}
-		byFile[file] = append(byFile[file], v.convert(t, d))
-	}
+	t, byFile := v.findingsByFile(res, docs, func(file string) bool {
+		return slices.Contains(dirs, filepath.Dir(file)) && v.s.viewOf(file) == v
+	})
 	v.mu.Lock()
 	for path := range byFile {
 		v.published[path] = true
