@@ -24,7 +24,9 @@ func (s *Session) patternDirs(opts *Options) []string {
 }
 
 // patternDirs returns the directories that relative patterns ("./...",
-// "./cmd/...", ".", "./x") match and that hold non-test Go files.
+// "./cmd/...", ".", "./x") match and that hold Go files, test files
+// included: a package of test files only is listed for the targets its
+// files build for, and go build of it fails for the others too.
 func patternDirs(dir string, patterns []string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -67,14 +69,7 @@ func patternDirs(dir string, patterns []string) []string {
 	return out
 }
 
-func hasGoFiles(dir string) bool {
-	for _, name := range goFileNames(dir) {
-		if !strings.HasSuffix(name, "_test.go") {
-			return true
-		}
-	}
-	return false
-}
+func hasGoFiles(dir string) bool { return len(goFileNames(dir)) > 0 }
 
 func goFileNames(dir string) []string {
 	entries, err := os.ReadDir(dir)
