@@ -13,9 +13,9 @@ import (
 
 	"go.lsp.dev/uri"
 
-	"github.com/crossls/crossls/analysis/build"
-	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/build"
+	"github.com/crossls/crossls/internal/config"
 )
 
 // builder runs at most one build at a time, in the background, on an

@@ -11,8 +11,8 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/config"
 )
 
 // settings is the client's "crossls" configuration section.

@@ -17,8 +17,8 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/crossls/crossls/analysis/matrix"
-	"github.com/crossls/crossls/analysis/workspace"
+	"github.com/crossls/crossls/internal/matrix"
+	"github.com/crossls/crossls/internal/workspace"
 )
 
 // Diagnostic sources: analysis findings and compiler errors of builds.

@@ -15,7 +15,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // The matrix of the workspace, for editors that draw it (a tree of

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // heldSession passes checks to a real session and records their

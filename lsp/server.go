@@ -1,5 +1,5 @@
 // Package lsp implements the crossls language server: it runs the
-// cross-target analysis (analysis/matrix) on the open workspace, with
+// cross-target analysis (internal/matrix) on the open workspace, with
 // unsaved buffers, and publishes the findings for every configured target
 // inline. It reports only what is about targets, builds and formatting,
 // under its own diagnostic source, so it runs beside gopls.
@@ -20,8 +20,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
-	"github.com/crossls/crossls/analysis/matrix"
-	"github.com/crossls/crossls/analysis/stubgen"
+	"github.com/crossls/crossls/internal/matrix"
+	"github.com/crossls/crossls/internal/stubgen"
 )
 
 // Options configure a server.

@@ -17,8 +17,8 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/matrix"
 	"github.com/crossls/crossls/internal/modproxy"
 )
 

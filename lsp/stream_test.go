@@ -14,7 +14,7 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // rawClient speaks the base protocol byte by byte, to send what a real

@@ -8,8 +8,8 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/crossls/crossls/analysis/config"
-	"github.com/crossls/crossls/analysis/workspace"
+	"github.com/crossls/crossls/internal/config"
+	"github.com/crossls/crossls/internal/workspace"
 )
 
 // How views are chosen, as gopls chooses its zero-config views: a file

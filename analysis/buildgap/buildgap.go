@@ -16,9 +16,9 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/crossls/crossls/analysis/internal/memo"
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/memo"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 const Doc = `report build gaps between targets

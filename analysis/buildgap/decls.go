@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 // A Decl is a top-level declaration in a file the current configuration

@@ -17,8 +17,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 const Doc = `report files and dependencies left out of the build when cgo is disabled

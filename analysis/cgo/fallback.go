@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/crossls/crossls/analysis/internal/syntax"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 // A fallbackKind says what a configuration without cgo builds in place of

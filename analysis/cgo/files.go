@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/internal/memo"
-	"github.com/crossls/crossls/analysis/internal/syntax"
+	"github.com/crossls/crossls/internal/memo"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 // A droppedFile is a Go file that a configuration with cgo disabled leaves

@@ -14,8 +14,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/crossls/crossls/analysis/internal/memo"
-	"github.com/crossls/crossls/analysis/internal/syntax"
+	"github.com/crossls/crossls/internal/memo"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 const Doc = `report syntax errors and files that are not gofmt-formatted

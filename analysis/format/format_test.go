@@ -14,7 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
-	"github.com/crossls/crossls/analysis/internal/analyzetest"
+	"github.com/crossls/crossls/internal/analyzetest"
 )
 
 func TestAnalyzer(t *testing.T) {

@@ -14,8 +14,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 const Doc = `report misspelt GOOS and GOARCH words in build constraints and file names

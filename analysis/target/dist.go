@@ -16,7 +16,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/crossls/crossls/analysis/internal/proc"
+	"github.com/crossls/crossls/internal/proc"
 )
 
 // A Platform is one GOOS/GOARCH pair the toolchain can build for.

@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/crossls/crossls/analysis/build"
+	"github.com/crossls/crossls/internal/build"
 )
 
 func init() {

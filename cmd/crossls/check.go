@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 func init() {

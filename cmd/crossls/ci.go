@@ -14,7 +14,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/crossls/crossls/analysis/config"
+	"github.com/crossls/crossls/internal/config"
 )
 
 func init() {

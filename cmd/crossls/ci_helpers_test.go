@@ -31,7 +31,7 @@ func copyGaps(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.CopyFS(root, os.DirFS(filepath.Join("..", "..", "analysis", "matrix", "testdata", "gaps"))); err != nil {
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("..", "..", "internal", "matrix", "testdata", "gaps"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crossls/crossls/analysis/config"
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/config"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // TestCheckMatrixFile checks a module with targets from a staticcheck

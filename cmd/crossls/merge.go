@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 func init() {

@@ -10,10 +10,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/config"
-	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
-	"github.com/crossls/crossls/analysis/workspace"
+	"github.com/crossls/crossls/internal/config"
+	"github.com/crossls/crossls/internal/matrix"
+	"github.com/crossls/crossls/internal/workspace"
 )
 
 // A configuredUnit is one go command's share of the package patterns

@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // Output formats of check and merge.

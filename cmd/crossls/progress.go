@@ -11,7 +11,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/crossls/crossls/analysis/build"
+	"github.com/crossls/crossls/internal/build"
 	"golang.org/x/term"
 )
 

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // The HTML report of crossls check: one self-contained page (inline CSS

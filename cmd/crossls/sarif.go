@@ -13,7 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // SARIF 2.1.0 output for code scanning (GitHub's among others): one run

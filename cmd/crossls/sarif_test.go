@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crossls/crossls/analysis/matrix"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // checkSARIF runs crossls check -format sarif in dir and decodes the log.

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/crossls/crossls/analysis/config"
 	"github.com/crossls/crossls/analysis/target"
-	"github.com/crossls/crossls/analysis/workspace"
+	"github.com/crossls/crossls/internal/config"
+	"github.com/crossls/crossls/internal/workspace"
 )
 
 func init() {

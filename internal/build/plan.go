@@ -13,8 +13,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/internal/proc"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/proc"
 )
 
 // A job is one go build invocation: a main package for a target, or the

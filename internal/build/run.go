@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crossls/crossls/analysis/build/verify"
-	"github.com/crossls/crossls/analysis/internal/proc"
+	"github.com/crossls/crossls/internal/build/verify"
+	"github.com/crossls/crossls/internal/proc"
 )
 
 // build runs one job: go build into a private temporary directory inside

@@ -17,9 +17,9 @@ import (
 
 	"github.com/crossls/crossls/analysis/buildgap"
 	"github.com/crossls/crossls/analysis/cgo"
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/taghygiene"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 // failure says why `go build` fails for one package and target, or, if

@@ -28,8 +28,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/crossls/crossls/analysis/build/verify"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/build/verify"
 )
 
 // Options configures Run.

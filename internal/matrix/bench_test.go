@@ -13,7 +13,7 @@ import (
 // BenchmarkEdit measures a check after an edit inside a function body of
 // a real module, the editor's hot path, for several matrix sizes.
 //
-//	go test -run '^$' -bench Edit ./analysis/matrix
+//	go test -run '^$' -bench Edit ./internal/matrix
 func BenchmarkEdit(b *testing.B) {
 	dir := os.Getenv("CROSSLS_BENCH_MODULE")
 	file := os.Getenv("CROSSLS_BENCH_FILE")

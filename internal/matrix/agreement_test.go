@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/crossls/crossls/analysis/internal/buildoracle"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/buildoracle"
 )
 
 // agreement counts how crossls's verdicts compare with go build's.

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crossls/crossls/analysis/internal/buildoracle"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/buildoracle"
 )
 
 // TestDistribution reports what go build says of generated modules, by

@@ -162,7 +162,7 @@ func TestCgoChainThroughDriver(t *testing.T) {
 func cgoChainModule(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "cgo", "testdata", "src", "chain"))); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "analysis", "cgo", "testdata", "src", "chain"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module chain\n\ngo 1.22\n"), 0o644); err != nil {

@@ -3,7 +3,7 @@
 // prints into a verdict per package, with the classes of docs/check-json.md.
 //
 // It deliberately shares no code with crossls's own classification
-// (analysis/matrix, analysis/buildgap): it reads only go build's and go
+// (internal/matrix, analysis/buildgap): it reads only go build's and go
 // list's output and the package sources, so that a mistake in crossls
 // cannot hide behind the same mistake here.
 package buildoracle

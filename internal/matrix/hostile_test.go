@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // The tests in this file run the driver on workspaces an editor may open:

@@ -16,8 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/crossls/crossls/analysis/internal/proc"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/proc"
 )
 
 // listedPackage is the part of `go list -json` output the driver uses.

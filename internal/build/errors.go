@@ -16,8 +16,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/internal/proc"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/proc"
 )
 
 // A CompileError is one compiler or linker error at a position in a file.

@@ -30,8 +30,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 // Options configures a check.

@@ -26,8 +26,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 // A Request describes the identifiers missing on one GOOS.

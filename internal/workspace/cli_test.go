@@ -22,9 +22,9 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/crossls/crossls/analysis/internal/buildoracle"
-	"github.com/crossls/crossls/analysis/matrix"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/buildoracle"
+	"github.com/crossls/crossls/internal/matrix"
 )
 
 // goWorkRepo is a go.work workspace: app uses tool's library, which is

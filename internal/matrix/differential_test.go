@@ -16,21 +16,21 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/crossls/crossls/analysis/internal/modgen"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/modgen"
 )
 
 // The differential oracle: random modules whose API differs per target
-// (analysis/internal/modgen), checked by crossls and built by go build
-// (analysis/internal/buildoracle) for every target; any difference in a
+// (internal/modgen), checked by crossls and built by go build
+// (internal/buildoracle) for every target; any difference in a
 // verdict's status or class is a bug in one of them.
 //
-//	go test -run TestDifferential$ ./analysis/matrix                 # the default size
+//	go test -run TestDifferential$ ./internal/matrix                 # the default size
 //	CROSSLS_ORACLE_MODULES=300 go test -run TestDifferential$ ...    # more modules
 //	CROSSLS_ORACLE_SEED=1000 ...                                     # starting at another seed
 //	CROSSLS_ORACLE_TESTS_EVERY=1 ...                                 # every seed's tests too (default: every fiftieth)
-//	go test -run TestDifferentialFixtures ./analysis/matrix          # every module that ever failed
-//	go test -fuzz FuzzDifferential -run '^$' ./analysis/matrix
+//	go test -run TestDifferentialFixtures ./internal/matrix          # every module that ever failed
+//	go test -fuzz FuzzDifferential -run '^$' ./internal/matrix
 //
 // A module that fails is printed in txtar form; CROSSLS_ORACLE_SAVE=1
 // writes it to testdata/differential/seed-N.txtar, to be committed so that

@@ -11,9 +11,9 @@ import (
 	"github.com/crossls/crossls/analysis/buildgap"
 	"github.com/crossls/crossls/analysis/cgo"
 	"github.com/crossls/crossls/analysis/format"
-	"github.com/crossls/crossls/analysis/internal/syntax"
 	"github.com/crossls/crossls/analysis/taghygiene"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/syntax"
 )
 
 // analyzerSpec names an analyzer as configuration does and builds its

@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
-	"github.com/crossls/crossls/analysis/workspace"
+	"github.com/crossls/crossls/internal/workspace"
 )
 
 // The result cache makes a second `crossls check` of an unchanged module
