@@ -5,17 +5,16 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/crossls/crossls/internal/filecache"
 	"github.com/crossls/crossls/internal/workspace"
 )
 
@@ -33,44 +32,11 @@ const (
 	resultCacheMaxAge     = 30 * 24 * time.Hour
 )
 
-// executableID identifies the running program by the hash of its file: a
+// executableID identifies the running program (filecache.ExecutableID): a
 // result is only ever served by the binary that computed it, so a new build
 // (changed analyzers or verdict rules, or none) never serves an old answer.
-// Hashing the file costs tens of milliseconds, more than a cached check:
-// the hash is kept in dir under the file's path, size, modification time
-// and inode, which any rebuild changes. It is "" when the executable
-// cannot be read; nothing is cached then.
-var executableID = func(dir string) string {
-	path, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return ""
-	}
-	var ino uint64
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		ino = st.Ino
-	}
-	stamp := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d\x00%d", path, fi.Size(), fi.ModTime().UnixNano(), ino))
-	memo := filepath.Join(dir, "exe-"+hex.EncodeToString(stamp[:16]))
-	if data, err := os.ReadFile(memo); err == nil && len(data) == 64 {
-		return string(data)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return ""
-	}
-	id := hex.EncodeToString(h.Sum(nil))
-	writeAtomically(dir, memo, []byte(id))
-	return id
-}
+// Tests replace it.
+var executableID = filecache.ExecutableID
 
 func defaultCacheDir() string {
 	dir, err := os.UserCacheDir()
@@ -238,64 +204,7 @@ func storeCachedResult(dir, key string, res *Result) {
 	if err != nil {
 		return
 	}
-	if writeAtomically(dir, filepath.Join(dir, key+".json"), data) {
-		pruneEntries([]string{dir}, resultCacheMaxEntries, resultCacheMaxAge)
-	}
-}
-
-// writeAtomically writes data to path, a file in dir, through a temporary
-// file renamed into place, so that concurrent readers see all of it or
-// none. It reports whether it succeeded.
-func writeAtomically(dir, path string, data []byte) bool {
-	if os.MkdirAll(dir, 0o755) != nil {
-		return false
-	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return false
-	}
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), path) != nil {
-		os.Remove(f.Name())
-		return false
-	}
-	return true
-}
-
-// pruneEntries removes, from the files of dirs, those older than maxAge
-// and the oldest beyond maxEntries, and temporary files that processes
-// which died mid-write left behind.
-func pruneEntries(dirs []string, maxEntries int, maxAge time.Duration) {
-	type entry struct {
-		path string
-		mod  time.Time
-	}
-	var list []entry
-	for _, dir := range dirs {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			info, err := e.Info()
-			if err != nil || e.IsDir() {
-				continue
-			}
-			path := filepath.Join(dir, e.Name())
-			switch {
-			case strings.HasPrefix(e.Name(), ".tmp-"):
-				if time.Since(info.ModTime()) > time.Hour {
-					os.Remove(path)
-				}
-			case time.Since(info.ModTime()) > maxAge:
-				os.Remove(path)
-			default:
-				list = append(list, entry{path, info.ModTime()})
-			}
-		}
-	}
-	if len(list) <= maxEntries {
-		return
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].mod.After(list[j].mod) })
-	for _, e := range list[maxEntries:] {
-		os.Remove(e.path)
+	if filecache.Write(dir, filepath.Join(dir, key+".json"), data) {
+		filecache.Prune([]string{dir}, resultCacheMaxEntries, resultCacheMaxAge)
 	}
 }

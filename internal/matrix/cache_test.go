@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/crossls/crossls/analysis/target"
 )
@@ -135,36 +134,6 @@ func TestResultCacheKeys(t *testing.T) {
 	}
 	if v := verdictOf(res, "example.com/clean/dist", "linux/amd64"); v.Status != "fail" {
 		t.Errorf("dist/ package: %+v, want the failure go build reports", v)
-	}
-}
-
-// TestPruneEntries checks the pruning both caches share: entries past the
-// age go, then the oldest beyond the count; temporary files only once a
-// writer could not still be writing them.
-func TestPruneEntries(t *testing.T) {
-	a, b := t.TempDir(), t.TempDir()
-	now := time.Now()
-	write := func(dir, name string, age time.Duration) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(name), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(path, now.Add(-age), now.Add(-age)); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	newest := write(a, "newest", time.Minute)
-	second := write(b, "second", 2*time.Minute)
-	third := write(a, "third", 3*time.Minute)
-	expired := write(b, "expired", 48*time.Hour)
-	freshTmp := write(a, ".tmp-1", time.Minute)
-	deadTmp := write(b, ".tmp-2", 2*time.Hour)
-	pruneEntries([]string{a, b}, 2, 24*time.Hour)
-	for path, keep := range map[string]bool{newest: true, second: true, third: false, expired: false, freshTmp: true, deadTmp: false} {
-		if _, err := os.Stat(path); (err == nil) != keep {
-			t.Errorf("%s: kept %v, want %v", filepath.Base(path), err == nil, keep)
-		}
 	}
 }
 

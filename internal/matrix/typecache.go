@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/go/gcexportdata"
+
+	"github.com/crossls/crossls/internal/filecache"
 )
 
 // The type cache keeps the API of standard library packages, as export
@@ -235,7 +237,7 @@ func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
 	if err := writeExportData(&buf, fset, pkg); err != nil {
 		return
 	}
-	writeAtomically(filepath.Dir(c.file(key)), c.file(key), buf.Bytes())
+	filecache.Write(filepath.Dir(c.file(key)), c.file(key), buf.Bytes())
 	c.pruneOnce.Do(func() {
 		go func() {
 			defer func() {
@@ -261,5 +263,5 @@ func (c *typeCache) prune() {
 			dirs = append(dirs, filepath.Join(c.dir, sd.Name()))
 		}
 	}
-	pruneEntries(dirs, typeCacheMaxEntries, typeCacheMaxAge)
+	filecache.Prune(dirs, typeCacheMaxEntries, typeCacheMaxAge)
 }
