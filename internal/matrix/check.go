@@ -3,6 +3,35 @@
 // targets whose inputs are identical, runs the analyzers per target,
 // predicts the verdict of `go build` per package and target, and merges
 // findings that several targets share into one diagnostic.
+//
+// Words used throughout the package:
+//   - listing: what one go list says of the packages for one target
+//     (list.go); its packages come in dependency order.
+//   - unit: one package type-checked for one set of inputs (files,
+//     dependency APIs, sizes, language version); targets whose inputs are
+//     identical share it (typecheck.go).
+//   - API key: what importers see of a unit, the hash of its export data
+//     without positions (a fixed package's unit key); an importer's unit
+//     key names its dependencies' API keys, so it is type-checked only
+//     against dependencies with exactly that API.
+//   - fixed: an immutable package, of GOROOT or the module cache, whose
+//     files are identified by path instead of contents.
+//   - shape: a root's unit key computed from file paths instead of
+//     contents; the latest unit of a shape is the base an edit is derived
+//     from (bodies.go, incremental.go).
+//   - left-out world ("world"): the hash of the files that a target's
+//     mutable packages leave out; analyzers' facts about them (cgo) reach
+//     importers, so a cached analysis holds only in the same world.
+//   - carried: taken over from the same target's last check, whose inputs
+//     are unchanged (a unit, analyzer results, a verdict).
+//
+// Files: check.go (Session, a check), target.go (one target's check),
+// list.go and patterns.go (loading), typecheck.go and typecache.go (units
+// and their disk cache), bodies.go and incremental.go (derivation after
+// edits), runner.go and analyzers.go (the analysis runner), directives.go
+// (the compiler's errors go/types does not report), verdict.go, merge.go
+// and partial.go (verdicts and the merged result), cache.go (the result
+// cache).
 package matrix
 
 import (
@@ -557,334 +586,6 @@ func fileHeader(src []byte) string {
 		off = len(src)
 	}
 	return string(src[:off])
-}
-
-// targetOutput is what one target contributes to the result.
-type targetOutput struct {
-	target   target.Target
-	name     string
-	roots    []*listedPackage
-	verdicts map[string]Verdict
-	diags    []Diagnostic              // Targets unset; merged later
-	compiled map[string]bool           // absolute paths of root files this target compiles
-	seen     map[string]*listedPackage // absolute path of every root .go file -> its package
-	// rootFiles holds compiled and seen: the same for the same listing.
-	rootFiles *rootFiles
-}
-
-func (s *Session) checkTarget(ctx context.Context, opts *Options, t target.Target, pkgs []*listedPackage) (*targetOutput, error) {
-	rf := s.rootFilesOf(pkgs)
-	st := s.targetStateFor(t, pkgs)
-	buf := st.buffers(len(pkgs))
-	out := &targetOutput{target: t, name: t.String(), verdicts: buf.verdicts, compiled: rf.compiled, seen: rf.seen, rootFiles: rf}
-	sizes := types.SizesFor("gc", t.GOARCH)
-	if sizes == nil {
-		sizes = types.SizesFor("gc", "amd64")
-	}
-	specs := analyzerSpecs
-	if s.specs != nil {
-		specs = s.specs
-	}
-	analyzers := analyzersFor(specs, t, opts.Analyzers)
-	prev := st.inputs
-	if st.toolchain != s.toolchain || st.analyzers != analyzerNames(analyzers) || len(prev) != len(pkgs) {
-		prev = nil
-	}
-	inputs, order := buf.inputs, buf.order
-	var kept []*passInput // carried from the last check: kept in the unit cache at once
-	for i, p := range pkgs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		in := &buf.slab[i]
-		*in = passInput{list: p, analyzed: !p.DepOnly, deps: in.deps[:0]}
-		if prev != nil {
-			in.prev = prev[i]
-		}
-		for _, j := range rf.deps[i] {
-			in.deps = append(in.deps, &buf.slab[j])
-		}
-		inputs[p.ImportPath] = in
-		order = append(order, in)
-		if !p.DepOnly {
-			out.roots = append(out.roots, p)
-		}
-		files := p.files
-		if len(files) == 0 {
-			// No file to check for this target: analyzers and importers
-			// see an empty package, as go/packages shows them.
-			in.unit, in.apiKey = p.emptyUnit(), "-"
-			in.ignored, in.other = p.ignored, p.other
-			continue
-		}
-		role := roleRoot
-		switch {
-		case p.Standard:
-			role = roleStd
-		case p.DepOnly:
-			role = roleDep
-		}
-		fixed := p.fixed
-		if pv := in.prev; pv != nil && s.sameUnitInputs(in, pv, files, fixed) {
-			// Nothing the unit depends on changed since this target's
-			// last check: the same files and dependency APIs.
-			in.unit, in.apiKey, in.contents, in.shape = pv.unit, pv.apiKey, pv.contents, pv.shape // validUntil set
-			kept = append(kept, pv)
-			in.ignored, in.other = p.ignored, p.other
-			continue
-		}
-		goVersion := langVersion(p)
-		// The dependencies' API keys, in p.Imports order; as maps (with
-		// the units) only for a key not known yet or a type check.
-		var depList []string
-		depsFixed := true
-		listDeps := func() {
-			depList = make([]string, len(p.Imports))
-			for i, imp := range p.Imports {
-				if d, ok := inputs[imp]; ok && d.unit != nil {
-					depList[i] = d.apiKey
-					depsFixed = depsFixed && d.list.fixedKey.Load() != nil
-				} else {
-					depList[i] = "-"
-					depsFixed = false
-				}
-			}
-		}
-		var depKeys map[string]string
-		var depUnits map[string]*unit
-		mapDeps := func() {
-			if depKeys != nil {
-				return
-			}
-			if depList == nil {
-				listDeps()
-			}
-			depKeys, depUnits = make(map[string]string, len(p.Imports)), make(map[string]*unit, len(p.Imports))
-			for i, imp := range p.Imports {
-				depKeys[imp] = depList[i]
-				if d, ok := inputs[imp]; ok && d.unit != nil {
-					depUnits[imp] = d.unit
-				}
-			}
-		}
-		var key string
-		if k := p.fixedKey.Load(); k != nil {
-			key = *k
-		} else {
-			listDeps()
-			var contents []*fileContent
-			if !fixed {
-				contents = make([]*fileContent, len(files))
-				for i, f := range files {
-					contents[i] = s.files.read(f)
-				}
-				in.contents, in.validUntil = contents, validUntil(contents)
-			}
-			if k, ok := p.mutableKeys.lookup(contents, depList); ok {
-				key = k
-			} else {
-				mapDeps()
-				// Files of immutable packages (GOROOT, the module cache)
-				// are identified by path: reading them to hash them would
-				// cost more than the check of an edit.
-				hashes := make([]string, len(files))
-				for i, f := range files {
-					if fixed {
-						hashes[i] = f
-					} else {
-						hashes[i] = f + "@" + contents[i].hash
-					}
-				}
-				key = unitKey(p, hashes, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
-				if fixed && depsFixed {
-					p.fixedKey.Store(&key)
-				} else if !fixed {
-					p.mutableKeys.store(contents, depList, key)
-				}
-			}
-		}
-		// A root the user edits: a check of new contents may start from
-		// the latest unit of the same shape.
-		shape := ""
-		if role == roleRoot && !fixed {
-			shape = p.mutableKeys.shapeFor(depList, func() string {
-				mapDeps()
-				return unitKey(p, files, depKeys, sizes, s.toolchain+"\x00"+goVersion, role)
-			})
-		}
-		var lazy func(*unit)
-		if role == roleStd {
-			// Checked when a package's check imports it, if ever: a
-			// standard library package is checked for its API, and the
-			// imports its declarations do not use are not checked.
-			mapDeps()
-			depUnits, depKeys := depUnits, depKeys
-			lazy = func(u *unit) {
-				s.computeGuarded(u, func() {
-					s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, nil)
-				})
-			}
-		}
-		u, compute := s.units.get(key, fixed, p.Name, lazy)
-		switch {
-		case role == roleStd:
-		case compute:
-			mapDeps()
-			var base *unit
-			if shape != "" {
-				base = s.units.base(shape)
-			}
-			s.computeGuarded(u, func() {
-				s.computeUnit(u, p, files, depUnits, depKeys, sizes, goVersion, role, fixed, base)
-			})
-		default:
-			select {
-			case <-u.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-		}
-		if shape != "" {
-			s.units.setBase(shape, u)
-		}
-		in.shape = shape
-		in.apiKey = key // an immutable package's (fixed below)
-		if !fixed {
-			in.apiKey = u.apiKey
-		}
-		in.unit = u
-		in.ignored = p.ignored
-		in.other = p.other
-	}
-
-	s.units.keep(kept)
-	world, worldUntil := st.world, st.worldUntil
-	if !s.files.unchangedSince("", worldUntil) || slices.ContainsFunc(order, func(in *passInput) bool {
-		return !in.list.fixed && len(in.list.ignored) > 0 && s.files.changedDirs[in.list.Dir]
-	}) {
-		world, worldUntil = s.leftOutWorld(order)
-	}
-	list := listKey(t)
-	rs := &runState{fset: s.fset, sizes: sizes, readFile: overlayReader(s.files), facts: map[factKey]factValue{},
-		reparse: s.reparse,
-		cache:   s.analyses,
-		cacheKey: func(ba boundAnalyzer, in *passInput) analysisKey {
-			return s.analysisKey(list, ba, in, world)
-		},
-		filesKey:       func(in *passInput) string { return s.filesKey(in, false) },
-		unchangedSince: s.files.unchangedSince,
-		fullPass:       s.fullPass,
-		std:            factsFromStd(analyzers),
-	}
-	rs.world, rs.prevWorld = world, st.world
-	diags, err := rs.run(analyzers, order)
-	if err != nil {
-		return nil, err
-	}
-	if s.observe != nil {
-		for _, d := range diags {
-			s.observe(t, d)
-		}
-	}
-	s.collect(out, opts, order, inputs, diags)
-	for _, in := range order {
-		in.prev = nil // one check back is enough; do not chain them all
-	}
-	buf.order = order
-	st.inputs, st.world, st.worldUntil, st.toolchain, st.analyzers = order, world, worldUntil, s.toolchain, analyzerNames(analyzers)
-	st.next = 1 - st.next
-	return out, nil
-}
-
-// A targetState is what a target's last completed check on one listing
-// left for the next: its pass inputs, in listing order.
-type targetState struct {
-	inputs               []*passInput
-	world                string
-	worldUntil           time.Time // validUntil of the world's files
-	toolchain, analyzers string
-
-	// A check fills the buffers its last but one left: its pass inputs
-	// and maps are garbage once the next check has read them.
-	bufs [2]checkBuffers
-	next int
-}
-
-type checkBuffers struct {
-	slab     []passInput
-	order    []*passInput
-	inputs   map[string]*passInput
-	verdicts map[string]Verdict
-}
-
-// buffers returns the buffers for a check of n packages, emptied.
-func (st *targetState) buffers(n int) *checkBuffers {
-	b := &st.bufs[st.next]
-	if len(b.slab) != n {
-		b.slab = make([]passInput, n)
-	}
-	b.order = b.order[:0]
-	if b.inputs == nil {
-		b.inputs, b.verdicts = make(map[string]*passInput, n), make(map[string]Verdict, n)
-	}
-	clear(b.inputs)
-	clear(b.verdicts)
-	return b
-}
-
-type targetStateKey struct {
-	first  *listedPackage // identifies the listing
-	target string
-}
-
-func (s *Session) targetStateFor(t target.Target, pkgs []*listedPackage) *targetState {
-	if len(pkgs) == 0 {
-		return &targetState{}
-	}
-	key := targetStateKey{pkgs[0], t.String()}
-	s.rootFilesMu.Lock()
-	defer s.rootFilesMu.Unlock()
-	st, ok := s.targetStates[key]
-	if !ok {
-		st = &targetState{}
-		if s.targetStates == nil {
-			s.targetStates = map[targetStateKey]*targetState{}
-		}
-		s.targetStates[key] = st
-	}
-	return st
-}
-
-// sameUnitInputs reports whether in's unit is pv's: the same file contents
-// (immutable packages' files do not change) and dependencies with the
-// same API.
-func (s *Session) sameUnitInputs(in, pv *passInput, files []string, fixed bool) bool {
-	if pv.unit == nil || len(in.deps) != len(pv.deps) {
-		return false
-	}
-	for j, d := range in.deps {
-		a, b := d, pv.deps[j]
-		if a.unit != b.unit && (a.unit == nil || b.unit == nil || a.apiKey != b.apiKey) {
-			return false
-		}
-	}
-	if fixed {
-		return true
-	}
-	if len(pv.contents) != len(files) {
-		return false
-	}
-	if s.files.unchangedSince(in.list.Dir, pv.validUntil) {
-		in.validUntil = pv.validUntil
-		return true
-	}
-	for j, f := range files {
-		if s.files.read(f) != pv.contents[j] {
-			return false
-		}
-	}
-	in.validUntil = validUntil(pv.contents)
-	return true
 }
 
 func analyzerNames(analyzers []boundAnalyzer) string {
