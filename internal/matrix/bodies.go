@@ -169,8 +169,8 @@ func (s *Session) bodyPlan(oldF, newF *ast.File, names map[string]bool) *bodiesP
 
 func (s *Session) makePlan(oldF, newF *ast.File, names map[string]bool) *bodiesPlan {
 	plan := &bodiesPlan{oldSk: s.skeleton(oldF), newSk: s.skeleton(newF), mentioned: map[string]bool{}}
-	oldSrc, ok1 := s.files.source(oldF)
-	newSrc, ok2 := s.files.source(newF)
+	oldSrc, ok1 := s.files.Source(oldF)
+	newSrc, ok2 := s.files.Source(newF)
 	oldTF, newTF := s.fset.File(oldF.FileStart), s.fset.File(newF.FileStart)
 	if plan.oldSk == nil || plan.newSk == nil || !ok1 || !ok2 || oldTF == nil || newTF == nil {
 		return nil

@@ -27,7 +27,8 @@
 //
 // Files: check.go (Session, a check), target.go (one target's check),
 // list.go and patterns.go (loading), typecheck.go and typecache.go (units
-// and their disk cache), bodies.go and incremental.go (derivation after
+// and their disk cache; the files they read and parse come from
+// internal/source), bodies.go and incremental.go (derivation after
 // edits), runner.go and analyzers.go (the analysis runner), directives.go
 // (the compiler's errors go/types does not report), verdict.go, merge.go
 // and partial.go (verdicts and the merged result), cache.go (the result
@@ -60,6 +61,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/source"
 	"github.com/crossls/crossls/internal/syntax"
 )
 
@@ -123,7 +125,7 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 type Session struct {
 	mu       sync.Mutex
 	fset     *token.FileSet
-	files    *fileCache
+	files    *source.Cache
 	units    *unitCache
 	analyses *analysisCache
 	lists    listCache
@@ -175,7 +177,7 @@ type Session struct {
 // NewSession returns an empty session.
 func NewSession() *Session {
 	fset := token.NewFileSet()
-	return &Session{fset: fset, files: newFileCache(fset), units: newUnitCache(), analyses: newAnalysisCache()}
+	return &Session{fset: fset, files: source.NewCache(fset), units: newUnitCache(), analyses: newAnalysisCache()}
 }
 
 // Invalidate makes the next check forget the package metadata and compare
@@ -199,7 +201,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 	}()
 	if s.invalidated.Swap(false) {
 		s.lists = listCache{}
-		s.files.restatAll()
+		s.files.RestatAll()
 	}
 	if err := normalize(&opts); err != nil {
 		return nil, err
@@ -236,7 +238,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 		s.lastCheck.Store(time.Now().UnixNano())
 		s.checking.Add(-1)
 	}()
-	s.files.beginCheck(opts.Overlay)
+	s.files.BeginCheck(opts.Overlay)
 	s.plansMu.Lock()
 	s.plans = nil
 	s.plansMu.Unlock()
@@ -277,8 +279,8 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 	res := s.merge(&opts, dist.GoVersion, outs)
 	// The check completed: what it did not reuse from earlier checks is
 	// garbage now.
-	s.files.endCheck()
-	s.files.dropStd()
+	s.files.EndCheck()
+	s.files.DropStd()
 	s.units.dropDepSyntax()
 	s.units.endCheck()
 	s.analyses.endCheck()
@@ -295,7 +297,7 @@ func (s *Session) Check(ctx context.Context, opts Options) (result *Result, err 
 func (s *Session) reparse(p *listedPackage) []*ast.File {
 	var files []*ast.File
 	for _, path := range p.files {
-		if f, _, _ := s.files.parse(path, parser.ImportsOnly); f != nil {
+		if f, _, _ := s.files.Parse(path, parser.ImportsOnly); f != nil {
 			files = append(files, f)
 		}
 	}
@@ -628,7 +630,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 				u.reparse = func() []*ast.File {
 					var syntax []*ast.File
 					for _, f := range files {
-						if file, _, _ := s.files.parse(f, parser.ParseComments); file != nil {
+						if file, _, _ := s.files.Parse(f, parser.ParseComments); file != nil {
 							syntax = append(syntax, file)
 						}
 					}
@@ -643,9 +645,9 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		var file *ast.File
 		var err error
 		if role == roleStd {
-			file, err = s.files.parseStd(f)
+			file, err = s.files.ParseStd(f)
 		} else {
-			file, _, err = s.files.parse(f, parser.ParseComments)
+			file, _, err = s.files.Parse(f, parser.ParseComments)
 		}
 		if err != nil {
 			u.syntaxErrs = append(u.syntaxErrs, err)
@@ -742,7 +744,7 @@ func (s *Session) fullPass(in *passInput) (*types.Package, *types.Info, []*ast.F
 		ci := u.inputs
 		var files []*ast.File
 		for _, path := range ci.p.files {
-			if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+			if f, _, _ := s.files.Parse(path, parser.ParseComments); f != nil {
 				files = append(files, f)
 			}
 		}
@@ -915,23 +917,7 @@ func (s *Session) liveFiles() map[*token.File]bool {
 		}
 	}
 
-	c := s.files
-	c.mu.Lock()
-	for _, m := range []map[parseKey]*parsedFile{c.parsed, c.prev, c.doneParsed} {
-		for _, pf := range m {
-			if pf.file != nil {
-				addPos(pf.file.FileStart)
-			}
-		}
-	}
-	c.mu.Unlock()
-	c.stdMu.Lock()
-	for _, e := range c.std {
-		if e.file != nil {
-			addPos(e.file.FileStart)
-		}
-	}
-	c.stdMu.Unlock()
+	s.files.Syntax(func(f *ast.File) { addPos(f.FileStart) })
 
 	uc := s.units
 	uc.mu.Lock()

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/crossls/crossls/internal/source"
 )
 
 // The compiler reports errors that go/types does not: about its
@@ -113,7 +115,7 @@ func (s *Session) compilerErrors(p *listedPackage, files []*ast.File, pkg *types
 		if cgoOwnFile(p, f, s.fset) {
 			continue
 		}
-		src, ok := s.files.source(f)
+		src, ok := s.files.Source(f)
 		tf := s.fset.File(f.FileStart)
 		if !ok || tf == nil || tf.Size() != len(src) {
 			continue
@@ -505,7 +507,7 @@ func (s *Session) linkError(in *passInput) string {
 		if u == nil || len(p.SysoFiles) > 0 || !compiledIncomplete(p) || len(bodilessOf(u)) == 0 {
 			continue
 		}
-		defined := asmSymbols(p, s.files.read)
+		defined := asmSymbols(p, s.files.Read)
 		for _, fd := range bodilessOf(u) {
 			if fd.Recv != nil || defined[fd.Name.Name] {
 				continue
@@ -540,7 +542,7 @@ func (s *Session) reachable(closure []*passInput) map[funcRef]bool {
 		files := pi.unit.files
 		if files == nil {
 			for _, path := range pi.list.files {
-				if f, _, _ := s.files.parse(path, parser.ParseComments); f != nil {
+				if f, _, _ := s.files.Parse(path, parser.ParseComments); f != nil {
 					files = append(files, f)
 				}
 			}
@@ -682,11 +684,11 @@ var asmTextRE = regexp.MustCompile(`(?m)^\s*TEXT\s+·([A-Za-z_][A-Za-z0-9_]*)(?:
 
 // asmSymbols returns the functions p's assembly files for the target
 // define.
-func asmSymbols(p *listedPackage, read func(string) *fileContent) map[string]bool {
+func asmSymbols(p *listedPackage, read func(string) *source.Content) map[string]bool {
 	defined := map[string]bool{}
 	for _, name := range p.SFiles {
 		fc := read(filepath.Join(p.Dir, name))
-		for _, m := range asmTextRE.FindAllSubmatch(fc.data, -1) {
+		for _, m := range asmTextRE.FindAllSubmatch(fc.Data, -1) {
 			defined[string(m[1])] = true
 		}
 	}

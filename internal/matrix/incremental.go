@@ -66,7 +66,7 @@ func (s *Session) deriveUnit(u, base *unit, p *listedPackage, syntax []*ast.File
 		if i == edited {
 			checked[i] = f
 		} else {
-			checked[i] = s.files.withoutBodies(f)
+			checked[i] = s.withoutBodies(f)
 		}
 	}
 	typeCheck(u, p, checked, deps, s.fset, sizes, goVersion, roleRoot)
@@ -130,26 +130,28 @@ func anyFunc(*ast.FuncDecl) bool { return true }
 
 // withoutBodies returns f with the bodies of its strippable functions left
 // out, sharing everything else (identifiers included, so that Defs and
-// object positions are those of f).
-func (c *fileCache) withoutBodies(f *ast.File) *ast.File {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if sf, ok := c.stripped[f]; ok {
-		return sf
-	}
-	sf := *f
-	sf.Decls = make([]ast.Decl, len(f.Decls))
-	for i, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && strippable(fd) {
-			bodiless := *fd
-			bodiless.Body = nil
-			d = &bodiless
+// object positions are those of f). It is kept with f's syntax.
+func (s *Session) withoutBodies(f *ast.File) *ast.File {
+	return s.files.Derived(f, strippedKind{}, func() any {
+		sf := *f
+		sf.Decls = make([]ast.Decl, len(f.Decls))
+		for i, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && strippable(fd) {
+				bodiless := *fd
+				bodiless.Body = nil
+				d = &bodiless
+			}
+			sf.Decls[i] = d
 		}
-		sf.Decls[i] = d
-	}
-	c.stripped[f] = &sf
-	return &sf
+		return &sf
+	}).(*ast.File)
 }
+
+// The kinds of values derived from a file's syntax and kept with it.
+type (
+	strippedKind struct{}
+	skeletonKind struct{}
+)
 
 // sameSkeleton reports whether two versions of a file have the same
 // tokens outside function bodies and blank variable declarations.
@@ -176,22 +178,12 @@ type skeletonScan struct {
 // skeleton returns f's skeleton, or nil if its source is unknown. It is
 // kept per file: the targets that share a file ask for it in turn.
 func (s *Session) skeleton(f *ast.File) *skeletonScan {
-	c := s.files
-	c.mu.Lock()
-	sk, ok := c.skeletons[f]
-	c.mu.Unlock()
-	if !ok {
-		sk = s.scanSkeleton(f)
-		c.mu.Lock()
-		c.skeletons[f] = sk
-		c.mu.Unlock()
-	}
-	return sk
+	return s.files.Derived(f, skeletonKind{}, func() any { return s.scanSkeleton(f) }).(*skeletonScan)
 }
 
 func (s *Session) scanSkeleton(f *ast.File) *skeletonScan {
 	tf := s.fset.File(f.FileStart)
-	src, ok := s.files.source(f)
+	src, ok := s.files.Source(f)
 	if tf == nil || !ok || len(src) != tf.Size() {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/source"
 )
 
 // incrementalModule has errors in function bodies of files other than the
@@ -378,8 +379,8 @@ func TestSkeleton(t *testing.T) {
 		t.Helper()
 		path := filepath.Join(t.TempDir(), "f.go")
 		os.WriteFile(path, []byte(src), 0o644)
-		s.files.beginCheck(nil)
-		f, _, err := s.files.parse(path, parser.ParseComments)
+		s.files.BeginCheck(nil)
+		f, _, err := s.files.Parse(path, parser.ParseComments)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -438,7 +439,7 @@ func TestLeftOutEditReanalyzes(t *testing.T) {
 
 // TestDiskEditsAreSeen changes files on disk behind the session's back: a
 // check sees the change at once after Invalidate, and without it once
-// the file's trust (statInterval) has run out, also in a package that an
+// the file's trust (source.StatInterval) has run out, also in a package that an
 // earlier check carried over unchanged.
 func TestDiskEditsAreSeen(t *testing.T) {
 	dir := writeModule(t, map[string]string{
@@ -473,7 +474,7 @@ func TestDiskEditsAreSeen(t *testing.T) {
 	check("after Invalidate", buffer("package d\n\n// edited again\n"))
 
 	write("a/a.go", "package a\n\nfunc A() string { return \"changed API\" }\n")
-	time.Sleep(statInterval + 50*time.Millisecond)
+	time.Sleep(source.StatInterval + 50*time.Millisecond)
 	check("after the trust ran out", buffer("package d\n\n// and again\n"))
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/crossls/crossls/analysis/target"
 	"github.com/crossls/crossls/internal/proc"
+	"github.com/crossls/crossls/internal/source"
 )
 
 // listedPackage is the part of `go list -json` output the driver uses.
@@ -433,19 +434,19 @@ func writeOverlay(dir string, overlay map[string][]byte) (string, error) {
 }
 
 // keyMemo remembers a mutable package's last unit key and shape. The file
-// cache keeps one *fileContent per unchanged content, so comparing them
+// cache keeps one *source.Content per unchanged content, so comparing them
 // and the dependencies' keys costs less than hashing again: most packages
 // of a large module are untouched by an edit, for every target.
 type keyMemo struct {
 	mu       sync.Mutex
-	contents []*fileContent
+	contents []*source.Content
 	depKeys  []string // in Imports order
 	key      string
 	shapeDep []string
 	shape    string
 }
 
-func (m *keyMemo) lookup(contents []*fileContent, depKeys []string) (string, bool) {
+func (m *keyMemo) lookup(contents []*source.Content, depKeys []string) (string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.key == "" || !slices.Equal(m.contents, contents) || !slices.Equal(m.depKeys, depKeys) {
@@ -454,7 +455,7 @@ func (m *keyMemo) lookup(contents []*fileContent, depKeys []string) (string, boo
 	return m.key, true
 }
 
-func (m *keyMemo) store(contents []*fileContent, depKeys []string, key string) {
+func (m *keyMemo) store(contents []*source.Content, depKeys []string, key string) {
 	m.mu.Lock()
 	m.contents, m.depKeys, m.key = contents, depKeys, key
 	m.mu.Unlock()

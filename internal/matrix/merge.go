@@ -193,7 +193,7 @@ func (s *Session) deadFiles(outs []*targetOutput, unlisted map[string]*listedPac
 	}
 	var out []Diagnostic
 	for path, p := range candidates {
-		f, _, _ := s.files.parse(path, parser.ParseComments)
+		f, _, _ := s.files.Parse(path, parser.ParseComments)
 		if f == nil || f.Name == nil {
 			continue
 		}

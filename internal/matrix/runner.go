@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/crossls/crossls/internal/source"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/objectpath"
 )
@@ -39,7 +40,7 @@ type passInput struct {
 	// one. contents are the compiled files' contents the unit was found
 	// for (mutable packages); shape is the unit's shape (edited roots).
 	prev     *passInput
-	contents []*fileContent
+	contents []*source.Content
 	shape    string
 	// apiKey is the unit's API key, known before a lazy unit is computed.
 	apiKey string
@@ -51,7 +52,7 @@ type passInput struct {
 	collected   bool
 	// validUntil is until when contents (and filesUntil, until when the
 	// files filesHashes covers) stay valid unless a buffer of the
-	// package's directory changes (fileCache.unchangedSince).
+	// package's directory changes (source.Cache.UnchangedSince).
 	validUntil, filesUntil time.Time
 	// entries are the analyzers' results, by analyzer index (nil for an
 	// analyzer that did not run), once all of them succeeded.
@@ -147,7 +148,7 @@ func newAnalysisCache() *analysisCache {
 
 func (c *analysisCache) beginCheck() {
 	c.mu.Lock()
-	c.prev = reusable(c.ended, c.done, c.entries)
+	c.prev = source.Reusable(c.ended, c.done, c.entries)
 	// Sized like the last check's, which most checks resemble.
 	c.entries = make(map[analysisKey]*analysisEntry, len(c.prev))
 	c.ended = false
@@ -429,13 +430,13 @@ func (rs *runState) allObjectFacts(in *passInput) []analysis.ObjectFact {
 }
 
 // overlayReader returns a Pass.ReadFile that sees unsaved buffers.
-func overlayReader(files *fileCache) func(string) ([]byte, error) {
+func overlayReader(files *source.Cache) func(string) ([]byte, error) {
 	return func(path string) ([]byte, error) {
-		fc := files.read(path)
-		if fc.err != nil {
-			return nil, fc.err
+		fc := files.Read(path)
+		if fc.Err != nil {
+			return nil, fc.Err
 		}
-		return fc.data, nil
+		return fc.Data, nil
 	}
 }
 
@@ -461,16 +462,16 @@ func (s *Session) filesKey(in *passInput, compiled bool) string {
 		in.filesHashes[i] = p.filesKeys[i]
 	default:
 		// The contents of all of the package's files: unchanged contents
-		// keep their *fileContent, so the last hash can be reused.
+		// keep their *source.Content, so the last hash can be reused.
 		all := slices.Concat(p.files, p.ignored, p.other)
-		contents := make([]*fileContent, len(all))
+		contents := make([]*source.Content, len(all))
 		for j, path := range all {
-			contents[j] = s.files.read(path)
+			contents[j] = s.files.Read(path)
 		}
-		in.filesUntil = validUntil(contents)
+		in.filesUntil = source.ValidUntil(contents)
 		key, ok := p.filesMemo[i].lookup(contents, nil)
 		if !ok {
-			key = hashFiles(p, compiled, s.files.read)
+			key = hashFiles(p, compiled, s.files.Read)
 			p.filesMemo[i].store(contents, nil, key)
 		}
 		in.filesHashes[i] = key
@@ -479,7 +480,7 @@ func (s *Session) filesKey(in *passInput, compiled bool) string {
 }
 
 // hashFiles hashes the paths of p's files, and with read their contents.
-func hashFiles(p *listedPackage, compiled bool, read func(string) *fileContent) string {
+func hashFiles(p *listedPackage, compiled bool, read func(string) *source.Content) string {
 	var paths []string
 	if compiled {
 		paths = append(paths, p.files...)
@@ -491,7 +492,7 @@ func hashFiles(p *listedPackage, compiled bool, read func(string) *fileContent) 
 		if read == nil {
 			fmt.Fprintf(h, "%s\x00", path)
 		} else {
-			fmt.Fprintf(h, "%s@%s\x00", path, read(path).hash)
+			fmt.Fprintf(h, "%s@%s\x00", path, read(path).Hash)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
@@ -501,18 +502,18 @@ func hashFiles(p *listedPackage, compiled bool, read func(string) *fileContent) 
 // leave out: facts about them (cgo) flow to importers.
 func (s *Session) leftOutWorld(order []*passInput) (string, time.Time) {
 	h := sha256.New()
-	var contents []*fileContent
+	var contents []*source.Content
 	for _, in := range order {
 		if !in.list.fixed {
 			fmt.Fprintf(h, "%s\x00", in.list.ImportPath)
 			for _, p := range in.list.ignored {
-				fc := s.files.read(p)
+				fc := s.files.Read(p)
 				contents = append(contents, fc)
-				fmt.Fprintf(h, "%s@%s\x00", p, fc.hash)
+				fmt.Fprintf(h, "%s@%s\x00", p, fc.Hash)
 			}
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), validUntil(contents)
+	return hex.EncodeToString(h.Sum(nil)), source.ValidUntil(contents)
 }
 
 // analysisKey identifies the inputs of one analyzer run on one package. It

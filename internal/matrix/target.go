@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/source"
 )
 
 // targetOutput is what one target contributes to the result.
@@ -218,13 +219,13 @@ func (c *targetCheck) unitKey(r *unitRequest) string {
 		return *k
 	}
 	list := r.deps.keyList()
-	var contents []*fileContent
+	var contents []*source.Content
 	if !fixed {
-		contents = make([]*fileContent, len(r.files))
+		contents = make([]*source.Content, len(r.files))
 		for i, f := range r.files {
-			contents[i] = c.s.files.read(f)
+			contents[i] = c.s.files.Read(f)
 		}
-		r.in.contents, r.in.validUntil = contents, validUntil(contents)
+		r.in.contents, r.in.validUntil = contents, source.ValidUntil(contents)
 	}
 	if k, ok := p.mutableKeys.lookup(contents, list); ok {
 		return k
@@ -238,7 +239,7 @@ func (c *targetCheck) unitKey(r *unitRequest) string {
 		if fixed {
 			hashes[i] = f
 		} else {
-			hashes[i] = f + "@" + contents[i].hash
+			hashes[i] = f + "@" + contents[i].Hash
 		}
 	}
 	key := unitKey(p, hashes, depKeys, c.sizes, c.s.toolchain+"\x00"+r.goVersion, r.role)
@@ -294,8 +295,8 @@ func (c *targetCheck) analyze() error {
 	s, st, buf := c.s, c.st, c.buf
 	order := buf.order
 	world, worldUntil := st.world, st.worldUntil
-	if !s.files.unchangedSince("", worldUntil) || slices.ContainsFunc(order, func(in *passInput) bool {
-		return !in.list.fixed && len(in.list.ignored) > 0 && s.files.changedDirs[in.list.Dir]
+	if !s.files.UnchangedSince("", worldUntil) || slices.ContainsFunc(order, func(in *passInput) bool {
+		return !in.list.fixed && len(in.list.ignored) > 0 && s.files.BufferChanged(in.list.Dir)
 	}) {
 		world, worldUntil = s.leftOutWorld(order)
 	}
@@ -307,7 +308,7 @@ func (c *targetCheck) analyze() error {
 			return s.analysisKey(list, ba, in, world)
 		},
 		filesKey:       func(in *passInput) string { return s.filesKey(in, false) },
-		unchangedSince: s.files.unchangedSince,
+		unchangedSince: s.files.UnchangedSince,
 		fullPass:       s.fullPass,
 		std:            factsFromStd(c.analyzers),
 	}
@@ -408,15 +409,15 @@ func (s *Session) sameUnitInputs(in, pv *passInput, files []string, fixed bool) 
 	if len(pv.contents) != len(files) {
 		return false
 	}
-	if s.files.unchangedSince(in.list.Dir, pv.validUntil) {
+	if s.files.UnchangedSince(in.list.Dir, pv.validUntil) {
 		in.validUntil = pv.validUntil
 		return true
 	}
 	for j, f := range files {
-		if s.files.read(f) != pv.contents[j] {
+		if s.files.Read(f) != pv.contents[j] {
 			return false
 		}
 	}
-	in.validUntil = validUntil(pv.contents)
+	in.validUntil = source.ValidUntil(pv.contents)
 	return true
 }

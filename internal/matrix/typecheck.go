@@ -1,202 +1,23 @@
 package matrix
 
 import (
-	"bytes"
-	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"io"
-	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/crossls/crossls/internal/source"
 	"golang.org/x/tools/go/gcexportdata"
 )
-
-// fileCache reads and parses each file once per content, whatever the
-// number of targets that include it: *ast.File values are shared between
-// type checks (go/types records its results in types.Info, not the AST).
-type fileCache struct {
-	fset    *token.FileSet
-	overlay map[string][]byte
-
-	mu         sync.Mutex
-	now        time.Time // of the current check
-	restat     bool      // stat every file in this check
-	restatNext bool      // ... and in the next (Session.Invalidate)
-	// changedDirs are the directories of the buffers that changed, came or
-	// went since the last check.
-	changedDirs map[string]bool
-	content     map[string]*fileContent  // path -> content, this check
-	known       *sync.Map                // content, for reads without the lock
-	prevContent map[string]*fileContent  // path -> content, previous check
-	parsed      map[parseKey]*parsedFile // content identity -> syntax, this check
-	prev        map[parseKey]*parsedFile // previous check's syntax, reused when unchanged
-	// ended says the check of content and parsed completed; done*
-	// are the maps of the last check that did.
-	ended       bool
-	doneContent map[string]*fileContent
-	doneParsed  map[parseKey]*parsedFile
-	// For the files of this check's syntax: the content each was parsed
-	// from, and its copy without function bodies (deriveUnit).
-	sources   map[*ast.File][]byte
-	stripped  map[*ast.File]*ast.File
-	skeletons map[*ast.File]*skeletonScan
-
-	stdMu    sync.Mutex
-	std      map[string]*stdParse // by path: GOROOT does not change
-	stdLRU   *list.List           // of paths, most recent first
-	stdBytes int
-}
-
-// source returns the content f was parsed from.
-func (c *fileCache) source(f *ast.File) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	src, ok := c.sources[f]
-	return src, ok
-}
-
-type fileContent struct {
-	data    []byte
-	hash    string
-	err     error
-	size    int64 // of the file on disk when read; -1 for unsaved buffers
-	modTime int64
-	checked time.Time // when last found unchanged on disk (under fileCache.mu)
-}
-
-type parseKey struct {
-	path, hash string
-	mode       parser.Mode
-}
-
-type parsedFile struct {
-	once sync.Once
-	file *ast.File
-	err  error // syntax error (file is still usable) or read error (file is nil)
-}
-
-func newFileCache(fset *token.FileSet) *fileCache {
-	return &fileCache{fset: fset, content: map[string]*fileContent{}, known: &sync.Map{}, parsed: map[parseKey]*parsedFile{},
-		sources: map[*ast.File][]byte{}, stripped: map[*ast.File]*ast.File{}, skeletons: map[*ast.File]*skeletonScan{},
-		std: map[string]*stdParse{}, stdLRU: list.New()}
-}
-
-// read returns the content of path: the unsaved buffer if there is one.
-func (c *fileCache) read(path string) *fileContent {
-	// Every target reads every file of its packages on every check: the
-	// files already read by this check are found without the lock.
-	if fc, ok := c.known.Load(path); ok {
-		return fc.(*fileContent)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	fc := c.readLocked(path)
-	c.known.Store(path, fc)
-	return fc
-}
-
-func (c *fileCache) readLocked(path string) *fileContent {
-	if fc, ok := c.content[path]; ok {
-		return fc
-	}
-	old, hadOld := c.prevContent[path]
-	fc := &fileContent{size: -1}
-	if data, ok := c.overlay[path]; ok {
-		fc.data = data
-	} else {
-		// A file read from disk is trusted for statInterval: a check
-		// after an edit would otherwise stat every file of every
-		// package. Invalidate makes the next check look again.
-		if hadOld && old.err == nil && old.size >= 0 && !c.restat && c.now.Sub(old.checked) < statInterval {
-			c.content[path] = old
-			return old
-		}
-		fi, err := os.Stat(path)
-		if err == nil {
-			if hadOld && old.err == nil && old.size == fi.Size() && old.modTime == fi.ModTime().UnixNano() {
-				old.checked = c.now
-				c.content[path] = old
-				return old
-			}
-			fc.size, fc.modTime = fi.Size(), fi.ModTime().UnixNano()
-		}
-		fc.data, fc.err = os.ReadFile(path)
-		fc.checked = c.now
-	}
-	sum := sha256.Sum256(fc.data)
-	fc.hash = hex.EncodeToString(sum[:16])
-	if hadOld && old.size < 0 && fc.size < 0 && old.hash == fc.hash && old.err == nil {
-		fc = old // an unchanged buffer: keep one identity for its content
-	}
-	c.content[path] = fc
-	return fc
-}
-
-// statInterval is how long a file read from disk is trusted without a
-// stat, unless Session.Invalidate reports changes.
-const statInterval = time.Second
-
-// validUntil returns until when contents read by this check stay what a
-// read would return, as far as no buffer of their directory changes: the
-// earliest end of their files' trust.
-func validUntil(contents []*fileContent) time.Time {
-	until := time.Unix(1<<40, 0)
-	for _, fc := range contents {
-		if fc.size >= 0 && fc.checked.Add(statInterval).Before(until) {
-			until = fc.checked.Add(statInterval)
-		}
-	}
-	return until
-}
-
-// unchangedSince reports whether the files of dir that an earlier check
-// read, valid until until, are still what read would return: no buffer of
-// dir changed, no restat is due and their trust has not run out. It is
-// called during a check, when these fields do not change.
-func (c *fileCache) unchangedSince(dir string, until time.Time) bool {
-	return !c.restat && c.now.Before(until) && !c.changedDirs[dir]
-}
-
-// parse returns the syntax of path. Dependencies are parsed without
-// comments: only analyzed packages need them.
-func (c *fileCache) parse(path string, mode parser.Mode) (*ast.File, *fileContent, error) {
-	fc := c.read(path)
-	if fc.err != nil {
-		return nil, fc, fc.err
-	}
-	key := parseKey{path, fc.hash, mode}
-	c.mu.Lock()
-	pf, ok := c.parsed[key]
-	if !ok {
-		if pf, ok = c.prev[key]; !ok {
-			pf = new(parsedFile)
-		}
-		c.parsed[key] = pf
-	}
-	c.mu.Unlock()
-	pf.once.Do(func() {
-		pf.file, pf.err = parser.ParseFile(c.fset, path, fc.data, mode|parser.SkipObjectResolution)
-		if pf.file != nil {
-			c.mu.Lock()
-			c.sources[pf.file] = fc.data
-			c.mu.Unlock()
-		}
-	})
-	return pf.file, fc, pf.err
-}
 
 // A unit is one type check of one package with one file set against one
 // set of dependency units. Targets whose inputs are identical share it.
@@ -698,94 +519,15 @@ func hasWasmImport(fd *ast.FuncDecl) bool {
 	})
 }
 
-// restatAll makes the next check compare every file with the disk.
-func (c *fileCache) restatAll() {
-	c.mu.Lock()
-	c.restatNext = true
-	c.mu.Unlock()
-}
-
-// beginCheck starts a new check: unsaved buffers are replaced, file
-// contents are revalidated against the disk, and earlier checks' syntax
-// stays available for files whose content did not change.
-func (c *fileCache) beginCheck(overlay map[string][]byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = time.Now()
-	c.restat, c.restatNext = c.restatNext, false
-	c.changedDirs = map[string]bool{}
-	for path, data := range overlay {
-		if old, ok := c.overlay[path]; !ok || !bytes.Equal(old, data) {
-			c.changedDirs[filepath.Dir(path)] = true
-		}
-	}
-	for path := range c.overlay {
-		if _, ok := overlay[path]; !ok {
-			c.changedDirs[filepath.Dir(path)] = true
-		}
-	}
-	c.overlay = overlay
-	c.prevContent = reusable(c.ended, c.doneContent, c.content)
-	c.prev = reusable(c.ended, c.doneParsed, c.parsed)
-	// Sized like the last check's, which most checks resemble.
-	c.content, c.parsed = make(map[string]*fileContent, len(c.prevContent)), make(map[parseKey]*parsedFile, len(c.prev))
-	c.known = &sync.Map{}
-	c.ended = false
-}
-
-// endCheck drops what the completed check did not reuse. A cancelled
-// check never gets here: the next check may reuse its results and the last
-// completed check's (reusable).
-func (c *fileCache) endCheck() {
-	c.mu.Lock()
-	c.ended = true
-	c.doneContent, c.doneParsed = c.content, c.parsed
-	c.prevContent, c.prev = nil, nil
-	live := make(map[*ast.File]bool, len(c.parsed))
-	for _, pf := range c.parsed {
-		live[pf.file] = true
-	}
-	for f := range c.sources {
-		if !live[f] {
-			delete(c.sources, f)
-		}
-	}
-	for f := range c.stripped {
-		if !live[f] {
-			delete(c.stripped, f)
-		}
-	}
-	for f := range c.skeletons {
-		if !live[f] {
-			delete(c.skeletons, f)
-		}
-	}
-	c.mu.Unlock()
-}
-
 func (c *unitCache) beginCheck() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.prev = reusable(c.ended, c.doneUnits, c.units)
-	c.prevAPIs = reusable(c.ended, c.doneAPIs, c.apis)
-	c.prevBases = reusable(c.ended, c.doneBases, c.bases)
+	c.prev = source.Reusable(c.ended, c.doneUnits, c.units)
+	c.prevAPIs = source.Reusable(c.ended, c.doneAPIs, c.apis)
+	c.prevBases = source.Reusable(c.ended, c.doneBases, c.bases)
 	// Sized like the last check's, which most checks resemble.
 	c.units, c.apis, c.bases = make(map[string]*unit, len(c.prev)), make(map[string]*unit, len(c.prevAPIs)), make(map[string]*unit, len(c.prevBases))
 	c.ended = false
-}
-
-// reusable returns what the next check may reuse of a cache whose entries
-// of the current check are cur: cur, if that check ended; otherwise (it was
-// cancelled) the last completed check's entries, done, with cur's on top.
-// Earlier cancelled checks' entries go: a burst of cancelled checks, while
-// the user types, does not pile up.
-func reusable[K comparable, V any](ended bool, done, cur map[K]V) map[K]V {
-	if ended || done == nil {
-		return cur
-	}
-	prev := maps.Clone(done)
-	maps.Copy(prev, cur)
-	return prev
 }
 
 func (c *unitCache) endCheck() {
@@ -794,94 +536,6 @@ func (c *unitCache) endCheck() {
 	c.doneUnits, c.doneAPIs, c.doneBases = c.units, c.apis, c.bases
 	c.prev, c.prevAPIs, c.prevBases = nil, nil, nil
 	c.mu.Unlock()
-}
-
-// parseStd parses a standard library file for a check of its API only:
-// function bodies are dropped at once. Targets whose configurations differ
-// check many of the same files, at about the same time (see
-// Session.compute): the syntax of recently parsed files is kept, up to
-// stdParseBudget bytes of their source.
-func (c *fileCache) parseStd(path string) (*ast.File, error) {
-	c.stdMu.Lock()
-	if e, ok := c.std[path]; ok {
-		c.stdLRU.MoveToFront(e.elem)
-		c.stdMu.Unlock()
-		e.once.Do(func() {}) // wait for the parse
-		return e.file, e.err
-	}
-	e := &stdParse{}
-	e.elem = c.stdLRU.PushFront(path)
-	c.std[path] = e
-	c.stdMu.Unlock()
-	e.once.Do(func() {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			e.err = err
-			return
-		}
-		e.size = len(data)
-		e.file, e.err = parser.ParseFile(c.fset, path, data, parser.SkipObjectResolution)
-		if e.file != nil {
-			for _, d := range e.file.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok {
-					fd.Body = nil
-					unnameParams(fd.Recv)
-					unnameParams(fd.Type.Params)
-					unnameParams(fd.Type.Results)
-				}
-			}
-		}
-	})
-	c.stdMu.Lock()
-	if c.std[path] == e {
-		c.stdBytes += e.size
-	}
-	for c.stdBytes > stdParseBudget && c.stdLRU.Len() > 1 {
-		old := c.stdLRU.Back()
-		oldPath := c.stdLRU.Remove(old).(string)
-		c.stdBytes -= c.std[oldPath].size
-		delete(c.std, oldPath)
-	}
-	c.stdMu.Unlock()
-	return e.file, e.err
-}
-
-// unnameParams drops the names of a function's parameters: without a body
-// nothing refers to them, and a named parameter costs a scope entry per
-// function of every target's standard library, a third of the heap a
-// session keeps. Each name becomes a parameter of its own ("a, b int" is
-// two), which keeps the signature.
-func unnameParams(fields *ast.FieldList) {
-	if fields == nil {
-		return
-	}
-	var list []*ast.Field
-	for _, f := range fields.List {
-		n := max(1, len(f.Names))
-		for range n {
-			list = append(list, &ast.Field{Type: f.Type})
-		}
-	}
-	fields.List = list
-}
-
-// stdParseBudget bounds the source size of the standard library files
-// whose syntax (without bodies, about 5 times the source) is kept.
-const stdParseBudget = 16 << 20
-
-type stdParse struct {
-	once sync.Once
-	elem *list.Element
-	file *ast.File
-	err  error
-	size int
-}
-
-// dropStd lets the kept standard library syntax go, after a check.
-func (c *fileCache) dropStd() {
-	c.stdMu.Lock()
-	c.std, c.stdLRU, c.stdBytes = map[string]*stdParse{}, list.New(), 0
-	c.stdMu.Unlock()
 }
 
 // apiKeyOf identifies what an importer can observe of pkg: its export

@@ -533,7 +533,7 @@ func findDepNamed(in *passInput, name string) *listedPackage {
 func (s *Session) excludedNames(p *listedPackage) map[string]bool {
 	if !p.fixed {
 		return namesOf(p, func(path string) *ast.File {
-			f, _, _ := s.files.parse(path, parser.ParseComments)
+			f, _, _ := s.files.Parse(path, parser.ParseComments)
 			return f
 		})
 	}
@@ -596,7 +596,7 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 			severity = SeverityInfo
 		}
 		for _, name := range p.CgoFiles {
-			file, _, _ := s.files.parse(filepath.Join(p.Dir, name), parser.ImportsOnly)
+			file, _, _ := s.files.Parse(filepath.Join(p.Dir, name), parser.ImportsOnly)
 			if file == nil {
 				continue
 			}
@@ -700,7 +700,7 @@ func (s *Session) driverDiagnostics(out *targetOutput, opts *Options, in *passIn
 // their headers are read; an immutable package's answer is kept.
 func (s *Session) buildsFor(p *listedPackage) string {
 	if !p.fixed {
-		return describeIgnored(p, func(path string) []byte { return s.files.read(path).data })
+		return describeIgnored(p, func(path string) []byte { return s.files.Read(path).Data })
 	}
 	p.buildsForOnce.Do(func() {
 		p.buildsFor = describeIgnored(p, func(path string) []byte {
@@ -753,9 +753,9 @@ func (s *Session) diagAtPos(p *listedPackage, pos token.Pos, analyzer, severity,
 	start := s.fset.Position(pos)
 	end := start
 	if tf := s.fset.File(pos); tf != nil {
-		if fc := s.files.read(tf.Name()); fc.err == nil && len(fc.data) == tf.Size() {
+		if fc := s.files.Read(tf.Name()); fc.Err == nil && len(fc.Data) == tf.Size() {
 			i := tf.Offset(pos)
-			for i < len(fc.data) && isWordByte(fc.data[i]) {
+			for i < len(fc.Data) && isWordByte(fc.Data[i]) {
 				i++
 			}
 			end = s.fset.Position(tf.Pos(i))
