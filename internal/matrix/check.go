@@ -413,16 +413,8 @@ func (s *Session) pruneRootFiles() {
 		}
 	}
 	s.rootFilesMu.Lock()
-	for first := range s.rootFiles {
-		if !current[first] {
-			delete(s.rootFiles, first)
-		}
-	}
-	for key := range s.targetStates {
-		if !current[key.first] {
-			delete(s.targetStates, key)
-		}
-	}
+	maps.DeleteFunc(s.rootFiles, func(first *listedPackage, _ *rootFiles) bool { return !current[first] })
+	maps.DeleteFunc(s.targetStates, func(key targetStateKey, _ *targetState) bool { return !current[key.first] })
 	s.rootFilesMu.Unlock()
 }
 

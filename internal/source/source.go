@@ -280,16 +280,8 @@ func (c *Cache) EndCheck() {
 	for _, pf := range c.parsed {
 		live[pf.file] = true
 	}
-	for f := range c.sources {
-		if !live[f] {
-			delete(c.sources, f)
-		}
-	}
-	for k := range c.derived {
-		if !live[k.file] {
-			delete(c.derived, k)
-		}
-	}
+	maps.DeleteFunc(c.sources, func(f *ast.File, _ []byte) bool { return !live[f] })
+	maps.DeleteFunc(c.derived, func(k derivedKey, _ any) bool { return !live[k.file] })
 	c.mu.Unlock()
 }
 
