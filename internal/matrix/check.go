@@ -29,10 +29,11 @@
 // list.go and patterns.go (loading), typecheck.go and typecache.go (units
 // and their disk cache; the files they read and parse come from
 // internal/source), bodies.go and incremental.go (derivation after
-// edits), runner.go and analyzers.go (the analysis runner), directives.go
-// (the compiler's errors go/types does not report), verdict.go, merge.go
-// and partial.go (verdicts and the merged result), cache.go (the result
-// cache).
+// edits), runner.go and analyzers.go (the analysis runner),
+// compilererrors.go (the compiler's and linker's errors go/types does not
+// report; those of directives are internal/gcerrors'), verdict.go,
+// merge.go and partial.go (verdicts and the merged result), cache.go (the
+// result cache).
 package matrix
 
 import (
