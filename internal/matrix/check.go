@@ -26,7 +26,8 @@
 //     are unchanged (a unit, analyzer results, a verdict).
 //
 // Files: check.go (Session, a check), target.go (one target's check),
-// list.go and patterns.go (loading), typecheck.go and typecache.go (units
+// list.go and patterns.go (loading; go list itself is internal/golist),
+// typecheck.go and typecache.go (units
 // and their disk cache; the files they read and parse come from
 // internal/source), bodies.go and incremental.go (derivation after
 // edits), runner.go and analyzers.go (the analysis runner),
@@ -62,6 +63,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/golist"
 	"github.com/crossls/crossls/internal/source"
 	"github.com/crossls/crossls/internal/syntax"
 )
@@ -465,7 +467,7 @@ func (s *Session) listAll(ctx context.Context, opts *Options, ready func(i int, 
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	overlayFile, err := writeOverlay(tmp, opts.Overlay)
+	overlayFile, err := golist.WriteOverlay(tmp, opts.Overlay)
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,8 @@
 package matrix
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,49 +11,14 @@ import (
 	"sync/atomic"
 
 	"github.com/crossls/crossls/analysis/target"
-	"github.com/crossls/crossls/internal/proc"
+	"github.com/crossls/crossls/internal/golist"
 	"github.com/crossls/crossls/internal/source"
 )
 
-// listedPackage is the part of `go list -json` output the driver uses.
+// listedPackage is a package of a target's listing: what go list says of
+// it, and what the driver derives from that once per listing.
 type listedPackage struct {
-	ImportPath string
-	// ForTest is set on the packages a test binary compiles anew (go list
-	// -test): the package under test with its _test.go files ("p [p.test]"),
-	// its external test package ("p_test [p.test]") and the packages
-	// between them that import the package under test.
-	ForTest  string
-	Dir      string
-	Name     string
-	Goroot   bool
-	Standard bool
-	DepOnly  bool
-	GoFiles  []string
-	CgoFiles []string
-	// CompiledGoFiles are the files the compiler sees, cgo's output
-	// included; listed only for cgo targets (go list -compiled).
-	CompiledGoFiles []string
-	IgnoredGoFiles  []string
-	InvalidGoFiles  []string
-	CFiles          []string
-	CXXFiles        []string
-	MFiles          []string
-	FFiles          []string
-	SFiles          []string
-	SysoFiles       []string
-	SwigFiles       []string
-	SwigCXXFiles    []string
-	Imports         []string
-	ImportMap       map[string]string
-	Error           *listError
-	DepsErrors      []*listError
-	Module          *struct {
-		Path      string
-		Version   string
-		Dir       string
-		GoVersion string
-		Main      bool
-	}
+	golist.Package
 
 	// Derived once per listing, as checks reuse a listing for many edits.
 	files   []string // compiledFiles
@@ -116,15 +75,6 @@ func (p *listedPackage) derive() {
 	}
 }
 
-type listError struct {
-	ImportStack []string
-	Pos         string
-	Err         string
-}
-
-const listFields = "ImportPath,ForTest,Dir,Name,Goroot,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,IgnoredGoFiles,InvalidGoFiles," +
-	"CFiles,CXXFiles,MFiles,FFiles,SFiles,SysoFiles,SwigFiles,SwigCXXFiles,Imports,ImportMap,Error,DepsErrors,Module"
-
 // listTarget runs `go list -deps` for one target. For a target without
 // cgo it lists metadata only: neither the compiler nor a C compiler runs.
 // For a cgo target it then runs cgo as go build does (runCgoStep), so that
@@ -135,7 +85,7 @@ const listFields = "ImportPath,ForTest,Dir,Name,Goroot,Standard,DepOnly,GoFiles,
 func listTarget(ctx context.Context, opts *Options, t target.Target, overlayFile string) ([]*listedPackage, error) {
 	runCgo := t.Cgo && (opts.TrustProject || !projectConfiguresCgo(t))
 	var pkgs []*listedPackage
-	args := []string{"list", "-e", "-json=" + listFields, "-deps"}
+	args := []string{"list", "-e", "-json=" + golist.Fields, "-deps"}
 	if opts.Tests {
 		args = append(args, "-test")
 	}
@@ -232,7 +182,7 @@ func runCgoStep(ctx context.Context, opts *Options, t target.Target, overlayFile
 			paths = append(paths, path)
 		}
 	}
-	args := []string{"list", "-e", "-json=" + listFields, "-compiled"}
+	args := []string{"list", "-e", "-json=" + golist.Fields, "-compiled"}
 	if tests {
 		args = append(args, "-test")
 	}
@@ -312,125 +262,11 @@ func cToolchainError(out string) bool {
 
 var goErrorLineRE = regexp.MustCompile(`^\S+\.go:\d+:\d+: (.*)$`)
 
-// goList runs the go command with t's environment (and the overlay) and
-// decodes its JSON output, one package at a time.
+// goList runs go list with t's environment (and the overlay), one
+// listed package at a time.
 func goList(ctx context.Context, opts *Options, t target.Target, overlayFile string, args []string, each func(*listedPackage)) error {
-	if len(t.Tags) > 0 {
-		args = slices.Insert(args, 1, "-tags="+strings.Join(t.Tags, ","))
-	}
-	if overlayFile != "" {
-		args = slices.Insert(args, 1, "-overlay="+overlayFile)
-	}
-	// Package patterns come last, after "--".
-	for i, a := range args {
-		if i > 0 && !strings.HasPrefix(a, "-") {
-			args = slices.Insert(args, i, "--")
-			break
-		}
-	}
-	cmd := exec.CommandContext(ctx, opts.GoCmd, args...)
-	proc.KillGroupOnCancel(cmd)
-	cmd.Dir = opts.Dir
-	cmd.Env = append(append(append([]string(nil), opts.Env...), t.Environ()...),
-		// -toolexec would run a program the project or environment
-		// chooses on every compile: never during analysis.
-		"GOFLAGS="+analysisGOFLAGS(ctx, opts))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if errors.Is(err, exec.ErrNotFound) {
-			return target.ErrGoNotFound
-		}
-		return fmt.Errorf("go list for %s: %v: %s", t, err, strings.TrimSpace(stderr.String()))
-	}
-	dec := json.NewDecoder(&stdout)
-	for {
-		p := new(listedPackage)
-		if err := dec.Decode(p); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("go list for %s: reading output: %v", t, err)
-		}
-		each(p)
-	}
-}
-
-// analysisGOFLAGS is the GOFLAGS the go command runs with during
-// analysis: the user's (from the environment, or else the go env file,
-// which `go env` reads), without flags that run a program of someone's
-// choosing. It is never empty: the go command reads an empty GOFLAGS as
-// unset and would take the go env file's.
-func analysisGOFLAGS(ctx context.Context, opts *Options) string {
-	flags := getenv(opts.Env, "GOFLAGS")
-	if flags == "" {
-		key := opts.GoCmd + "\x00" + strings.Join(opts.Env, "\x00")
-		v, ok := goEnvFlags.Load(key)
-		if !ok {
-			cmd := exec.CommandContext(ctx, opts.GoCmd, "env", "GOFLAGS")
-			cmd.Env = opts.Env
-			out, err := cmd.Output()
-			if err != nil {
-				return " " // no flags at all: nothing to run
-			}
-			v, _ = goEnvFlags.LoadOrStore(key, strings.TrimSpace(string(out)))
-		}
-		flags = v.(string)
-	}
-	if flags = sanitizeGOFLAGS(flags); flags == "" {
-		return " "
-	}
-	return flags
-}
-
-// goEnvFlags memoizes `go env GOFLAGS` per go command and environment.
-var goEnvFlags sync.Map
-
-// sanitizeGOFLAGS drops flags that would make the go command run a
-// program chosen by the project or environment.
-func sanitizeGOFLAGS(flags string) string {
-	var keep []string
-	for _, f := range strings.Fields(flags) {
-		name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
-		if name == "toolexec" || name == "exec" {
-			continue
-		}
-		keep = append(keep, f)
-	}
-	return strings.Join(keep, " ")
-}
-
-func getenv(env []string, key string) string {
-	for i := len(env) - 1; i >= 0; i-- {
-		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
-			return v
-		}
-	}
-	return ""
-}
-
-// writeOverlay writes the go command's -overlay file for unsaved buffers.
-func writeOverlay(dir string, overlay map[string][]byte) (string, error) {
-	if len(overlay) == 0 {
-		return "", nil
-	}
-	replace := map[string]string{}
-	for path, content := range overlay {
-		f, err := os.CreateTemp(dir, "buf-*.go")
-		if err != nil {
-			return "", err
-		}
-		_, werr := f.Write(content)
-		if err := errors.Join(werr, f.Close()); err != nil {
-			return "", err
-		}
-		replace[path] = f.Name()
-	}
-	data, _ := json.Marshal(map[string]any{"Replace": replace})
-	file := filepath.Join(dir, "overlay.json")
-	return file, os.WriteFile(file, data, 0o600)
+	inv := golist.Invocation{GoCmd: opts.GoCmd, Dir: opts.Dir, Env: opts.Env, Target: t, OverlayFile: overlayFile}
+	return golist.Run(ctx, inv, args, func(p *golist.Package) { each(&listedPackage{Package: *p}) })
 }
 
 // keyMemo remembers a mutable package's last unit key and shape. The file

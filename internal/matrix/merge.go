@@ -11,6 +11,7 @@ import (
 
 	"github.com/crossls/crossls/analysis/buildgap"
 	"github.com/crossls/crossls/analysis/target"
+	"github.com/crossls/crossls/internal/golist"
 )
 
 // merge combines the targets' outputs: one verdict table, and each finding
@@ -53,7 +54,7 @@ func (s *Session) merge(opts *Options, goVersion string, outs []*targetOutput) *
 			pkgs[path] = pkg
 			for _, name := range goFileNames(dir) {
 				if !strings.HasSuffix(name, "_test.go") {
-					unlisted[filepath.Join(dir, name)] = &listedPackage{ImportPath: path, Dir: dir}
+					unlisted[filepath.Join(dir, name)] = &listedPackage{Package: golist.Package{ImportPath: path, Dir: dir}}
 				}
 			}
 		}
