@@ -32,7 +32,7 @@
 // internal/source), bodies.go and incremental.go (derivation after
 // edits), runner.go and analyzers.go (the analysis runner),
 // compilererrors.go (the compiler's and linker's errors go/types does not
-// report; those of directives are internal/gcerrors'), verdict.go,
+// report; internal/gcerrors has those of directives), verdict.go,
 // merge.go and partial.go (verdicts and the merged result), cache.go (the
 // result cache).
 package matrix
