@@ -126,8 +126,12 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 // between checks, so that a check after an edit redoes only what the edit
 // can affect. Checks on one session run one at a time.
 type Session struct {
+	// mu is held for a whole Check: checks run one at a time. It guards
+	// lists, toolchain, types and sweptBase, and the generations of the
+	// caches (their beginCheck/endCheck); the caches lock their own
+	// entries, as target goroutines share them during a check.
 	mu       sync.Mutex
-	fset     *token.FileSet
+	fset     *token.FileSet // safe for concurrent use
 	files    *source.Cache
 	units    *unitCache
 	analyses *analysisCache
@@ -135,44 +139,50 @@ type Session struct {
 	// toolchain is the Go version of the last check: units of another
 	// toolchain must not be reused.
 	toolchain string
-	// typeChecks counts type checks, for tests of what an edit redoes;
-	// derived counts those that deriveUnit did.
-	typeChecks, derived atomic.Int64
-	// bodiesDerived counts the derived checks of function bodies alone.
-	bodiesDerived atomic.Int64
+	// types is the type cache of Options.TypeCacheDir, nil if none.
+	types *typeCache
+	// sweptBase is the FileSet's base at the last sweepFiles.
+	sweptBase int
 
+	// Atomics, read without mu. typeChecks counts type checks, for tests
+	// of what an edit redoes; derived counts those that deriveUnit did;
+	// bodiesDerived the derived checks of function bodies alone.
+	typeChecks, derived atomic.Int64
+	bodiesDerived       atomic.Int64
 	// checking counts the checks running; lastCheck is when the last one
-	// ended (UnixNano). Background work waits for idle.
+	// ended (UnixNano). Background work (the type cache's writers) waits
+	// for idle.
 	checking  atomic.Int32
 	lastCheck atomic.Int64
 	// invalidated is set by Invalidate, which must not wait for mu, and
 	// taken by the next check.
 	invalidated atomic.Bool
 
-	rootFilesMu sync.Mutex
-	rootFiles   map[*listedPackage]*rootFiles // by a listing's first package
-	// targetStates carry each target's last check to its next.
+	// rootFilesMu guards the per-listing state that a check's target
+	// goroutines read and write: the root files of each listing, each
+	// target's last check, and the files no target compiles. Held
+	// briefly, never across a type check.
+	rootFilesMu  sync.Mutex
+	rootFiles    map[*listedPackage]*rootFiles // by a listing's first package
 	targetStates map[targetStateKey]*targetState
 	// uncompiledFiles are the root files no target compiles, for the
 	// listings' root files uncompiledFor.
 	uncompiledFor   []*rootFiles
 	uncompiledFiles map[string]*listedPackage
 
-	// plans are deriveBodies' plans for the edits of the current check.
+	// plansMu guards plans, deriveBodies' plans for the edits of the
+	// current check, shared by the targets that edit the same file.
 	plansMu sync.Mutex
 	plans   map[planKey]*bodiesPlan
-	// types is the type cache of Options.TypeCacheDir, nil if none.
-	types *typeCache
 
-	// sweptBase is the FileSet's base at the last sweepFiles.
-	sweptBase int
-
-	// panicErr is the first panic of the running check's goroutines.
+	// panicMu guards panicErr, the first panic of the running check's
+	// goroutines.
 	panicMu  sync.Mutex
 	panicErr error
 
-	// For tests: analyzers to run instead of analyzerSpecs, and a
-	// function that sees every analyzer's findings per target.
+	// For tests, set before the first check: analyzers to run instead of
+	// analyzerSpecs, and a function that sees every analyzer's findings
+	// per target.
 	specs   []analyzerSpec
 	observe func(target.Target, diagnosticOut)
 }
