@@ -120,6 +120,8 @@ type runState struct {
 // package and inputs, for the current and the previous check, so an edit
 // re-analyzes only the packages whose inputs changed.
 type analysisCache struct {
+	// mu guards the maps, held briefly: an entry being computed is waited
+	// for on its done channel, outside it.
 	mu      sync.Mutex
 	entries map[analysisKey]*analysisEntry
 	prev    map[analysisKey]*analysisEntry

@@ -108,6 +108,8 @@ func (c *unitCache) dropDepSyntax() {
 // unitCache holds the units of the current check and of the previous one,
 // so an edit re-checks only the packages whose inputs changed.
 type unitCache struct {
+	// mu guards the maps, held briefly: a unit under construction is
+	// waited for on its done channel, outside it.
 	mu    sync.Mutex
 	units map[string]*unit
 	prev  map[string]*unit
