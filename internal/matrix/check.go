@@ -620,7 +620,7 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	// (their verdict is then known: they build). cgo's stand-in for
 	// package C has no export data form.
 	u.inputs = &checkInputs{p: p, deps: depUnits, sizes: sizes, goVersion: goVersion}
-	cacheable := (role == roleStd || role == roleDep && fixed) && len(p.CgoFiles) == 0 && !p.isTestVariant() && s.types != nil
+	cacheable := (role == roleStd || role == roleDep && fixed) && exportable(p) && s.types != nil
 	tc := s.types
 	if cacheable {
 		if pkg, ok := tc.read(s.fset, u.key, p.ImportPath, depUnits); ok {
@@ -701,8 +701,12 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 		// the syntax besides analyzers was computed above.
 		u.dep = true
 	}
+	var entry []byte
 	switch {
 	case fixed:
+		if role == roleDep && compactDependencies && exportable(p) && u.clean() {
+			entry = s.compactDep(u, p.ImportPath, depUnits)
+		}
 		u.apiPkg = u.pkg // never edited: its key (apiKey, set by get) will do
 	case derived:
 		// Same declarations and dependencies as the base: same API.
@@ -718,8 +722,8 @@ func (s *Session) computeUnit(u *unit, p *listedPackage, files []string, depUnit
 	// link depending on each target's non-Go files): whether the target
 	// that computed the unit has their assembly does not matter, so that
 	// what is cached does not depend on which target came first.
-	if cacheable && (role == roleStd || len(u.syntaxErrs) == 0 && len(u.compileErrs) == 0 && len(u.lateErrs) == 0) {
-		tc.queue(u)
+	if cacheable && (role == roleStd || u.clean()) {
+		tc.queue(u, entry)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,8 +51,8 @@ type typeCache struct {
 	// that encoding competes with no edit's check (it costs more CPU than
 	// a cold check's type checking). wait makes the rest urgent.
 	mu       sync.Mutex
-	pending  []*unit
-	inFlight map[*[]*unit]bool // batches being written
+	pending  []typeWrite
+	inFlight map[*[]typeWrite]bool // batches being written
 	writing  sync.WaitGroup
 	idle     func() bool
 	urgent   atomic.Bool
@@ -74,9 +73,9 @@ func (c *typeCache) reporter() func(error) {
 
 // queue schedules u's package to be stored under its key by the next
 // flush.
-func (c *typeCache) queue(u *unit) {
+func (c *typeCache) queue(u *unit, entry []byte) {
 	c.mu.Lock()
-	c.pending = append(c.pending, u)
+	c.pending = append(c.pending, typeWrite{u, entry})
 	c.mu.Unlock()
 }
 
@@ -87,9 +86,14 @@ func (c *typeCache) queued() []*unit {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := slices.Clone(c.pending)
+	var out []*unit
+	for _, w := range c.pending {
+		out = append(out, w.u)
+	}
 	for batch := range c.inFlight {
-		out = append(out, *batch...)
+		for _, w := range *batch {
+			out = append(out, w.u)
+		}
 	}
 	return out
 }
@@ -104,7 +108,7 @@ func (c *typeCache) flush(fset *token.FileSet) {
 	c.pending = nil
 	if len(todo) > 0 {
 		if c.inFlight == nil {
-			c.inFlight = map[*[]*unit]bool{}
+			c.inFlight = map[*[]typeWrite]bool{}
 		}
 		c.inFlight[&todo] = true
 	}
@@ -123,26 +127,26 @@ func (c *typeCache) flush(fset *token.FileSet) {
 		defer c.recoverWrite()
 		// One writer per CPU: the command line waits for these writes
 		// before it exits, and a server writes only while it is idle.
-		next := make(chan *unit)
+		next := make(chan typeWrite)
 		var writers sync.WaitGroup
 		for range min(runtime.GOMAXPROCS(0), len(todo)) {
 			writers.Go(func() {
-				for u := range next {
+				for w := range next {
 					func() {
 						defer c.recoverWrite()
-						c.write(fset, u.key, u.pkg)
+						c.write(fset, w)
 					}()
 				}
 			})
 		}
 		defer writers.Wait()
 		defer close(next)
-		for _, u := range todo {
+		for _, w := range todo {
 			hook("typecache")
 			for c.idle != nil && !c.urgent.Load() && !c.idle() {
 				time.Sleep(idlePoll)
 			}
-			next <- u
+			next <- w
 		}
 	}()
 }
@@ -179,14 +183,42 @@ func (c *typeCache) read(fset *token.FileSet, key, path string, deps map[string]
 	if c == nil {
 		return nil, false
 	}
-	data, err := os.ReadFile(c.file(key))
+	entry, err := os.ReadFile(c.file(key))
 	if err != nil {
 		return nil, false
 	}
-	// The entry begins with the dependencies its export data refers to
-	// (directly): they must be loaded to read it against; standard
-	// library dependencies no declaration names need not be.
-	header, data, ok := bytes.Cut(data, []byte("\n"))
+	return decodeEntry(fset, entry, path, deps)
+}
+
+// An entry of the type cache begins with a line naming the dependencies
+// its export data refers to (directly): they must be loaded to read it
+// against; standard library dependencies no declaration names need not
+// be. The export data follows.
+
+// entryHeader starts an entry's first line.
+const entryHeader = "crossls-types-v2"
+
+// encodeEntry returns pkg's entry.
+func encodeEntry(fset *token.FileSet, pkg *types.Package) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(entryHeader)
+	for _, imp := range pkg.Imports() {
+		if imp != types.Unsafe && !isStub(imp) {
+			buf.WriteString(" " + imp.Path())
+		}
+	}
+	buf.WriteString("\n")
+	if err := writeExportData(&buf, fset, pkg); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeEntry reads the package of path from entry, against the API
+// packages of deps and theirs, so that its types refer to the objects its
+// importers already see.
+func decodeEntry(fset *token.FileSet, entry []byte, path string, deps map[string]*unit) (*types.Package, bool) {
+	header, data, ok := bytes.Cut(entry, []byte("\n"))
 	fields := strings.Fields(string(header))
 	if !ok || len(fields) == 0 || fields[0] != entryHeader {
 		return nil, false
@@ -217,27 +249,27 @@ func (c *typeCache) read(fset *token.FileSet, key, path string, deps map[string]
 	return pkg, true
 }
 
-// entryHeader starts an entry's first line, the paths of the packages
-// its export data is read against.
-const entryHeader = "crossls-types-v2"
+// A typeWrite is a unit's package to store under its key, and its entry
+// if the unit already has one (compactDep), else nil.
+type typeWrite struct {
+	u     *unit
+	entry []byte
+}
 
-// write stores pkg under key. Failures only cost a later type check.
-func (c *typeCache) write(fset *token.FileSet, key string, pkg *types.Package) {
+// write stores w. Failures only cost a later type check.
+func (c *typeCache) write(fset *token.FileSet, w typeWrite) {
 	if c == nil {
 		return
 	}
-	var buf bytes.Buffer
-	buf.WriteString(entryHeader)
-	for _, imp := range pkg.Imports() {
-		if imp != types.Unsafe && !isStub(imp) {
-			buf.WriteString(" " + imp.Path())
+	entry := w.entry
+	if entry == nil {
+		var err error
+		if entry, err = encodeEntry(fset, w.u.pkg); err != nil {
+			return
 		}
 	}
-	buf.WriteString("\n")
-	if err := writeExportData(&buf, fset, pkg); err != nil {
-		return
-	}
-	filecache.Write(filepath.Dir(c.file(key)), c.file(key), buf.Bytes())
+	key := w.u.key
+	filecache.Write(filepath.Dir(c.file(key)), c.file(key), entry)
 	c.pruneOnce.Do(func() {
 		go func() {
 			defer func() {
@@ -264,4 +296,41 @@ func (c *typeCache) prune() {
 		}
 	}
 	filecache.Prune(dirs, typeCacheMaxEntries, typeCacheMaxAge)
+}
+
+// exportable reports whether p's packages have an export data form: cgo's
+// stand-in for package C has none, and a test variant is no package of
+// the module cache.
+func exportable(p *listedPackage) bool {
+	return len(p.CgoFiles) == 0 && !p.isTestVariant()
+}
+
+// clean reports whether u has none of the errors a type cache entry, or
+// a package read from one, would lose.
+func (u *unit) clean() bool {
+	return len(u.syntaxErrs) == 0 && len(u.typeErrs) == 0 && len(u.compileErrs) == 0 && len(u.lateErrs) == 0
+}
+
+// compactDependencies is cleared by tests to compare with checks that
+// keep dependencies as checked.
+var compactDependencies = true
+
+// compactDep replaces the package of u, a dependency in the module cache
+// that was just checked, function bodies and all, by the same package
+// read back from its export data: what a later session reads from the
+// type cache. Its importers and analyzers need its API only, and the
+// checked package keeps every local scope and variable of its bodies,
+// most of the memory of a large module's dependencies. It returns the
+// entry for the type cache, nil if the package is kept as checked.
+func (s *Session) compactDep(u *unit, path string, deps map[string]*unit) []byte {
+	entry, err := encodeEntry(s.fset, u.pkg)
+	if err != nil {
+		return nil
+	}
+	pkg, ok := decodeEntry(s.fset, entry, path, deps)
+	if !ok {
+		return nil
+	}
+	u.pkg, u.info, u.pkgFiles = pkg, &types.Info{}, objectFiles(s.fset, pkg)
+	return entry
 }

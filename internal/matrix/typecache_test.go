@@ -61,7 +61,7 @@ func TestTypeCacheWritesWaitForIdle(t *testing.T) {
 	pkg := types.NewPackage("example.com/a", "a")
 	pkg.Scope().Insert(types.NewConst(token.NoPos, pkg, "N", types.Typ[types.Int], constant.MakeInt64(1)))
 	pkg.MarkComplete()
-	c.queue(&unit{key: "aa01", pkg: pkg})
+	c.queue(&unit{key: "aa01", pkg: pkg}, nil)
 	c.flush(fset)
 	time.Sleep(4 * idlePoll)
 	if n := stored(); n != 0 {
@@ -77,7 +77,7 @@ func TestTypeCacheWritesWaitForIdle(t *testing.T) {
 	}
 
 	idle.Store(false)
-	c.queue(&unit{key: "bb02", pkg: pkg})
+	c.queue(&unit{key: "bb02", pkg: pkg}, nil)
 	c.flush(fset)
 	c.wait() // urgent: no waiting for idleness
 	if n := stored(); n != 2 {

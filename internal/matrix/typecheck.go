@@ -276,7 +276,9 @@ const (
 	roleRoot unitRole = iota
 	// roleDep: a dependency outside the standard library. Its function
 	// bodies are checked (a body that fails for a target fails the build),
-	// but no type information is kept beyond its API.
+	// but no type information is kept beyond its API: one in the module
+	// cache that checks cleanly keeps its package as read back from
+	// export data (compactDep).
 	roleDep
 	// roleStd: a standard library package: its API only.
 	roleStd
